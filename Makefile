@@ -1,0 +1,51 @@
+# The two commands: `make run` and `make test`. Everything else is a step they use.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+export TIMELINE_DATABASE_URL ?= sqlite+aiosqlite:///./timeline.db
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-sqlite test-postgres lint bench clean
+
+$(VENV)/.installed: pyproject.toml clients/pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]' -e ./clients
+	touch $@
+
+install: $(VENV)/.installed
+
+## Migrate a SQLite database, load the demo data set and serve on http://127.0.0.1:8000
+run: install
+	$(VENV)/bin/timeline db upgrade
+	$(VENV)/bin/timeline seed ahc-cybercrime
+	$(VENV)/bin/timeline serve --host 127.0.0.1 --port 8000
+
+## Lint, type-check, then the whole suite on SQLite and (when configured) on PostgreSQL
+test: install lint test-sqlite test-postgres
+
+lint: install
+	$(VENV)/bin/ruff check timeline tests clients migrations bench
+	$(VENV)/bin/mypy
+
+test-sqlite: install
+	env -u TIMELINE_TEST_DATABASE_URL -u TIMELINE_REQUIRE_POSTGRES $(PY) -m pytest $(PYTEST_ARGS)
+
+# pytest exits 5 when it ran no test; make treats any non-zero exit as failure.
+test-postgres: install
+	@if [ -n "$$TIMELINE_TEST_DATABASE_URL" ]; then \
+		echo "== PostgreSQL run: $$TIMELINE_TEST_DATABASE_URL"; \
+		$(PY) -m pytest $(PYTEST_ARGS); \
+	elif [ -n "$$TIMELINE_REQUIRE_POSTGRES" ]; then \
+		echo "TIMELINE_REQUIRE_POSTGRES is set but TIMELINE_TEST_DATABASE_URL is not: the PostgreSQL run would be skipped" >&2; \
+		exit 1; \
+	else \
+		echo "== PostgreSQL run skipped (set TIMELINE_TEST_DATABASE_URL to run it)"; \
+	fi
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) timeline.db timeline.db-wal timeline.db-shm .pytest_cache .mypy_cache .ruff_cache

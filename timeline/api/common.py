@@ -1,0 +1,138 @@
+"""Helpers every controller shares: dependencies, links, cursors, JSON responses with ETags."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, Response
+from litestar.datastructures import State
+from pydantic import BaseModel
+
+from timeline.api.conditional import content_etag, is_not_modified, not_modified
+from timeline.clock import today, utcnow
+from timeline.domain.errors import InvalidFields
+from timeline.domain.model import EventState
+from timeline.schemas import EventLinks, EventPublic
+from timeline.settings import Settings
+from timeline.store.db import Database
+
+__all__ = [
+    "base_url",
+    "decode_cursor",
+    "encode_cursor",
+    "event_public",
+    "json_response",
+    "next_url",
+    "provide_db",
+    "provide_settings",
+    "today",
+    "utcnow",
+]
+
+
+def provide_db(state: State) -> Database:
+    """The application's database."""
+    db: Database = state.db
+    return db
+
+
+def provide_settings(state: State) -> Settings:
+    """The application's settings."""
+    settings: Settings = state.settings
+    return settings
+
+
+def base_url(request: Request[Any, Any, Any]) -> str:
+    """Where the service is reached: TIMELINE_BASE_URL, else the request's own origin."""
+    settings: Settings = request.app.state.settings
+    if settings.base_url:
+        return settings.base_url
+    return str(request.base_url).rstrip("/")
+
+
+def encode_cursor(values: list[Any]) -> str:
+    """An opaque cursor for keyset pagination."""
+    raw = json.dumps(values, separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, arity: int) -> list[Any]:
+    """The values inside a cursor; a 422 naming `cursor` when it was not made by us."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidFields.one("cursor", "is not a cursor this service issued") from None
+    if not isinstance(values, list) or len(values) != arity:
+        raise InvalidFields.one("cursor", "is not a cursor this service issued")
+    return values
+
+
+def next_url(request: Request[Any, Any, Any], cursor: str | None) -> str | None:
+    """The URL of the next page: this request's URL with `cursor` replaced."""
+    if cursor is None:
+        return None
+    pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+    pairs.append(("cursor", cursor))
+    return f"{base_url(request)}{request.url.path}?{urlencode(pairs)}"
+
+
+def event_public(state: EventState, root: str) -> EventPublic:
+    """The API representation of an event state."""
+    span = state.span
+    api = f"{root}/api/v1/processes/{state.process}"
+    return EventPublic(
+        id=state.id,
+        process=state.process,
+        kind=state.kind,
+        title=state.title,
+        date=state.date,
+        start=span.start,
+        end=span.end,
+        precision=span.precision,
+        approximate=span.approximate,
+        uncertain=span.uncertain,
+        status=state.status,
+        location=state.location,
+        summary=state.summary,
+        tags=list(state.tags),
+        parent=state.parent,
+        depends_on=state.depends_on,
+        sources=state.sources,
+        attributes=state.served_attributes,
+        version=state.version,
+        created_at=state.created_at,
+        updated_at=state.updated_at,
+        known_on=state.known_on,
+        links=EventLinks(
+            self=f"{api}/events/{state.id}",
+            history=f"{api}/events/{state.id}/history",
+            ics=f"{api}/events/{state.id}.ics",
+            process=api,
+            page=f"{root}/processes/{state.process}/events/{state.id}",
+        ),
+    )
+
+
+def json_response(
+    request: Request[Any, Any, Any],
+    model: BaseModel,
+    *,
+    etag: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    """A JSON response with a strong ETag (given, or from the bytes) honouring If-None-Match."""
+    body = model.model_dump_json().encode()
+    tag = etag or content_etag(body)
+    if status_code == 200 and request.method in ("GET", "HEAD") and is_not_modified(request, tag):
+        return not_modified(tag, headers)
+    return Response(
+        content=body,
+        status_code=status_code,
+        media_type="application/json",
+        headers={"ETag": tag, **(headers or {})},
+    )

@@ -1,0 +1,68 @@
+"""The application factory. Nothing happens at import time: `create_app(settings)` builds it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+
+from timeline import __version__
+from timeline.api.common import provide_db, provide_settings
+from timeline.api.events import EventController
+from timeline.api.health import HealthController
+from timeline.api.problems import exception_handlers
+from timeline.api.processes import ProcessController
+from timeline.api.timeline import TimelineController
+from timeline.settings import Settings
+from timeline.store.db import Database
+
+__all__ = ["create_app"]
+
+
+def route_handlers() -> list[Any]:
+    """Every controller of the service; a new area adds its controller here."""
+    return [
+        HealthController,
+        ProcessController,
+        EventController,
+        TimelineController,
+    ]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """A ready-to-serve application for `settings` (default: from the environment)."""
+    settings = settings or Settings.from_env()
+    db = Database(settings.database_url)
+    cors = (
+        CORSConfig(allow_origins=list(settings.cors_origins), expose_headers=["ETag", "Location"])
+        if settings.cors_origins
+        else None
+    )
+    return Litestar(
+        route_handlers=route_handlers(),
+        dependencies={
+            "db": Provide(provide_db, sync_to_thread=False),
+            "settings": Provide(provide_settings, sync_to_thread=False),
+        },
+        state=State({"db": db, "settings": settings}),
+        exception_handlers=exception_handlers,
+        on_shutdown=[db.dispose],
+        request_max_body_size=settings.max_body_bytes,
+        cors_config=cors,
+        debug=False,
+        openapi_config=OpenAPIConfig(
+            title="timeline",
+            version=__version__,
+            description=(
+                "Track multilateral negotiations as dated events: timelines, deadline risks, "
+                "calendars and feeds."
+            ),
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")],
+        ),
+    )

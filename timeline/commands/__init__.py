@@ -1,0 +1,1 @@
+"""Subcommands of the `timeline` command line, one module per area."""

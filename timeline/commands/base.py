@@ -1,0 +1,41 @@
+"""What every command module shares: the error type and running async work."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from timeline.domain.errors import DomainError
+from timeline.settings import Settings
+from timeline.store.db import Database
+
+__all__ = ["CommandError", "run_with_database"]
+
+T = TypeVar("T")
+
+
+class CommandError(Exception):
+    """A failure to report as one line, with the exit code scripts can test."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def run_with_database(work: Callable[[Database], Awaitable[T]], url: str | None = None) -> T:
+    """Run `work` against the configured database (TIMELINE_DATABASE_URL) and close it."""
+
+    async def runner() -> T:
+        db = Database(url or Settings.from_env().database_url)
+        try:
+            return await work(db)
+        except DomainError as error:
+            raise CommandError(str(error)) from None
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(runner())
+    except OSError as error:
+        raise CommandError(f"cannot reach the database: {error}") from None

@@ -1,0 +1,84 @@
+"""Server-side commands: serve, migrate, mint tokens."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from timeline.commands.base import CommandError, run_with_database
+from timeline.settings import Settings
+from timeline.store import migrate
+from timeline.store.db import Database
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    """Add `serve`, `db` and `tokens`."""
+    serve = subparsers.add_parser("serve", help="serve the API and pages over HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=_serve)
+
+    db = subparsers.add_parser("db", help="migrate the database schema")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    up = db_sub.add_parser("upgrade", help="migrate up (default: to the newest revision)")
+    up.add_argument("revision", nargs="?", default="head")
+    up.set_defaults(func=_upgrade)
+    down = db_sub.add_parser("downgrade", help="migrate down to REV (base empties it)")
+    down.add_argument("revision")
+    down.set_defaults(func=_downgrade)
+
+    tokens = subparsers.add_parser("tokens", help="manage write tokens")
+    tokens_sub = tokens.add_subparsers(dest="tokens_command", metavar="ACTION", required=True)
+    create = tokens_sub.add_parser("create", help="mint a token and print it once")
+    create.add_argument("--name", required=True)
+    create.add_argument("--scope", choices=("editor", "admin"), required=True)
+    create.add_argument("--process", help="limit the token to this process slug")
+    create.set_defaults(func=_create_token)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if args.workers < 1:
+        raise CommandError("--workers must be 1 or more", 2)
+    uvicorn.run(
+        "timeline.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+    return 0
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    asyncio.run(migrate.upgrade(Settings.from_env().database_url, args.revision))
+    print(f"database at {args.revision}")
+    return 0
+
+
+def _downgrade(args: argparse.Namespace) -> int:
+    asyncio.run(migrate.downgrade(Settings.from_env().database_url, args.revision))
+    print(f"database at {args.revision}")
+    return 0
+
+
+def _create_token(args: argparse.Namespace) -> int:
+    from timeline.clock import utcnow
+    from timeline.store.processes import get_process
+    from timeline.store.tokens import create_token
+
+    async def work(db: Database) -> str:
+        async with db.write() as session:
+            process = await get_process(session, args.process) if args.process else None
+            return await create_token(session, args.name, args.scope, process, now=utcnow())
+
+    secret = run_with_database(work)
+    print(secret)
+    return 0

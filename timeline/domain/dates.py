@@ -1,0 +1,272 @@
+"""Fuzzy dates: EDTF (ISO 8601-2 levels 0-1) and timed ISO 8601 datetimes, reduced to day bounds.
+
+Every event carries a written date. Everything downstream (windows, ordering, calendars, risk)
+works on the first and last calendar day that date can cover, plus how precise it is. The
+`edtf` library does the parsing; two gaps in it are filled here, as the architecture notes say:
+it cannot parse datetime intervals (we use `datetime.fromisoformat`) and its winter season covers
+December only (we compute season bounds ourselves, northern meteorological seasons).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+import edtf
+
+__all__ = ["DateError", "DateSpan", "Precision", "add_days", "describe_fuzzy", "parse_date"]
+
+Precision = Literal["day", "month", "season", "year", "datetime"]
+
+_PRECISION_RANK: dict[str, int] = {"datetime": 0, "day": 1, "month": 2, "season": 3, "year": 4}
+_ENDPOINT = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2}|XX)(?:-(?P<day>\d{2}|XX))?)?$")
+_YEAR_UNSPECIFIED = re.compile(r"^\d{2}(XX|\dX)$")
+_QUALIFIERS = "~?%"
+_SEASON_MONTHS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 2)}
+_MONTH_NAMES = [
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_SEASON_NAMES = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
+
+
+class DateError(ValueError):
+    """A written date that cannot be understood; the message says why, for a person."""
+
+
+@dataclass(frozen=True, slots=True)
+class DateSpan:
+    """What a written date means: inclusive day bounds, precision and qualifiers."""
+
+    text: str
+    start: date
+    end: date
+    precision: Precision
+    approximate: bool = False
+    uncertain: bool = False
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+
+    @property
+    def is_exact(self) -> bool:
+        """True when the date names exact days (or times) with no qualifier."""
+        return (
+            self.precision in ("day", "datetime")
+            and not self.approximate
+            and not self.uncertain
+            and "X" not in self.text
+        )
+
+    @property
+    def days(self) -> int:
+        """How many calendar days the span covers, both ends included."""
+        return (self.end - self.start).days + 1
+
+
+def parse_date(text: str) -> DateSpan:
+    """Parse an EDTF date or a timed ISO 8601 datetime (interval) into a `DateSpan`.
+
+    Raises `DateError` with a readable reason for anything that is not a closed, valid date.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise DateError("a date is required (EDTF, e.g. 2023-04-11, 2023-06, 2023-21)")
+    text = text.strip()
+    if "T" in text:
+        return _parse_timed(text)
+    return _parse_edtf(text)
+
+
+def _parse_timed(text: str) -> DateSpan:
+    parts = text.split("/")
+    if len(parts) > 2:
+        raise DateError(f"{text!r} is not a datetime or an interval of two datetimes")
+    moments = [_parse_moment(p) for p in parts]
+    first, last = moments[0], moments[-1]
+    if last < first:
+        raise DateError(f"{text!r} ends before it starts")
+    return DateSpan(
+        text=text,
+        start=first.date(),
+        end=last.date(),
+        precision="datetime",
+        start_time=first,
+        end_time=last,
+    )
+
+
+def _parse_moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise DateError(f"{text!r} is not an ISO 8601 datetime") from None
+    if moment.tzinfo is None:
+        raise DateError(f"{text!r} has no UTC offset: write e.g. {text}+00:00 or {text}-05:00")
+    return moment
+
+
+def _parse_edtf(text: str) -> DateSpan:
+    try:
+        edtf.parse_edtf(text)
+    except Exception:  # the parser raises several types (and TypeError) on bad input
+        raise DateError(f"{text!r} is not a valid EDTF date") from None
+    parts = text.split("/")
+    if len(parts) > 2:
+        raise DateError(f"{text!r} is not a valid EDTF date")
+    if any(p in ("", "..") for p in parts):
+        raise DateError(f"{text!r} is open-ended: give both ends of the interval")
+    bounds = [_endpoint(p) for p in parts]
+    start, end = bounds[0][0], bounds[-1][1]
+    if end < start:
+        raise DateError(f"{text!r} ends before it starts")
+    precision = max((b[2] for b in bounds), key=lambda p: _PRECISION_RANK[p])
+    return DateSpan(
+        text=text,
+        start=start,
+        end=end,
+        precision=precision,
+        approximate=any(c in text for c in "~%"),
+        uncertain=any(c in text for c in "?%"),
+    )
+
+
+def _endpoint(text: str) -> tuple[date, date, Precision]:
+    bare = text.strip(_QUALIFIERS)
+    if any(c in bare for c in _QUALIFIERS):
+        # Level 2 puts qualifiers on single components; keep to the whole-date form of level 1.
+        raise DateError(f"{text!r}: put ~ ? % after the whole date (EDTF level 1)")
+    if _YEAR_UNSPECIFIED.match(bare):
+        decade = bare.replace("X", "0")
+        span = 10 ** bare.count("X")
+        first = int(decade)
+        return date(max(first, 1), 1, 1), date(first + span - 1, 12, 31), "year"
+    match = _ENDPOINT.match(bare)
+    if not match:
+        raise DateError(f"{text!r} is not a date this service can place on a calendar")
+    year = int(match["year"])
+    if year < 1:
+        raise DateError(f"{text!r}: year 0 cannot be placed on a calendar")
+    month, day = match["month"], match["day"]
+    if month is None or month == "XX":
+        if day not in (None, "XX"):
+            raise DateError(f"{text!r}: a day without a month")
+        return date(year, 1, 1), date(year, 12, 31), "year"
+    number = int(month)
+    if 21 <= number <= 24:
+        if day is not None:
+            raise DateError(f"{text!r}: a season has no day")
+        return (*_season_bounds(year, number), "season")
+    if not 1 <= number <= 12:
+        raise DateError(f"{text!r}: month {number} does not exist")
+    last_day = calendar.monthrange(year, number)[1]
+    if day is None or day == "XX":
+        return date(year, number, 1), date(year, number, last_day), "month"
+    try:
+        exact = date(year, number, int(day))
+    except ValueError:
+        raise DateError(f"{text!r} is not a day of the calendar") from None
+    return exact, exact, "day"
+
+
+def _season_bounds(year: int, season: int) -> tuple[date, date]:
+    first_month, last_month = _SEASON_MONTHS[season]
+    end_year = year + 1 if season == 24 else year
+    start = date(year, first_month, 1)
+    end = date(end_year, last_month, calendar.monthrange(end_year, last_month)[1])
+    return start, end
+
+
+def describe_fuzzy(span: DateSpan) -> str:
+    """Say a date the way people write it: '11–21 April 2023', 'June 2023', 'early January 2024'.
+
+    Approximate dates read 'around …', uncertain ones end with '(unconfirmed)'.
+    """
+    if span.precision == "datetime" and span.start_time is not None:
+        assert span.end_time is not None
+        text = _describe_timed(span.start_time, span.end_time)
+    elif (part := _part_of_month(span)) is not None:
+        # "2024-01-01~/2024-01-10~" is how EDTF says "early January 2024": say it back that way.
+        return f"{part} {_MONTH_NAMES[span.start.month]} {span.start.year}" + (
+            " (unconfirmed)" if span.uncertain else ""
+        )
+    elif "/" in span.text:
+        text = _describe_range(span)
+    else:
+        text = _describe_single(span)
+    if span.approximate:
+        text = f"around {text}"
+    if span.uncertain:
+        text = f"{text} (unconfirmed)"
+    return text
+
+
+def _part_of_month(span: DateSpan) -> str | None:
+    if not span.approximate or span.precision != "day" or "/" not in span.text:
+        return None
+    start, end = span.start, span.end
+    if (start.year, start.month) != (end.year, end.month):
+        return None
+    last = calendar.monthrange(end.year, end.month)[1]
+    parts = {(1, 10): "early", (11, 20): "mid", (21, last): "late"}
+    return parts.get((start.day, end.day))
+
+
+def _describe_single(span: DateSpan) -> str:
+    bare = span.text.strip(_QUALIFIERS)
+    if span.precision == "season":
+        season = int(bare[5:7])
+        return f"{_SEASON_NAMES[season]} {bare[:4]}"
+    if span.precision == "year":
+        return bare.replace("X", "0") + "s" if "X" in bare[:4] else bare[:4]
+    if span.precision == "month":
+        return f"{_MONTH_NAMES[span.start.month]} {span.start.year}"
+    return f"{span.start.day} {_MONTH_NAMES[span.start.month]} {span.start.year}"
+
+
+def _describe_range(span: DateSpan) -> str:
+    if span.precision != "day":
+        first, last = (parse_date(p) for p in span.text.split("/"))
+        return f"{_describe_single(first)} – {_describe_single(last)}"
+    start, end = span.start, span.end
+    if start == end:
+        return _describe_single(span)
+    if start.year != end.year:
+        return (
+            f"{start.day} {_MONTH_NAMES[start.month]} {start.year} – "
+            f"{end.day} {_MONTH_NAMES[end.month]} {end.year}"
+        )
+    if start.month != end.month:
+        return (
+            f"{start.day} {_MONTH_NAMES[start.month]} – "
+            f"{end.day} {_MONTH_NAMES[end.month]} {end.year}"
+        )
+    return f"{start.day}–{end.day} {_MONTH_NAMES[start.month]} {start.year}"
+
+
+def _describe_timed(first: datetime, last: datetime) -> str:
+    day = f"{first.day} {_MONTH_NAMES[first.month]} {first.year}"
+    offset = first.strftime("%z")
+    zone = f"UTC{offset[:3]}:{offset[3:]}" if offset not in ("+0000", "") else "UTC"
+    if first == last:
+        return f"{day}, {first:%H:%M} {zone}"
+    if first.date() == last.date():
+        return f"{day}, {first:%H:%M}–{last:%H:%M} {zone}"
+    return f"{day} {first:%H:%M} – {last.day} {_MONTH_NAMES[last.month]} {last:%H:%M} {zone}"
+
+
+def add_days(day: date, days: int) -> date:
+    """The calendar day `days` after `day` (negative goes back)."""
+    return day + timedelta(days=days)

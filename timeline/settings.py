@@ -1,0 +1,51 @@
+"""Settings read from the environment (`TIMELINE_*`), once, into an immutable object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT_DATABASE_URL", "Settings"]
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./timeline.db"
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service can be configured with; see the README's configuration table."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    admin_token: str | None = None
+    base_url: str | None = None
+    cors_origins: tuple[str, ...] = ()
+    max_body_bytes: int = 64 * 1024
+    write_rate_per_minute: int = 120
+    read_rate_per_minute: int = 1200
+    debug: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Settings from `env` (default: the process environment)."""
+        env = os.environ if env is None else env
+        origins = tuple(o.strip() for o in env.get("TIMELINE_CORS_ORIGINS", "").split(",") if o)
+        return cls(
+            database_url=env.get("TIMELINE_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            admin_token=env.get("TIMELINE_ADMIN_TOKEN") or None,
+            base_url=(env.get("TIMELINE_BASE_URL") or "").rstrip("/") or None,
+            cors_origins=origins,
+            max_body_bytes=_int(env, "TIMELINE_MAX_BODY_BYTES", 64 * 1024),
+            write_rate_per_minute=_int(env, "TIMELINE_WRITE_RATE_PER_MINUTE", 120),
+            read_rate_per_minute=_int(env, "TIMELINE_READ_RATE_PER_MINUTE", 1200),
+            debug=env.get("TIMELINE_DEBUG", "") in ("1", "true", "yes"),
+        )

@@ -1,0 +1,92 @@
+"""Engines and sessions: one place that knows how SQLite and PostgreSQL differ.
+
+SQLite gets WAL, a busy timeout and `BEGIN IMMEDIATE` for writes, so concurrent writers queue
+instead of failing with "database is locked"; reads use deferred transactions and never block
+each other. PostgreSQL uses one pool for both, with row locks taken by the queries that need them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+__all__ = ["Database", "normalize_url"]
+
+_SQLITE_BUSY_MS = 30_000
+
+
+def normalize_url(url: str) -> str:
+    """The async driver URL for a database URL a user may write without one."""
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    return url
+
+
+class Database:
+    """The engines of one database and the sessions to read and write it."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = normalize_url(url)
+        self.is_sqlite = make_url(self.url).get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            self.read_engine = self._sqlite_engine(immediate=False, echo=echo)
+            self.write_engine = self._sqlite_engine(immediate=True, echo=echo)
+        else:
+            self.read_engine = create_async_engine(
+                self.url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10
+            )
+            self.write_engine = self.read_engine
+        self._read = async_sessionmaker(
+            self.read_engine, class_=AsyncSession, expire_on_commit=False, autoflush=False
+        )
+        self._write = async_sessionmaker(
+            self.write_engine, class_=AsyncSession, expire_on_commit=False, autoflush=False
+        )
+
+    def _sqlite_engine(self, *, immediate: bool, echo: bool) -> AsyncEngine:
+        engine = create_async_engine(
+            self.url, echo=echo, connect_args={"timeout": _SQLITE_BUSY_MS / 1000}
+        )
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            # pysqlite's own transaction handling would defer BEGIN; take control of it.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_MS}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.close()
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads; its transaction sees one consistent snapshot."""
+        async with self._read() as session:
+            yield session
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A session whose transaction commits on success and rolls back on any error."""
+        async with self._write() as session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.read_engine.dispose()
+        if self.write_engine is not self.read_engine:
+            await self.write_engine.dispose()

@@ -1,0 +1,541 @@
+"""Events: create, change, delete (each appending a revision in the same transaction), read,
+replay as of a day, and list timelines with keyset pagination."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import and_, func, or_, tuple_
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from timeline.domain.errors import FieldError, InvalidFields, NotFound, PreconditionFailed
+from timeline.domain.events import (
+    apply_merge_patch,
+    diff_documents,
+    find_cycle,
+    validate_document_rules,
+)
+from timeline.domain.model import ChangeRecord, EventState
+from timeline.schemas import EventFields
+from timeline.store.tables import Event, EventRevision, EventTag, Process
+
+__all__ = [
+    "EventFilter",
+    "PageKey",
+    "create_event",
+    "delete_event",
+    "event_states",
+    "get_event",
+    "history",
+    "list_changes",
+    "log_version",
+    "new_event_id",
+    "update_event",
+]
+
+
+def new_event_id() -> str:
+    """A fresh, opaque, URL-safe event id."""
+    return secrets.token_hex(8)
+
+
+PageKey = tuple[dt.date, dt.date, str, str]
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events a list wants: a day window, kinds, tags, statuses (each 'any of')."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    kinds: Sequence[str] = ()
+    tags: Sequence[str] = ()
+    statuses: Sequence[str] = ()
+    exclude_statuses: Sequence[str] = field(default_factory=tuple)
+
+    def accepts(self, state: EventState) -> bool:
+        """Whether `state` passes this filter (the in-memory twin of the SQL conditions)."""
+        span = state.span
+        return (
+            (self.start is None or span.end >= self.start)
+            and (self.end is None or span.start <= self.end)
+            and (not self.kinds or state.kind in self.kinds)
+            and (not self.tags or any(t in state.tags for t in self.tags))
+            and (not self.statuses or state.status in self.statuses)
+            and state.status not in self.exclude_statuses
+        )
+
+
+def page_key(state: EventState) -> PageKey:
+    """The sort key of timelines: start, end, kind, id."""
+    return (state.start, state.end, state.kind, state.id)
+
+
+def _state_from_row(row: Event, process: str) -> EventState:
+    return EventState.from_document(
+        _row_document(row),
+        id=row.id,
+        process=process,
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        known_on=row.known_on,
+    )
+
+
+def _row_document(row: Event) -> dict[str, Any]:
+    return {
+        "kind": row.kind,
+        "title": row.title,
+        "date": row.date,
+        "status": row.status,
+        "location": row.location,
+        "summary": row.summary,
+        "tags": list(row.tags),
+        "parent": row.parent,
+        "depends_on": list(row.depends_on),
+        "sources": list(row.sources),
+        "attributes": dict(row.attributes),
+    }
+
+
+def _validated_document(raw: dict[str, Any]) -> dict[str, Any]:
+    """Type-check a full document with the same model a create uses; errors name the field."""
+    try:
+        model = EventFields.model_validate(raw)
+    except ValidationError as error:
+        raise InvalidFields(
+            [
+                FieldError(".".join(str(p) for p in e["loc"]) or "body", e["msg"])
+                for e in error.errors()
+            ]
+        ) from None
+    return model.model_dump(mode="json")
+
+
+async def _check_references(
+    session: AsyncSession, process: Process, event_id: str, document: dict[str, Any]
+) -> list[FieldError]:
+    errors: list[FieldError] = []
+    parent = document.get("parent")
+    if parent is not None:
+        if parent == event_id:
+            errors.append(FieldError("parent", "an event cannot enclose itself"))
+        else:
+            row = await session.get(Event, parent)
+            if row is None or row.deleted:
+                errors.append(FieldError("parent", f"no event {parent!r} exists"))
+            elif row.process_id != process.id:
+                errors.append(FieldError("parent", "the enclosing event is in another process"))
+    wanted = [d["event"] for d in document.get("depends_on") or []]
+    if not wanted:
+        return errors
+    found = {
+        row.id: row
+        for row in (await session.exec(select(Event).where(col(Event.id).in_(wanted)))).all()
+    }
+    for index, name in enumerate(wanted):
+        row = found.get(name)
+        field_name = f"depends_on.{index}.event"
+        if name == event_id:
+            errors.append(FieldError(field_name, "an event cannot depend on itself"))
+        elif row is None or row.deleted:
+            errors.append(FieldError(field_name, f"no event {name!r} exists"))
+        elif row.process_id != process.id:
+            errors.append(FieldError(field_name, "depends on an event of another process"))
+    if errors:
+        return errors
+    graph_rows = await session.exec(
+        select(Event.id, Event.depends_on).where(
+            Event.process_id == process.id, col(Event.deleted).is_(False)
+        )
+    )
+    graph = {row[0]: [d["event"] for d in row[1]] for row in graph_rows.all()}
+    graph.pop(event_id, None)
+    cycle = find_cycle(event_id, graph, wanted)
+    if cycle:
+        errors.append(FieldError("depends_on", "makes a dependency cycle: " + " -> ".join(cycle)))
+    return errors
+
+
+async def _validate(
+    session: AsyncSession, process: Process, event_id: str, raw: dict[str, Any]
+) -> tuple[dict[str, Any], Any]:
+    document = _validated_document(raw)
+    span, errors = validate_document_rules(document)
+    errors += await _check_references(session, process, event_id, document)
+    if errors:
+        raise InvalidFields(errors)
+    return document, span
+
+
+def _apply(row: Event, document: dict[str, Any], span: Any) -> None:
+    row.kind = document["kind"]
+    row.title = document["title"]
+    row.date = document["date"]
+    row.status = document["status"]
+    row.location = document["location"]
+    row.summary = document["summary"]
+    row.tags = document["tags"]
+    row.parent = document["parent"]
+    row.depends_on = document["depends_on"]
+    row.sources = document["sources"]
+    row.attributes = document["attributes"]
+    row.start_day = span.start
+    row.end_day = span.end
+    row.precision = span.precision
+
+
+async def _replace_tags(session: AsyncSession, event_id: str, tags: list[str]) -> None:
+    await session.exec(delete(EventTag).where(col(EventTag.event_id) == event_id))
+    session.add_all(EventTag(event_id=event_id, tag=t) for t in tags)
+
+
+def _revision(
+    row: Event,
+    change: str,
+    actor: str,
+    known_on: dt.date,
+    now: dt.datetime,
+    fields: dict[str, list[Any]],
+    document: dict[str, Any],
+) -> EventRevision:
+    return EventRevision(
+        event_id=row.id,
+        process_id=row.process_id,
+        version=row.version,
+        change=change,
+        actor=actor,
+        known_on=known_on,
+        recorded_at=now,
+        fields=fields,
+        snapshot=document,
+    )
+
+
+async def create_event(
+    session: AsyncSession,
+    process: Process,
+    raw: dict[str, Any],
+    *,
+    known_on: dt.date,
+    actor: str,
+    now: dt.datetime,
+    event_id: str | None = None,
+) -> EventState:
+    """Validate and store a new event with its first revision; return it as stored."""
+    event_id = event_id or new_event_id()
+    if await session.get(Event, event_id) is not None:
+        raise InvalidFields.one("id", f"an event {event_id!r} already exists")
+    document, span = await _validate(session, process, event_id, raw)
+    assert process.id is not None
+    row = Event(
+        id=event_id,
+        process_id=process.id,
+        version=1,
+        known_on=known_on,
+        created_at=now,
+        updated_at=now,
+        start_day=span.start,
+        end_day=span.end,
+        precision=span.precision,
+        **{k: document[k] for k in ("kind", "title", "date", "status")},
+    )
+    _apply(row, document, span)
+    session.add(row)
+    await session.flush()
+    session.add_all(EventTag(event_id=event_id, tag=t) for t in document["tags"])
+    session.add(
+        _revision(row, "created", actor, known_on, now, diff_documents(None, document), document)
+    )
+    await session.flush()
+    return _state_from_row(row, process.slug)
+
+
+async def _locked_current(
+    session: AsyncSession, process: Process, event_id: str, expected_version: int | None
+) -> Event:
+    # FOR UPDATE serialises concurrent writers of one event on PostgreSQL; SQLite already holds
+    # the database write lock (BEGIN IMMEDIATE), where the clause is ignored.
+    row = (
+        await session.exec(select(Event).where(Event.id == event_id).with_for_update())
+    ).one_or_none()
+    if row is None or row.deleted or row.process_id != process.id:
+        raise NotFound(f"no event {event_id!r} in process {process.slug!r}")
+    if expected_version is not None and row.version != expected_version:
+        raise PreconditionFailed(
+            f"the event is at version {row.version}, not {expected_version}: read it again"
+        )
+    return row
+
+
+async def update_event(
+    session: AsyncSession,
+    process: Process,
+    event_id: str,
+    patch: dict[str, Any],
+    *,
+    expected_version: int | None,
+    known_on: dt.date,
+    actor: str,
+    now: dt.datetime,
+) -> EventState:
+    """Apply a JSON merge patch to the current event if it is still at `expected_version`."""
+    row = await _locked_current(session, process, event_id, expected_version)
+    before = _row_document(row)
+    merged = apply_merge_patch(before, patch)
+    document, span = await _validate(session, process, event_id, merged)
+    changes = diff_documents(before, document)
+    if not changes:
+        return _state_from_row(row, process.slug)
+    _apply(row, document, span)
+    row.version += 1
+    row.updated_at = now
+    row.known_on = known_on
+    session.add(row)
+    if "tags" in changes:
+        await _replace_tags(session, event_id, document["tags"])
+    session.add(_revision(row, "updated", actor, known_on, now, changes, document))
+    await session.flush()
+    return _state_from_row(row, process.slug)
+
+
+async def delete_event(
+    session: AsyncSession,
+    process: Process,
+    event_id: str,
+    *,
+    expected_version: int | None,
+    known_on: dt.date,
+    actor: str,
+    now: dt.datetime,
+) -> None:
+    """Tombstone the event: it leaves the timeline, and its history keeps a 'deleted' entry."""
+    row = await _locked_current(session, process, event_id, expected_version)
+    dependants = (
+        await session.exec(
+            select(Event.id, Event.depends_on, Event.parent).where(
+                Event.process_id == process.id, col(Event.deleted).is_(False), Event.id != event_id
+            )
+        )
+    ).all()
+    blocking = sorted(
+        other
+        for other, depends, parent in dependants
+        if parent == event_id or any(d["event"] == event_id for d in depends)
+    )
+    if blocking:
+        raise InvalidFields.one(
+            "id",
+            f"events {', '.join(blocking)} depend on or sit inside this one: change them first",
+        )
+    document = _row_document(row)
+    row.deleted = True
+    row.version += 1
+    row.updated_at = now
+    row.known_on = known_on
+    session.add(row)
+    await _replace_tags(session, event_id, [])
+    session.add(_revision(row, "deleted", actor, known_on, now, {}, document))
+    await session.flush()
+
+
+async def get_event(
+    session: AsyncSession, process: Process, event_id: str, as_of: dt.date | None = None
+) -> EventState:
+    """The event now, or as it was known on `as_of`; NotFound when it did not exist then."""
+    row = await session.get(Event, event_id)
+    if row is None or row.process_id != process.id:
+        raise NotFound(f"no event {event_id!r} in process {process.slug!r}")
+    if as_of is None:
+        if row.deleted:
+            raise NotFound(f"event {event_id!r} was deleted")
+        return _state_from_row(row, process.slug)
+    revision = (
+        await session.exec(
+            select(EventRevision)
+            .where(EventRevision.event_id == event_id, col(EventRevision.known_on) <= as_of)
+            .order_by(col(EventRevision.version).desc())
+            .limit(1)
+        )
+    ).one_or_none()
+    if revision is None or revision.change == "deleted":
+        raise NotFound(f"event {event_id!r} was not known on {as_of.isoformat()}")
+    return _state_from_revision(revision, row, process.slug)
+
+
+def _state_from_revision(revision: EventRevision, row: Event, process: str) -> EventState:
+    return EventState.from_document(
+        revision.snapshot,
+        id=revision.event_id,
+        process=process,
+        version=revision.version,
+        created_at=row.created_at,
+        updated_at=revision.recorded_at,
+        known_on=revision.known_on,
+    )
+
+
+async def event_states(
+    session: AsyncSession,
+    processes: Sequence[Process],
+    flt: EventFilter,
+    *,
+    as_of: dt.date | None = None,
+    after: PageKey | None = None,
+    limit: int | None = None,
+) -> list[EventState]:
+    """Live events of `processes` passing `flt`, ordered by (start, end, kind, id), after `after`.
+
+    With `as_of`, each event is replayed from its latest revision known on that day.
+    """
+    slugs = {p.id: p.slug for p in processes}
+    if not slugs:
+        return []
+    if as_of is not None:
+        return await _replayed_states(session, slugs, flt, as_of, after, limit)
+    query = select(Event).where(col(Event.process_id).in_(slugs), col(Event.deleted).is_(False))
+    if flt.start is not None:
+        query = query.where(col(Event.end_day) >= flt.start)
+    if flt.end is not None:
+        query = query.where(col(Event.start_day) <= flt.end)
+    if flt.kinds:
+        query = query.where(col(Event.kind).in_(flt.kinds))
+    if flt.statuses:
+        query = query.where(col(Event.status).in_(flt.statuses))
+    if flt.exclude_statuses:
+        query = query.where(col(Event.status).not_in(flt.exclude_statuses))
+    if flt.tags:
+        tagged = select(EventTag.event_id).where(col(EventTag.tag).in_(flt.tags))
+        query = query.where(col(Event.id).in_(tagged))
+    if after is not None:
+        query = query.where(
+            tuple_(Event.start_day, Event.end_day, Event.kind, Event.id) > tuple_(*after)
+        )
+    query = query.order_by(col(Event.start_day), col(Event.end_day), col(Event.kind), col(Event.id))
+    if limit is not None:
+        query = query.limit(limit)
+    rows = (await session.exec(query)).all()
+    return [_state_from_row(row, slugs[row.process_id]) for row in rows]
+
+
+async def _replayed_states(
+    session: AsyncSession,
+    slugs: dict[int | None, str],
+    flt: EventFilter,
+    as_of: dt.date,
+    after: PageKey | None,
+    limit: int | None,
+) -> list[EventState]:
+    latest = (
+        select(EventRevision.event_id, func.max(EventRevision.version).label("version"))
+        .where(col(EventRevision.process_id).in_(slugs), col(EventRevision.known_on) <= as_of)
+        .group_by(col(EventRevision.event_id))
+        .subquery()
+    )
+    query = (
+        select(EventRevision, Event)
+        .join(
+            latest,
+            and_(
+                col(EventRevision.event_id) == latest.c.event_id,
+                col(EventRevision.version) == latest.c.version,
+            ),
+        )
+        .join(Event, col(Event.id) == col(EventRevision.event_id))
+        .where(EventRevision.change != "deleted")
+    )
+    states = [
+        _state_from_revision(revision, row, slugs[row.process_id])
+        for revision, row in (await session.exec(query)).all()
+    ]
+    chosen = sorted(
+        (s for s in states if flt.accepts(s) and (after is None or page_key(s) > after)),
+        key=page_key,
+    )
+    return chosen if limit is None else chosen[:limit]
+
+
+async def history(session: AsyncSession, process: Process, event_id: str) -> list[EventRevision]:
+    """Every revision of an event, oldest first (deleted events included)."""
+    row = await session.get(Event, event_id)
+    if row is None or row.process_id != process.id:
+        raise NotFound(f"no event {event_id!r} in process {process.slug!r}")
+    query = (
+        select(EventRevision)
+        .where(EventRevision.event_id == event_id)
+        .order_by(col(EventRevision.version))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def log_version(session: AsyncSession, process_ids: Sequence[int | None]) -> int:
+    """A number that grows with every change recorded in these processes (0 when none)."""
+    query = select(func.max(EventRevision.id)).where(col(EventRevision.process_id).in_(process_ids))
+    return int((await session.exec(query)).one() or 0)
+
+
+async def list_changes(
+    session: AsyncSession,
+    processes: Sequence[Process],
+    *,
+    limit: int,
+    before_id: int | None = None,
+    as_of: dt.date | None = None,
+) -> list[ChangeRecord]:
+    """Recorded changes of `processes`, newest first, each with the event before and after.
+
+    With `as_of`, only changes known on that day are listed.
+    """
+    slugs = {p.id: p.slug for p in processes}
+    if not slugs:
+        return []
+    query = select(EventRevision, Event).join(Event, col(Event.id) == EventRevision.event_id)
+    query = query.where(col(EventRevision.process_id).in_(slugs))
+    if before_id is not None:
+        query = query.where(col(EventRevision.id) < before_id)
+    if as_of is not None:
+        query = query.where(col(EventRevision.known_on) <= as_of)
+    query = query.order_by(col(EventRevision.id).desc()).limit(limit)
+    pairs = (await session.exec(query)).all()
+    wanted = [(r.event_id, r.version - 1) for r, _ in pairs if r.version > 1]
+    previous: dict[tuple[str, int], EventRevision] = {}
+    if wanted:
+        earlier = await session.exec(
+            select(EventRevision).where(
+                or_(
+                    *(
+                        and_(col(EventRevision.event_id) == e, col(EventRevision.version) == v)
+                        for e, v in wanted
+                    )
+                )
+            )
+        )
+        previous = {(r.event_id, r.version): r for r in earlier.all()}
+    records: list[ChangeRecord] = []
+    for revision, row in pairs:
+        slug = slugs[row.process_id]
+        before = previous.get((revision.event_id, revision.version - 1))
+        assert revision.id is not None
+        records.append(
+            ChangeRecord(
+                id=revision.id,
+                event_id=revision.event_id,
+                process=slug,
+                version=revision.version,
+                change=revision.change,
+                actor=revision.actor,
+                known_on=revision.known_on,
+                recorded_at=revision.recorded_at,
+                fields=dict(revision.fields),
+                event=_state_from_revision(revision, row, slug),
+                previous=None if before is None else _state_from_revision(before, row, slug),
+            )
+        )
+    return records
