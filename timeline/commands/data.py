@@ -3,19 +3,85 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from typing import Any
 
-from timeline.commands.base import run_with_database
+from timeline.commands.base import CommandError, run_with_database
+from timeline.domain.errors import InvalidFields
+from timeline.store.bundle import dump_bundle, export_bundle, import_bundle, parse_bundle
 from timeline.store.db import Database
 
 __all__ = ["register"]
 
 
 def register(subparsers: Any) -> None:
-    """Add `seed`."""
+    """Add `seed`, `export` and `import`."""
     seed = subparsers.add_parser("seed", help="load a demo data set (ahc-cybercrime)")
     seed.add_argument("name")
     seed.set_defaults(func=_seed)
+
+    export = subparsers.add_parser("export", help="write a JSON bundle with full histories")
+    export.add_argument("--process", help="only this process slug")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    export.set_defaults(func=_export)
+
+    load = subparsers.add_parser("import", help="load a JSON bundle in one transaction")
+    load.add_argument("file", help="bundle file ('-' for standard input)")
+    load.set_defaults(func=_import)
+
+
+def _export(args: argparse.Namespace) -> int:
+    async def work(db: Database) -> str:
+        async with db.read() as session:
+            return dump_bundle(await export_bundle(session, args.process))
+
+    text = run_with_database(work)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    try:
+        if args.file == "-":
+            raw = json.load(sys.stdin)
+        else:
+            with open(args.file, encoding="utf-8") as handle:
+                raw = json.load(handle)
+    except OSError as error:
+        raise CommandError(f"cannot read {args.file}: {error.strerror}") from None
+    except ValueError as error:
+        raise CommandError(f"{args.file} is not JSON: {error}") from None
+    try:
+        bundle = parse_bundle(raw)
+    except InvalidFields as error:
+        raise CommandError(_listed(error)) from None
+
+    async def work(db: Database) -> dict[str, int]:
+        try:
+            async with db.write() as session:
+                return await import_bundle(session, bundle)
+        except InvalidFields as error:
+            raise CommandError(_listed(error)) from None
+
+    counts = run_with_database(work)
+    print(
+        f"imported {counts['processes']} processes, {counts['events']} events "
+        f"({counts['revisions']} revisions), {counts['items']} items"
+    )
+    return 0
+
+
+def _listed(error: InvalidFields) -> str:
+    lines = [f"{e.field}: {e.message}" for e in error.errors[:20]]
+    more = len(error.errors) - 20
+    if more > 0:
+        lines.append(f"... and {more} more")
+    return "nothing imported:\n  " + "\n  ".join(lines)
 
 
 def _seed(args: argparse.Namespace) -> int:
