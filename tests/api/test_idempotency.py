@@ -1,0 +1,183 @@
+"""Idempotency-Key on creates: one resource per key, replayed responses, scoped keys."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+
+import httpx
+from sqlalchemy import update
+
+from tests.clients.server import live_server
+from timeline.clock import utcnow
+from timeline.store.db import Database
+from timeline.store.tables import IdempotencyRecord
+from timeline.store.tokens import create_token
+
+EVENT = {"kind": "session", "title": "Seventh session", "date": "2026-09-01/2026-09-05"}
+PROCESS = {"slug": "plastics", "title": "Plastics treaty talks"}
+
+
+async def _process(client: httpx.AsyncClient, headers: dict[str, str]) -> None:
+    response = await client.post("/api/v1/processes", json=PROCESS, headers=headers)
+    assert response.status_code == 201, response.text
+
+
+async def _event_ids(client: httpx.AsyncClient) -> list[str]:
+    response = await client.get("/api/v1/processes/plastics/timeline")
+    return [e["id"] for e in response.json()["items"]]
+
+
+async def test_retry_after_success_replays_the_first_response(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    await _process(app_client, admin_headers)
+    headers = {**admin_headers, "Idempotency-Key": "create-7th"}
+    first = await app_client.post("/api/v1/processes/plastics/events", json=EVENT, headers=headers)
+    again = await app_client.post("/api/v1/processes/plastics/events", json=EVENT, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert "idempotent-replayed" not in first.headers
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first.json()
+    assert again.headers["location"] == first.headers["location"]
+    assert again.headers["etag"] == first.headers["etag"]
+    assert await _event_ids(app_client) == [first.json()["id"]]
+    history = await app_client.get(
+        f"/api/v1/processes/plastics/events/{first.json()['id']}/history"
+    )
+    assert [r["change"] for r in history.json()["items"]] == ["created"]
+
+
+async def test_same_key_with_another_body_is_a_422_and_changes_nothing(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    await _process(app_client, admin_headers)
+    headers = {**admin_headers, "Idempotency-Key": "k1"}
+    first = await app_client.post("/api/v1/processes/plastics/events", json=EVENT, headers=headers)
+    other = {**EVENT, "title": "Eighth session"}
+    clash = await app_client.post("/api/v1/processes/plastics/events", json=other, headers=headers)
+    assert clash.status_code == 422
+    assert clash.headers["content-type"].startswith("application/problem+json")
+    assert clash.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert await _event_ids(app_client) == [first.json()["id"]]
+
+
+async def test_json_spacing_and_key_order_do_not_make_another_request(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    await _process(app_client, admin_headers)
+    headers = {**admin_headers, "Idempotency-Key": "k2", "Content-Type": "application/json"}
+    first = await app_client.post(
+        "/api/v1/processes/plastics/events", content=json.dumps(EVENT), headers=headers
+    )
+    reordered = json.dumps(dict(reversed(list(EVENT.items()))), indent=4)
+    again = await app_client.post(
+        "/api/v1/processes/plastics/events", content=reordered, headers=headers
+    )
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+
+
+async def test_keys_are_scoped_to_the_token(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str], database_url: str
+) -> None:
+    await _process(app_client, admin_headers)
+    db = Database(database_url)
+    async with db.write() as session:
+        secret = await create_token(session, "editor", "editor", None, now=utcnow())
+    await db.dispose()
+    editor = {"Authorization": f"Bearer {secret}", "Idempotency-Key": "same"}
+    admin = {**admin_headers, "Idempotency-Key": "same"}
+    by_admin = await app_client.post("/api/v1/processes/plastics/events", json=EVENT, headers=admin)
+    by_editor = await app_client.post(
+        "/api/v1/processes/plastics/events", json=EVENT, headers=editor
+    )
+    assert by_admin.status_code == by_editor.status_code == 201
+    assert "idempotent-replayed" not in by_editor.headers
+    assert by_admin.json()["id"] != by_editor.json()["id"]
+    assert sorted(await _event_ids(app_client)) == sorted(
+        [by_admin.json()["id"], by_editor.json()["id"]]
+    )
+
+
+async def test_a_failed_create_releases_its_key(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    await _process(app_client, admin_headers)
+    headers = {**admin_headers, "Idempotency-Key": "fix-and-retry"}
+    bad = await app_client.post(
+        "/api/v1/processes/plastics/events", json={**EVENT, "date": "June"}, headers=headers
+    )
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "date"
+    good = await app_client.post("/api/v1/processes/plastics/events", json=EVENT, headers=headers)
+    assert good.status_code == 201
+    assert "idempotent-replayed" not in good.headers
+    assert await _event_ids(app_client) == [good.json()["id"]]
+
+
+async def test_a_key_is_forgotten_after_24_hours(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str], database_url: str
+) -> None:
+    await _process(app_client, admin_headers)
+    headers = {**admin_headers, "Idempotency-Key": "old"}
+    first = await app_client.post("/api/v1/processes/plastics/events", json=EVENT, headers=headers)
+    db = Database(database_url)
+    async with db.write() as session:
+        await session.exec(
+            update(IdempotencyRecord).values(
+                created_at=utcnow() - dt.timedelta(hours=24, minutes=1)
+            )
+        )
+    await db.dispose()
+    later = await app_client.post("/api/v1/processes/plastics/events", json=EVENT, headers=headers)
+    assert later.status_code == 201
+    assert "idempotent-replayed" not in later.headers
+    assert later.json()["id"] != first.json()["id"]
+
+
+async def test_a_malformed_key_is_a_422_naming_the_header(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    await _process(app_client, admin_headers)
+    headers = {**admin_headers, "Idempotency-Key": "x" * 201}
+    response = await app_client.post(
+        "/api/v1/processes/plastics/events", json=EVENT, headers=headers
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert await _event_ids(app_client) == []
+
+
+async def test_process_creates_are_idempotent_too(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    headers = {**admin_headers, "Idempotency-Key": "new-process"}
+    first = await app_client.post("/api/v1/processes", json=PROCESS, headers=headers)
+    again = await app_client.post("/api/v1/processes", json=PROCESS, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["idempotent-replayed"] == "true"
+    listed = await app_client.get("/api/v1/processes")
+    assert [p["slug"] for p in listed.json()["items"]] == ["plastics"]
+
+
+async def test_ten_concurrent_posts_with_one_key_make_one_event(
+    database_url: str, admin_headers: dict[str, str]
+) -> None:
+    """Over a real socket: every request gets the same event, exactly one of them made it."""
+    with live_server(database_url) as url:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+            await _process(client, admin_headers)
+            headers = {**admin_headers, "Idempotency-Key": "burst"}
+            responses = await asyncio.gather(
+                *(
+                    client.post("/api/v1/processes/plastics/events", json=EVENT, headers=headers)
+                    for _ in range(10)
+                )
+            )
+            assert [r.status_code for r in responses] == [201] * 10
+            assert len({r.json()["id"] for r in responses}) == 1
+            fresh = [r for r in responses if "idempotent-replayed" not in r.headers]
+            assert len(fresh) == 1
+            assert await _event_ids(client) == [responses[0].json()["id"]]
