@@ -1,0 +1,357 @@
+"""Entry into force: how many instruments are deposited, when the adopted threshold was (or will
+be) reached, and what every other proposed threshold would have given.
+
+A pure function of (the events as known on `as_of`, `as_of`); no clock, no I/O, no randomness.
+
+* **Count**: instruments of ratification, acceptance, approval or accession deposited by
+  `as_of`: `ratification` events that are held and whose last day is on or before `as_of`.
+  Each names one `party` (counted once, on its first deposit) or reports a cumulative `count`;
+  the count on a day is the larger of the distinct parties and the highest count reported by
+  then (counts only grow). Signatures are not instruments: signing does not bind a state, so
+  `signature` events never count (the Hanoi ceremony's 72 signatories leave the count at 0).
+* **Reached**: the first deposit day on which the count meets the threshold; entry into force
+  is that day plus `delay_days` ("the ninetieth day after the deposit" = deposit + 90).
+* **Projection** (before the threshold is reached): deposits arrive as a Poisson process whose
+  monthly rate has a Gamma posterior blending a prior from comparable UN treaties (their
+  instruments to threshold over the time it took, weighted as `PRIOR_WEIGHT_DAYS` of evidence)
+  with the deposits of the trailing `WINDOW_DAYS` (from the opening for signature when that is
+  more recent). Ratification speeds up as the threshold nears, so a lifetime average since
+  opening is too pessimistic; the trailing window follows the current pace instead. The wait for
+  the k missing instruments is then P(reached within t days) = P(NegBin(a, b / (b + t)) >= k),
+  exact; p50 and p80 are the first days that probability reaches 0.5 and 0.8, reported as entry-
+  into-force dates (reach day + delay). `low_evidence` is set under `LOW_EVIDENCE_DEPOSITS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from timeline.domain.model import EventState
+from timeline.domain.risk import EventRef, negbin_tail
+
+__all__ = [
+    "COMPARABLE_TREATIES",
+    "LOW_EVIDENCE_DEPOSITS",
+    "NEEDED_HORIZON_MONTHS",
+    "PRIOR_WEIGHT_DAYS",
+    "WINDOW_DAYS",
+    "Comparable",
+    "EifProjection",
+    "EifReport",
+    "EifScenario",
+    "assess_entry_into_force",
+    "deposit_curve",
+]
+
+DAYS_PER_MONTH = 30.4375
+WINDOW_DAYS = 180
+PRIOR_WEIGHT_DAYS = 180
+LOW_EVIDENCE_DEPOSITS = 10
+NEEDED_HORIZON_MONTHS = 12
+_MAX_HORIZON_DAYS = 100 * 366
+
+
+@dataclass(frozen=True, slots=True)
+class Comparable:
+    """A treaty whose road to entry into force informs the prior."""
+
+    name: str
+    instruments: int
+    opened: dt.date  # opened for signature
+    reached: dt.date  # the threshold instrument was deposited
+
+
+# Public UN Treaty Collection facts: the day each opened for signature and the day its
+# threshold instrument was deposited (entry into force minus the delay).
+COMPARABLE_TREATIES: tuple[Comparable, ...] = (
+    Comparable("UN Convention against Transnational Organized Crime", 40,
+               dt.date(2000, 12, 12), dt.date(2003, 7, 1)),
+    Comparable("UN Convention against Corruption", 30, dt.date(2003, 12, 9), dt.date(2005, 9, 15)),
+    Comparable("Arms Trade Treaty", 50, dt.date(2013, 6, 3), dt.date(2014, 9, 25)),
+    Comparable("Agreement on Marine Biological Diversity beyond National Jurisdiction", 60,
+               dt.date(2023, 9, 20), dt.date(2025, 9, 19)),
+)  # fmt: skip
+
+
+def _prior() -> tuple[float, float]:
+    """Gamma (shape, rate per day) with the comparables' pooled pace, worth PRIOR_WEIGHT_DAYS."""
+    instruments = sum(c.instruments for c in COMPARABLE_TREATIES)
+    days = sum((c.reached - c.opened).days for c in COMPARABLE_TREATIES)
+    return instruments / days * PRIOR_WEIGHT_DAYS, float(PRIOR_WEIGHT_DAYS)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class DepositCurve:
+    """The cumulative number of instruments deposited, as a step function of the day."""
+
+    steps: tuple[tuple[dt.date, int], ...]  # (day, count from that day on), increasing
+
+    def at(self, day: dt.date) -> int:
+        """Instruments deposited on or before `day`."""
+        count = 0
+        for step_day, step_count in self.steps:
+            if step_day > day:
+                break
+            count = step_count
+        return count
+
+    def reached(self, instruments: int) -> dt.date | None:
+        """The deposit day the count first met `instruments`, or None."""
+        for day, count in self.steps:
+            if count >= instruments:
+                return day
+        return None
+
+
+def deposit_curve(events: Sequence[EventState], as_of: dt.date) -> DepositCurve:
+    """The instruments deposited by each day up to `as_of` (see the module notes)."""
+    first_deposit: dict[str, dt.date] = {}
+    counts: list[tuple[dt.date, int]] = []
+    for state in events:
+        if state.kind != "ratification" or state.status != "held" or state.end > as_of:
+            continue
+        party = state.attributes.get("party")
+        count = state.attributes.get("count")
+        if isinstance(party, str) and party.strip():
+            name = " ".join(party.split()).casefold()
+            if name not in first_deposit or state.end < first_deposit[name]:
+                first_deposit[name] = state.end
+        elif isinstance(count, int) and not isinstance(count, bool) and count > 0:
+            counts.append((state.end, count))
+    days = sorted(set(first_deposit.values()) | {d for d, _ in counts})
+    steps: list[tuple[dt.date, int]] = []
+    for day in days:
+        parties = sum(1 for d in first_deposit.values() if d <= day)
+        reported = max((c for d, c in counts if d <= day), default=0)
+        value = max(parties, reported)
+        if not steps or value > steps[-1][1]:
+            steps.append((day, value))
+    return DepositCurve(tuple(steps))
+
+
+@dataclass(frozen=True, slots=True)
+class EifProjection:
+    """When the threshold is projected to be reached, as entry-into-force dates."""
+
+    p50: dt.date | None
+    p80: dt.date | None
+    observed_per_month: float
+    needed_per_month: float
+    low_evidence: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """The API shape of `projection`."""
+        return {
+            "p50": _iso(self.p50),
+            "p80": _iso(self.p80),
+            "observed_per_month": self.observed_per_month,
+            "needed_per_month": self.needed_per_month,
+            "low_evidence": self.low_evidence,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EifScenario:
+    """What a proposed threshold would give on the same deposits."""
+
+    instruments: int
+    delay_days: int
+    proposed_by: tuple[str, ...]
+    reached_on: dt.date | None
+    entry_into_force: dt.date | None
+    p50: dt.date | None
+    p80: dt.date | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The API shape of one scenario."""
+        return {
+            "instruments": self.instruments,
+            "proposed_by": list(self.proposed_by),
+            "reached_on": _iso(self.reached_on),
+            "entry_into_force": _iso(self.entry_into_force),
+            "p50": _iso(self.p50),
+            "p80": _iso(self.p80),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EifReport:
+    """The entry-into-force view of one process on `as_of`."""
+
+    as_of: dt.date
+    rule: EventRef | None
+    instruments: int | None
+    delay_days: int | None
+    count: int
+    reached_on: dt.date | None
+    entry_into_force: dt.date | None
+    projection: EifProjection | None
+    scenarios: tuple[EifScenario, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """Exactly the body of `GET .../entry-into-force`."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "rule": None
+            if self.rule is None
+            else {
+                "event": self.rule.to_json(),
+                "instruments": self.instruments,
+                "delay_days": self.delay_days,
+            },
+            "count": self.count,
+            "reached_on": _iso(self.reached_on),
+            "entry_into_force": _iso(self.entry_into_force),
+            "projection": None if self.projection is None else self.projection.to_json(),
+            "scenarios": [s.to_json() for s in self.scenarios],
+        }
+
+
+def _quantile_day(
+    alpha: float, beta: float, missing: int, as_of: dt.date, q: float
+) -> dt.date | None:
+    """The first day after `as_of` by which `missing` more deposits have arrived with chance q."""
+
+    def chance(days: int) -> float:
+        return negbin_tail(alpha, beta / (beta + days), missing)
+
+    low, high = 0, 1
+    while chance(high) < q:
+        low, high = high, high * 2
+        if high > _MAX_HORIZON_DAYS:
+            return None
+    while high - low > 1:  # chance(low) < q <= chance(high); chance grows with the days
+        middle = (low + high) // 2
+        if chance(middle) >= q:
+            high = middle
+        else:
+            low = middle
+    return as_of + dt.timedelta(days=high)
+
+
+def _opened(events: Sequence[EventState]) -> dt.date | None:
+    """When instruments could first be deposited: the first signature, else the adopted rule."""
+    signatures = [e.start for e in events if e.kind == "signature" and e.status == "held"]
+    if signatures:
+        return min(signatures)
+    adopted = [e.start for e in events if e.kind == "eif_threshold" and _adopted(e)]
+    return min(adopted) if adopted else None
+
+
+def _adopted(state: EventState) -> bool:
+    return state.attributes.get("adopted") is True and state.status not in ("cancelled",)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pace:
+    alpha: float
+    beta: float  # days
+    observed_per_month: float
+
+
+def _pace(curve: DepositCurve, events: Sequence[EventState], as_of: dt.date) -> _Pace:
+    start = as_of - dt.timedelta(days=WINDOW_DAYS - 1)
+    opened = _opened(events)
+    if opened is not None and opened > start:
+        start = min(opened, as_of)
+    days = (as_of - start).days + 1
+    recent = curve.at(as_of) - curve.at(start - dt.timedelta(days=1))
+    alpha0, beta0 = _prior()
+    return _Pace(alpha0 + recent, beta0 + days, round(recent / days * DAYS_PER_MONTH, 4))
+
+
+def _threshold(
+    curve: DepositCurve,
+    pace: _Pace,
+    instruments: int,
+    delay: int,
+    as_of: dt.date,
+) -> tuple[dt.date | None, dt.date | None, dt.date | None, dt.date | None]:
+    """(reached_on, entry_into_force, p50, p80) for one threshold."""
+    reached = curve.reached(instruments)
+    if reached is not None:
+        return reached, reached + dt.timedelta(days=delay), None, None
+    missing = instruments - curve.at(as_of)
+    shift = dt.timedelta(days=delay)
+    p50 = _quantile_day(pace.alpha, pace.beta, missing, as_of, 0.5)
+    p80 = _quantile_day(pace.alpha, pace.beta, missing, as_of, 0.8)
+    return None, None, None if p50 is None else p50 + shift, None if p80 is None else p80 + shift
+
+
+def _int(value: Any, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def assess_entry_into_force(events: Sequence[EventState], as_of: dt.date) -> EifReport:
+    """The entry-into-force view on `as_of` from the events known then (see the module notes).
+
+    The rule is the adopted `eif_threshold` (the latest by date if several); scenarios cover
+    every other threshold proposed, one per number of instruments, in increasing order, with
+    everyone who proposed it.
+    """
+    curve = deposit_curve(events, as_of)
+    count = curve.at(as_of)
+    pace = _pace(curve, events, as_of)
+    thresholds = sorted(
+        (
+            e
+            for e in events
+            if e.kind == "eif_threshold"
+            and e.status != "cancelled"
+            and _int(e.attributes.get("instruments"), 0) > 0
+        ),
+        key=lambda e: (e.start, e.end, e.id),
+    )
+    adopted = [e for e in thresholds if _adopted(e)]
+    rule = adopted[-1] if adopted else None
+    report_rule: EventRef | None = None
+    instruments = delay = None
+    reached = eif = None
+    projection: EifProjection | None = None
+    if rule is not None:
+        report_rule = EventRef(rule.id, rule.title, rule.date, rule.start, rule.end)
+        instruments = _int(rule.attributes.get("instruments"), 0)
+        delay = _int(rule.attributes.get("delay_days"), 90)
+        reached, eif, p50, p80 = _threshold(curve, pace, instruments, delay, as_of)
+        if reached is None:
+            missing = instruments - count
+            projection = EifProjection(
+                p50=p50,
+                p80=p80,
+                observed_per_month=pace.observed_per_month,
+                needed_per_month=round(missing / NEEDED_HORIZON_MONTHS, 4),
+                low_evidence=count < LOW_EVIDENCE_DEPOSITS,
+            )
+    grouped: dict[int, tuple[int, list[str]]] = {}
+    for state in thresholds:
+        number = _int(state.attributes.get("instruments"), 0)
+        if state is rule or number == instruments:
+            continue
+        proposers = state.attributes.get("proposed_by") or []
+        delay_days, names = grouped.setdefault(
+            number, (_int(state.attributes.get("delay_days"), 90), [])
+        )
+        names.extend(str(p) for p in proposers if str(p) not in names)
+    scenarios = []
+    for number in sorted(grouped):
+        delay_days, names = grouped[number]
+        s_reached, s_eif, s50, s80 = _threshold(curve, pace, number, delay_days, as_of)
+        scenarios.append(EifScenario(number, delay_days, tuple(names), s_reached, s_eif, s50, s80))
+    return EifReport(
+        as_of=as_of,
+        rule=report_rule,
+        instruments=instruments,
+        delay_days=delay,
+        count=count,
+        reached_on=reached,
+        entry_into_force=eif,
+        projection=projection,
+        scenarios=tuple(scenarios),
+    )

@@ -1,0 +1,489 @@
+"""Deadline risk: will the process make its dates, and if not, what is in the way.
+
+A pure function of (the events as known on `as_of`, the items with their histories, the status
+changes of events, `as_of`); no clock, no I/O, no randomness: the same input gives the same
+output, to the last digit.
+
+The model, in four parts:
+
+* **Work**: items open on `as_of`; an item in informals weighs 1.5 (contested text goes there).
+  Items re-opened after agreement are open again and count again.
+* **Capacity**: effective negotiating days. Only weekdays count (committees do not sit at the
+  weekend) and each day counts once, at the weight of the strongest meeting on it, so an
+  informal held inside a session adds nothing (it runs in parallel, it is not extra time).
+  Weights: a formal session 1.0; informals, consultations and informal sessions 0.5; a tentative
+  meeting half of that again; postponed, suspended and cancelled meetings give nothing. A meeting
+  whose days are not known yet (month, season or year precision) is assumed to last a typical
+  session, `TYPICAL_SESSION_DAYS` weekdays, spread over its span.
+* **Pace**: items settled (agreed or dropped) per effective day held before `as_of`, as a
+  Gamma(1 + settled, 1 + days) posterior over the daily rate. Settlements in the coming
+  `capacity` days are then Negative Binomial: P(meet) = P(NegBin(r = a, p = b / (b + capacity))
+  >= effective open items), computed exactly as a finite sum (no simulation).
+* **Dependencies**: a forward pass over `depends_on` (with lags) projects the day each deadline's
+  predecessors will be done; a held event is done on its last day, a planned one on its last
+  possible day (never before `as_of`), a postponed, suspended or cancelled one has no date.
+  Slack = the deadline's last possible day minus the projection.
+
+Statuses: `met` (every predecessor held, lag included, by the deadline's last day), `missed`
+(that day has passed and it was not met), `off_track`, `at_risk`, `on_track` by the rules in
+`_rules`; each rule that fires adds one sentence to `reasons`, with its numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from timeline.domain.items import ItemState
+from timeline.domain.model import EventState
+
+__all__ = [
+    "INFORMALS_WEIGHT",
+    "MODEL",
+    "TYPICAL_SESSION_DAYS",
+    "DeadlineRisk",
+    "EventRef",
+    "assess_deadlines",
+    "day_weights",
+    "effective_days",
+    "negbin_tail",
+    "project",
+]
+
+MODEL = "negbin-pace-1"
+INFORMALS_WEIGHT = 1.5
+TYPICAL_SESSION_DAYS = 10
+_MEETING_KINDS = frozenset({"session", "informal", "consultation"})
+_NO_CAPACITY = frozenset({"postponed", "suspended", "cancelled"})
+_MET_WITH = frozenset({"held", "suspended"})  # days a meeting actually sat
+_UNDATED = frozenset({"postponed", "suspended", "cancelled"})
+
+
+def negbin_tail(r: float, p: float, n: int) -> float:
+    """P(N >= n) for N ~ NegBin(r, p) (failures before the r-th success, success chance p).
+
+    Exact: 1 minus the finite sum of the n first probabilities, each from the closed-form pmf
+    C(k + r - 1, k) p^r (1 - p)^k, summed in log space so that large r or tiny p do not
+    underflow. `r` may be fractional (a Gamma-Poisson mixture).
+    """
+    if n <= 0:
+        return 1.0
+    if r <= 0:
+        raise ValueError("r must be positive")
+    if p >= 1.0:
+        return 0.0  # no trials left: nothing more can be settled
+    if p <= 0.0:
+        return 1.0
+    log_p, log_q = math.log(p), math.log1p(-p)
+    log_gamma_r = math.lgamma(r)
+    terms = [
+        math.exp(math.lgamma(k + r) - log_gamma_r - math.lgamma(k + 1) + r * log_p + k * log_q)
+        for k in range(n)
+    ]
+    return min(1.0, max(0.0, 1.0 - math.fsum(terms)))
+
+
+def _weekdays(start: dt.date, end: dt.date) -> int:
+    if end < start:
+        return 0
+    days = (end - start).days + 1
+    full, rest = divmod(days, 7)
+    count = full * 5
+    first = start.weekday()
+    count += sum(1 for i in range(rest) if (first + i) % 7 < 5)
+    return count
+
+
+def _meeting_weight(state: EventState) -> float:
+    if state.kind not in _MEETING_KINDS:
+        return 0.0
+    weight = 1.0
+    if state.kind in ("informal", "consultation") or state.attributes.get("formal") is False:
+        weight = 0.5
+    if state.status == "tentative":
+        weight *= 0.5
+    span = state.span
+    if span.precision in ("month", "season", "year"):
+        # The days are not known yet: assume a typical session spread over the span.
+        weight *= min(1.0, TYPICAL_SESSION_DAYS / max(1, _weekdays(span.start, span.end)))
+    return weight
+
+
+def day_weights(
+    events: Iterable[EventState], first: dt.date, last: dt.date, *, past: bool
+) -> dict[dt.date, float]:
+    """Each weekday in [first, last] with a meeting, at the weight of its strongest meeting.
+
+    `past=True` counts the days meetings actually sat (held or suspended); `past=False` the days
+    still to come (planned, tentative or held; postponed, suspended and cancelled give nothing).
+    """
+    weights: dict[dt.date, float] = {}
+    if last < first:
+        return weights
+    for state in events:
+        if past and state.status not in _MET_WITH:
+            continue
+        if not past and state.status in _NO_CAPACITY:
+            continue
+        weight = _meeting_weight(state)
+        if weight <= 0:
+            continue
+        span = state.span
+        day = max(span.start, first)
+        stop = min(span.end, last)
+        while day <= stop:
+            if day.weekday() < 5 and weights.get(day, 0.0) < weight:
+                weights[day] = weight
+            day += dt.timedelta(days=1)
+    return weights
+
+
+def effective_days(
+    events: Iterable[EventState], first: dt.date, last: dt.date, *, past: bool
+) -> float:
+    """The effective negotiating days in [first, last] (see `day_weights`)."""
+    return math.fsum(day_weights(events, first, last, past=past).values())
+
+
+@dataclass(frozen=True, slots=True)
+class Projection:
+    """When an event is expected to be done, or why that cannot be said."""
+
+    day: dt.date | None
+    blocker: EventState | None = None
+
+
+def project(states: Mapping[str, EventState], event_id: str, as_of: dt.date) -> Projection:
+    """The day the event is projected to be done, by a forward pass over `depends_on`.
+
+    Held: its last day. Postponed, suspended or cancelled: unknown (it names itself as the
+    blocker). Planned or tentative: its last possible day (not before `as_of`, since it has not
+    happened yet), and no earlier than each predecessor's projection plus the lag. An unknown
+    predecessor, or one not known on `as_of`, makes the projection unknown.
+    """
+    memo: dict[str, Projection] = {}
+
+    def visit(ident: str, trail: frozenset[str]) -> Projection:
+        if ident in memo:
+            return memo[ident]
+        state = states.get(ident)
+        if state is None or ident in trail:
+            return Projection(None)
+        if state.status == "held":
+            result = Projection(state.end)
+        elif state.status in _UNDATED:
+            result = Projection(None, state)
+        else:
+            day = max(state.end, as_of)
+            result = Projection(day)
+            for dep in state.depends_on:
+                before = visit(dep["event"], trail | {ident})
+                if before.day is None:
+                    result = before
+                    break
+                day = max(day, before.day + dt.timedelta(days=int(dep.get("lag_days", 0))))
+                result = Projection(day)
+        memo[ident] = result
+        return result
+
+    return visit(event_id, frozenset())
+
+
+def _deadline_projection(
+    states: Mapping[str, EventState], deadline: EventState, as_of: dt.date
+) -> Projection:
+    if not deadline.depends_on:
+        return Projection(None)
+    day: dt.date | None = None
+    for dep in deadline.depends_on:
+        before = project(states, dep["event"], as_of)
+        if before.day is None:
+            return before
+        candidate = before.day + dt.timedelta(days=int(dep.get("lag_days", 0)))
+        day = candidate if day is None or candidate > day else day
+    return Projection(day)
+
+
+@dataclass(frozen=True, slots=True)
+class EventRef:
+    """The identifying fields of the deadline an assessment is about."""
+
+    id: str
+    title: str
+    date: str
+    start: dt.date
+    end: dt.date
+
+    def to_json(self) -> dict[str, Any]:
+        """The API shape: id, title, date, start, end."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineRisk:
+    """The assessment of one deadline on one day. Numbers are rounded for stable output."""
+
+    event: EventRef
+    status: str
+    p_meet: float | None
+    slack_days: int | None
+    projected_date: dt.date | None
+    capacity_days: float
+    open_items: int
+    open_items_effective: float
+    observed_pace: float
+    required_pace: float | None
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        """The API shape of one assessment (exactly the fields of the public contract)."""
+        return {
+            "event": self.event.to_json(),
+            "status": self.status,
+            "p_meet": self.p_meet,
+            "slack_days": self.slack_days,
+            "projected_date": None
+            if self.projected_date is None
+            else self.projected_date.isoformat(),
+            "capacity_days": self.capacity_days,
+            "open_items": self.open_items,
+            "open_items_effective": self.open_items_effective,
+            "observed_pace": self.observed_pace,
+            "required_pace": self.required_pace,
+            "reasons": list(self.reasons),
+        }
+
+
+def _pct(value: float) -> str:
+    return f"{round(value * 100)}%"
+
+
+def _num(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _day(day: dt.date) -> str:
+    return day.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class _Inputs:
+    deadline: EventState
+    last: dt.date
+    as_of: dt.date
+    projection: Projection
+    capacity: float
+    open_count: int
+    informals_count: int
+    open_effective: float
+    settled: int
+    past_days: float
+    p_meet: float
+    recent_postponements: tuple[tuple[str, dt.date], ...]
+
+
+def _rules(x: _Inputs) -> tuple[str, list[str]]:
+    """The status and the sentences of every rule that fired (off-track rules first)."""
+    off: list[str] = []
+    risk: list[str] = []
+    a, b = 1.0 + x.settled, 1.0 + x.past_days
+    observed = a / b
+    required = x.open_effective / x.capacity if x.capacity > 0 else None
+    slack = None if x.projection.day is None else (x.last - x.projection.day).days
+    if x.projection.day is None:
+        blocker = x.projection.blocker
+        if blocker is not None:
+            off.append(
+                f"{blocker.title} is {blocker.status} with no new date, so the deadline cannot "
+                "be projected."
+            )
+        else:
+            off.append("A predecessor is not known yet, so the deadline cannot be projected.")
+    elif slack is not None and slack < 0:
+        off.append(
+            f"The predecessors are projected to be done on {_day(x.projection.day)}, "
+            f"{-slack} days after the last possible day ({_day(x.last)})."
+        )
+    elif slack is not None and slack < 14:
+        risk.append(
+            f"Only {slack} days of slack between the projected {_day(x.projection.day)} and "
+            f"the last possible day ({_day(x.last)})."
+        )
+    if x.open_effective > 0 and x.capacity <= 0:
+        off.append(
+            f"{x.open_count} items are still open but no negotiating days are scheduled before "
+            f"{_day(x.last)}."
+        )
+    elif x.open_effective > 0:
+        if x.p_meet < 0.5:
+            off.append(
+                f"The chance of settling the {_num(x.open_effective)} effective open items in "
+                f"{_num(x.capacity)} negotiating days is {_pct(x.p_meet)}, below 50%."
+            )
+        elif x.p_meet < 0.8:
+            risk.append(
+                f"The chance of settling the {_num(x.open_effective)} effective open items in "
+                f"{_num(x.capacity)} negotiating days is {_pct(x.p_meet)}, below 80%."
+            )
+        if required is not None and required > 1.5 * observed:
+            off.append(
+                f"It needs {_num(required)} items settled per negotiating day, "
+                f"{_num(required / observed)} times the {_num(observed)} observed so far "
+                f"({x.settled} settled in {_num(x.past_days)} days)."
+            )
+        elif required is not None and required > observed:
+            risk.append(
+                f"It needs {_num(required)} items settled per negotiating day, more than the "
+                f"{_num(observed)} observed so far ({x.settled} settled in "
+                f"{_num(x.past_days)} days)."
+            )
+    if x.open_count and x.informals_count / x.open_count > 0.3:
+        risk.append(
+            f"{x.informals_count} of {x.open_count} open items "
+            f"({_pct(x.informals_count / x.open_count)}) are in informals, where contested "
+            "text goes."
+        )
+    for title, day in x.recent_postponements:
+        risk.append(
+            f"{title} was postponed on {_day(day)}, {(x.as_of - day).days} days before "
+            f"{_day(x.as_of)}."
+        )
+    if off:
+        return "off_track", off + risk
+    if risk:
+        return "at_risk", risk
+    return "on_track", [
+        f"Projected for {_day(x.projection.day or x.last)} with {slack} days of slack; a "
+        f"{_pct(x.p_meet)} chance of settling the {_num(x.open_effective)} effective open "
+        f"items in {_num(x.capacity)} negotiating days."
+    ]
+
+
+def _ancestors(states: Mapping[str, EventState], roots: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    stack = list(roots)
+    while stack:
+        ident = stack.pop()
+        if ident in seen or ident not in states:
+            continue
+        seen.append(ident)
+        stack.extend(d["event"] for d in states[ident].depends_on)
+    return sorted(seen)
+
+
+def _decided(
+    states: Mapping[str, EventState], deadline: EventState, as_of: dt.date
+) -> tuple[str, str] | None:
+    """('met' | 'missed', sentence) when the outcome is already known on `as_of`."""
+    last = deadline.end
+    deps = [(states.get(d["event"]), int(d.get("lag_days", 0))) for d in deadline.depends_on]
+    if deps and all(
+        s is not None and s.status == "held" and s.end + dt.timedelta(days=lag) <= last
+        for s, lag in deps
+    ):
+        done = max(s.end + dt.timedelta(days=lag) for s, lag in deps if s is not None)
+        names = ", ".join(s.title for s, _ in deps if s is not None)
+        return "met", f"{names}: held by {_day(done)}, within the last possible day ({_day(last)})."
+    if as_of > last:
+        late = [
+            f"{s.title} ({s.status}, {_day(s.end)})" if s is not None else "a predecessor"
+            for s, lag in deps
+            if s is None or s.status != "held" or s.end + dt.timedelta(days=lag) > last
+        ]
+        return "missed", (
+            f"The last possible day ({_day(last)}) passed {(as_of - last).days} days ago "
+            f"without {', '.join(late) or 'its predecessors'} done in time."
+        )
+    return None
+
+
+def assess_deadlines(
+    events: Sequence[EventState],
+    items: Sequence[ItemState],
+    as_of: dt.date,
+    status_changes: Mapping[str, Sequence[tuple[dt.date, str]]] | None = None,
+) -> list[DeadlineRisk]:
+    """Assess every deadline among `events` (the log as known on `as_of`), in date order.
+
+    `items` are the process's negotiation items as known on `as_of` (with their histories);
+    `status_changes` maps an event id to its (known_on, new status) changes up to `as_of`,
+    used to name predecessors postponed in the last 30 days. Deterministic and pure.
+    """
+    states = {e.id: e for e in events}
+    open_items = [i for i in items if i.is_open]
+    informals = sum(1 for i in open_items if i.status == "informals")
+    open_effective = round(len(open_items) - informals + INFORMALS_WEIGHT * informals, 4)
+    settled = sum(1 for i in items for day in i.resolutions() if day <= as_of)
+    past_days = round(effective_days(events, dt.date.min, as_of, past=True), 4)
+    a, b = 1.0 + settled, 1.0 + past_days
+    observed = round(a / b, 4)
+    changes = status_changes or {}
+    deadlines = sorted(
+        (e for e in events if e.kind == "deadline"), key=lambda e: (e.start, e.end, e.id)
+    )
+    results: list[DeadlineRisk] = []
+    for deadline in deadlines:
+        last = deadline.end
+        ref = EventRef(deadline.id, deadline.title, deadline.date, deadline.start, last)
+        projection = _deadline_projection(states, deadline, as_of)
+        slack = None if projection.day is None else (last - projection.day).days
+        capacity = round(effective_days(events, as_of + dt.timedelta(days=1), last, past=False), 4)
+        required = round(open_effective / capacity, 4) if capacity > 0 else None
+        decided = _decided(states, deadline, as_of)
+
+        def make(status: str, p_meet: float | None, reasons: Sequence[str]) -> DeadlineRisk:
+            return DeadlineRisk(
+                event=ref,  # noqa: B023 - called within this iteration only
+                status=status,
+                p_meet=p_meet,
+                slack_days=slack,  # noqa: B023
+                projected_date=projection.day,  # noqa: B023
+                capacity_days=capacity,  # noqa: B023
+                open_items=len(open_items),
+                open_items_effective=open_effective,
+                observed_pace=observed,
+                required_pace=required,  # noqa: B023
+                reasons=tuple(reasons),
+            )
+
+        if decided is not None:
+            status, sentence = decided
+            results.append(make(status, 1.0 if status == "met" else 0.0, [sentence]))
+            continue
+        n = math.ceil(open_effective - 1e-9)
+        p_meet = negbin_tail(a, b / (b + capacity), n)
+        window_start = as_of - dt.timedelta(days=30)
+        recent = tuple(
+            (states[ident].title, day)
+            for ident in _ancestors(states, [d["event"] for d in deadline.depends_on])
+            for day, status in changes.get(ident, ())
+            if status == "postponed" and window_start < day <= as_of
+        )
+        status, reasons = _rules(
+            _Inputs(
+                deadline=deadline,
+                last=last,
+                as_of=as_of,
+                projection=projection,
+                capacity=capacity,
+                open_count=len(open_items),
+                informals_count=informals,
+                open_effective=open_effective,
+                settled=settled,
+                past_days=past_days,
+                p_meet=p_meet,
+                recent_postponements=recent,
+            )
+        )
+        results.append(make(status, None if projection.day is None else round(p_meet, 4), reasons))
+    return results

@@ -1,0 +1,31 @@
+"""The reads the deadline and entry-into-force analyses need beyond events and items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from timeline.store.tables import EventRevision, Process
+
+__all__ = ["event_status_changes"]
+
+
+async def event_status_changes(
+    session: AsyncSession, process: Process, as_of: dt.date
+) -> dict[str, list[tuple[dt.date, str]]]:
+    """For each event of the process, its (known_on, new status) changes known on `as_of`,
+    in the order they were recorded."""
+    query = (
+        select(EventRevision)
+        .where(EventRevision.process_id == process.id, col(EventRevision.known_on) <= as_of)
+        .order_by(col(EventRevision.id))
+    )
+    changes: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
+    for revision in (await session.exec(query)).all():
+        status = (revision.fields or {}).get("status")
+        if isinstance(status, list) and len(status) == 2 and isinstance(status[1], str):
+            changes[revision.event_id].append((revision.known_on, status[1]))
+    return dict(changes)
