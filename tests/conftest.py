@@ -93,9 +93,17 @@ async def database_url(migrated_template: str, tmp_path: Path) -> str:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    """Settings for an app on the test database, with a known admin token."""
+    """Settings for an app on the test database, with a known admin token.
+
+    Rate limits are off here so that a test making many requests is not refused; the tests in
+    tests/api/test_limits.py turn them on.
+    """
     return Settings(
-        database_url=database_url, admin_token=ADMIN_TOKEN, base_url="http://testserver"
+        database_url=database_url,
+        admin_token=ADMIN_TOKEN,
+        base_url="http://testserver",
+        write_rate_per_minute=0,
+        read_rate_per_minute=0,
     )
 
 

@@ -12,9 +12,14 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from timeline import __version__
+from timeline.api.calendar import CalendarController
 from timeline.api.common import provide_db, provide_settings
 from timeline.api.events import EventController
+from timeline.api.feeds import FeedController
 from timeline.api.health import HealthController
+from timeline.api.idempotency import IdempotencyMiddleware
+from timeline.api.limits import RateLimitMiddleware
+from timeline.api.middleware import SecurityHeadersMiddleware
 from timeline.api.problems import exception_handlers
 from timeline.api.processes import ProcessController
 from timeline.api.timeline import TimelineController
@@ -31,6 +36,8 @@ def route_handlers() -> list[Any]:
         ProcessController,
         EventController,
         TimelineController,
+        CalendarController,
+        FeedController,
     ]
 
 
@@ -54,6 +61,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_shutdown=[db.dispose],
         request_max_body_size=settings.max_body_bytes,
         cors_config=cors,
+        # Outermost first: even a 429 carries the security headers.
+        middleware=[SecurityHeadersMiddleware(), RateLimitMiddleware(), IdempotencyMiddleware()],
         debug=False,
         openapi_config=OpenAPIConfig(
             title="timeline",

@@ -32,6 +32,7 @@ __all__ = [
     "ProblemField",
     "exception_handlers",
     "problem",
+    "problem_type",
     "problems",
 ]
 
@@ -74,6 +75,11 @@ _TYPES: dict[int, tuple[str, str]] = {
 }
 
 
+def problem_type(status: int) -> tuple[str, str]:
+    """The `type` URI and `title` every problem with `status` carries."""
+    return _TYPES.get(status, ("about:blank", HTTPStatus(status).phrase))
+
+
 def problem(
     status: int,
     detail: str,
@@ -82,7 +88,7 @@ def problem(
     headers: dict[str, str] | None = None,
 ) -> Response[Any]:
     """A problem+json response with the standard type and title for `status`."""
-    type_, title = _TYPES.get(status, ("about:blank", HTTPStatus(status).phrase))
+    type_, title = problem_type(status)
     body = Problem(type=type_, title=title, status=status, detail=detail, errors=errors)
     return Response(
         content=body.model_dump(mode="json", exclude_none=True),
