@@ -28,6 +28,7 @@ from timeline.store.processes import get_process
 
 __all__ = [
     "CACHE_SIZE",
+    "EifAnalysis",
     "EifReport",
     "RiskReport",
     "analysis_version",
@@ -46,6 +47,7 @@ class RiskReport:
     process: str
     as_of: dt.date
     deadlines: tuple[DeadlineRisk, ...]
+    log_version: str = ""  # the `analysis_version` it was computed from (not in the body)
     model: str = MODEL
 
     def to_json(self) -> dict[str, Any]:
@@ -55,6 +57,19 @@ class RiskReport:
             "model": self.model,
             "deadlines": [d.to_json() for d in self.deadlines],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class EifAnalysis:
+    """The entry-into-force view of one process, with the log version it was computed from."""
+
+    process: str
+    report: EifReport
+    log_version: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Exactly the body of `GET .../entry-into-force`."""
+        return self.report.to_json()
 
 
 class _LRU(Generic[T]):
@@ -78,7 +93,7 @@ class _LRU(Generic[T]):
 
 
 _risk_caches: weakref.WeakKeyDictionary[Database, _LRU[RiskReport]] = weakref.WeakKeyDictionary()
-_eif_caches: weakref.WeakKeyDictionary[Database, _LRU[EifReport]] = weakref.WeakKeyDictionary()
+_eif_caches: weakref.WeakKeyDictionary[Database, _LRU[EifAnalysis]] = weakref.WeakKeyDictionary()
 
 
 async def analysis_version(db: Database, slug: str) -> str:
@@ -112,12 +127,14 @@ async def assess_risks(db: Database, slug: str, as_of: dt.date) -> RiskReport:
         )
         items = await item_states(session, process, as_of)
         changes = await event_status_changes(session, process, as_of)
-    report = RiskReport(slug, as_of, tuple(assess_deadlines(events, items, as_of, changes)))
+    report = RiskReport(
+        slug, as_of, tuple(assess_deadlines(events, items, as_of, changes)), version
+    )
     cache.put(key, report)
     return report
 
 
-async def assess_entry_into_force(db: Database, slug: str, as_of: dt.date) -> EifReport:
+async def assess_entry_into_force(db: Database, slug: str, as_of: dt.date) -> EifAnalysis:
     """The entry-into-force view of process `slug` with what was known on `as_of`.
 
     NotFound when there is no such process. Deterministic, like `assess_risks`.
@@ -133,6 +150,6 @@ async def assess_entry_into_force(db: Database, slug: str, as_of: dt.date) -> Ei
         events = await event_store.event_states(
             session, [process], event_store.EventFilter(), as_of=as_of
         )
-    report = eif_model(events, as_of)
-    cache.put(key, report)
-    return report
+    analysis = EifAnalysis(slug, eif_model(events, as_of), version)
+    cache.put(key, analysis)
+    return analysis

@@ -12,12 +12,14 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from timeline import __version__
+from timeline.api.analysis import AnalysisController
 from timeline.api.calendar import CalendarController
 from timeline.api.common import provide_db, provide_settings
 from timeline.api.events import EventController
 from timeline.api.feeds import FeedController
 from timeline.api.health import HealthController
 from timeline.api.idempotency import IdempotencyMiddleware
+from timeline.api.items import ItemController
 from timeline.api.limits import RateLimitMiddleware
 from timeline.api.middleware import SecurityHeadersMiddleware
 from timeline.api.problems import exception_handlers
@@ -36,6 +38,8 @@ def route_handlers() -> list[Any]:
         ProcessController,
         EventController,
         TimelineController,
+        ItemController,
+        AnalysisController,
         CalendarController,
         FeedController,
     ]

@@ -268,7 +268,7 @@ def _pct(value: float) -> str:
 
 
 def _num(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
     return text or "0"
 
 
@@ -338,7 +338,7 @@ def _rules(x: _Inputs) -> tuple[str, list[str]]:
         if required is not None and required > 1.5 * observed:
             off.append(
                 f"It needs {_num(required)} items settled per negotiating day, "
-                f"{_num(required / observed)} times the {_num(observed)} observed so far "
+                f"{required / observed:.1f} times the {_num(observed)} observed so far "
                 f"({x.settled} settled in {_num(x.past_days)} days)."
             )
         elif required is not None and required > observed:
@@ -396,13 +396,13 @@ def _decided(
         return "met", f"{names}: held by {_day(done)}, within the last possible day ({_day(last)})."
     if as_of > last:
         late = [
-            f"{s.title} ({s.status}, {_day(s.end)})" if s is not None else "a predecessor"
+            f"{s.title} ({s.status}, dated {_day(s.end)})" if s is not None else "a predecessor"
             for s, lag in deps
             if s is None or s.status != "held" or s.end + dt.timedelta(days=lag) > last
         ]
         return "missed", (
-            f"The last possible day ({_day(last)}) passed {(as_of - last).days} days ago "
-            f"without {', '.join(late) or 'its predecessors'} done in time."
+            f"The last possible day ({_day(last)}) passed {(as_of - last).days} days ago; not "
+            f"done by then: {'; '.join(late) or 'its predecessors'}."
         )
     return None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["PROCESS", "SEED_EVENTS", "SeedStep"]
+__all__ = ["ITEMS", "PROCESS", "SEED_EVENTS", "SeedItem", "SeedStep", "load_extra"]
 
 SeedStep = tuple[str, dict[str, Any]]  # (known_on, document or merge patch)
 
@@ -667,3 +667,136 @@ SEED_EVENTS: list[tuple[str, list[SeedStep]]] = [
         ],
     ),
 ]
+
+
+# Negotiation items the June 2023 brief names, with their status histories: (known_on, status).
+# The fourth session (January 2023) sent the first group to closed informals; the fifth (April
+# 2023) left the cooperation, technical-assistance and implementation chapters contested. None
+# is reported settled before the reconvened concluding session approved the text by consensus
+# on 2024-08-08: what it kept is "agreed", the offences it left out are "dropped".
+SeedItem = tuple[str, str, str, list[tuple[str, str]]]  # key, title, chapter, history
+
+_APPROVED = "2024-08-08"
+
+
+def _to_informals(key: str, title: str, chapter: str, end: str = "agreed") -> SeedItem:
+    return (key, title, chapter, [("2023-01-20", "informals"), (_APPROVED, end)])
+
+
+def _contested(key: str, title: str, chapter: str, known_on: str = "2023-04-21") -> SeedItem:
+    return (key, title, chapter, [(known_on, "open"), (_APPROVED, "agreed")])
+
+
+ITEMS: list[SeedItem] = [
+    _to_informals(
+        "cyber-enabled-offences",
+        "Incitement, extremism, terrorism and other cyber-enabled offences",
+        "Criminalization",
+        "dropped",
+    ),
+    _to_informals(
+        "terminology", "Terminology (e.g. the definition of computer data)", "Use of terms"
+    ),
+    _to_informals(
+        "online-sexual-exploitation", "Articles on online sexual exploitation", "Criminalization"
+    ),
+    _to_informals("identity-offences", "Identity-related offences", "Criminalization", "dropped"),
+    _to_informals(
+        "personal-information",
+        "Violation of personal information",
+        "Criminalization",
+        "dropped",
+    ),
+    _to_informals("copyright", "Copyright infringement", "Criminalization", "dropped"),
+    _to_informals("jurisdiction", "Jurisdiction", "General provisions"),
+    _to_informals(
+        "interception-content-data", "Interception of content data", "Procedural measures"
+    ),
+    _to_informals(
+        "real-time-traffic-data", "Real-time collection of traffic data", "Procedural measures"
+    ),
+    _to_informals(
+        "admission-electronic-evidence",
+        "Admission of electronic evidence",
+        "Procedural measures",
+    ),
+    _contested("scope-of-crimes", "Scope of crimes", "Criminalization", "2023-01-20"),
+    _contested(
+        "scope-of-cooperation",
+        (
+            "Scope of cooperation on electronic evidence: the convention's crimes only, plus "
+            "serious crimes (4 years or more), or all crimes"
+        ),
+        "International cooperation",
+    ),
+    _contested(
+        "article-42-chapeau",
+        "Article 42 chapeau: human-rights safeguards",
+        "International cooperation",
+    ),
+    _contested("article-57", "Article 57: data protection", "International cooperation"),
+    _contested(
+        "article-86",
+        "Article 86: principles of technical assistance",
+        "Technical assistance",
+    ),
+    _contested(
+        "article-89",
+        "Article 89: transparency, accountability and monitoring of technical assistance",
+        "Technical assistance",
+    ),
+    _contested(
+        "article-89-10",
+        "Article 89.10: monitoring of technical assistance",
+        "Technical assistance",
+    ),
+    _contested("technology-transfer", "Technology transfer", "Technical assistance"),
+    _contested("role-of-unodc", "The role of UNODC", "Technical assistance"),
+    _contested(
+        "service-provider-obligations",
+        "Obligations on service providers",
+        "International cooperation",
+    ),
+    _contested(
+        "implementation-mechanism",
+        (
+            "Implementation mechanism: a Conference of the States Parties with UNODC as "
+            "secretariat had most support"
+        ),
+        "Mechanism of implementation",
+    ),
+    _contested(
+        "entry-into-force-threshold",
+        "Entry-into-force threshold (30, 40 to 50 or 70 instruments)",
+        "Final provisions",
+    ),
+]
+
+
+async def load_extra(session: Any, process: Any) -> None:
+    """Add the negotiation items, each step in the order it became public (same transaction)."""
+    import datetime as dt
+
+    from timeline.clock import utcnow
+    from timeline.store.items import create_item, update_item
+
+    steps = sorted(
+        (dt.date.fromisoformat(day), order, index, key, title, chapter, status)
+        for order, (key, title, chapter, history) in enumerate(ITEMS)
+        for index, (day, status) in enumerate(history)
+    )
+    for day, _, index, key, title, chapter, status in steps:
+        if index == 0:
+            raw = {"key": key, "title": title, "chapter": chapter, "status": status}
+            await create_item(session, process, raw, known_on=day, actor="seed", now=utcnow())
+        else:
+            await update_item(
+                session,
+                process,
+                key,
+                {"status": status},
+                expected_version=None,
+                known_on=day,
+                actor="seed",
+                now=utcnow(),
+            )
