@@ -88,6 +88,10 @@ class EventController(Controller):
         "/{event_id:str}",
         operation_id="getEvent",
         summary="One event, now or as known on a day",
+        description=(
+            "JSON by default. `GET .../events/{event_id}.ics` answers the same event as "
+            "text/calendar (one VEVENT, the entry the calendar feeds carry)."
+        ),
         responses=problems(404, 422, 429),
     )
     async def read(
@@ -99,6 +103,13 @@ class EventController(Controller):
         as_of: AsOf = None,
     ) -> Response[EventPublic]:
         """The event; 304 when If-None-Match names its current ETag."""
+        if event_id.endswith(".ics"):
+            # Litestar cannot route "{event_id}.ics" apart from "{event_id}" (a path parameter
+            # takes the whole segment), so the .ics form is dispatched here. Imported late:
+            # timeline.api.calendar imports this module.
+            from timeline.api.calendar import event_ics_response
+
+            return await event_ics_response(request, db, slug, event_id[: -len(".ics")], as_of)
         async with db.read() as session:
             process = await get_process(session, slug)
             state = await event_store.get_event(session, process, event_id, as_of)
