@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -20,6 +21,8 @@ __all__ = ["COMMAND_MODULES", "build_parser", "main"]
 COMMAND_MODULES: tuple[str, ...] = (
     "timeline.commands.server",
     "timeline.commands.data",
+    "timeline.commands.calendar",
+    "timeline.commands.client",
 )
 
 
@@ -50,6 +53,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug: still one line, unless asked for the details
+        if os.environ.get("TIMELINE_DEBUG"):
+            raise
+        print(
+            f"timeline: unexpected {type(error).__name__}: {error} "
+            "(set TIMELINE_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
     return code
 
 

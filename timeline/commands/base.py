@@ -6,6 +6,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from sqlalchemy.exc import DBAPIError
+
 from timeline.domain.errors import DomainError
 from timeline.settings import Settings
 from timeline.store.db import Database
@@ -39,3 +41,10 @@ def run_with_database(work: Callable[[Database], Awaitable[T]], url: str | None 
         return asyncio.run(runner())
     except OSError as error:
         raise CommandError(f"cannot reach the database: {error}") from None
+    except DBAPIError as error:
+        text = str(error.orig).lower()
+        if "no such table" in text or "does not exist" in text:
+            raise CommandError(
+                "the database has no schema yet: run `timeline db upgrade` first"
+            ) from None
+        raise CommandError(f"the database refused: {error.orig}") from None
