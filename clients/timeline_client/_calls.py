@@ -277,6 +277,13 @@ def create_item(slug: str, fields: Mapping[str, Any], key: str | None) -> Call[I
     )
 
 
+def get_item(slug: str, key: str, as_of: DateLike) -> Call[Item]:
+    """GET /processes/{slug}/items/{key}."""
+    return Call(
+        "GET", f"{API}/processes/{_seg(slug)}/items/{_seg(key)}", _item, params=params(as_of=as_of)
+    )
+
+
 def update_item(
     slug: str, key: str, changes: Mapping[str, Any], tag: Any, known_on: DateLike
 ) -> Call[Item]:

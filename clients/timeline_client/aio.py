@@ -243,6 +243,10 @@ class AsyncClient:
         }
         return await self.send(calls.create_item(process, fields, idempotency_key))
 
+    async def get_item(self, process: str, key: str, *, as_of: DateLike = None) -> Item:
+        """One item with its status on `as_of` and its history."""
+        return await self.send(calls.get_item(process, key, as_of))
+
     async def update_item(
         self,
         process: str,

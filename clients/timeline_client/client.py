@@ -243,6 +243,10 @@ class Client:
         }
         return self.send(calls.create_item(process, fields, idempotency_key))
 
+    def get_item(self, process: str, key: str, *, as_of: DateLike = None) -> Item:
+        """One item with its status on `as_of` and its history."""
+        return self.send(calls.get_item(process, key, as_of))
+
     def update_item(
         self,
         process: str,
