@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "timeline.commands.data",
     "timeline.commands.calendar",
     "timeline.commands.client",
+    "timeline.commands.backtest",
 )
 
 
