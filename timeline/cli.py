@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "timeline.commands.server",
     "timeline.commands.data",
     "timeline.commands.calendar",
+    "timeline.commands.calendar",
     "timeline.commands.client",
     "timeline.commands.backtest",
 )

@@ -123,19 +123,22 @@ class CalendarQuery:
         return EventFilter(kinds=self.kinds, tags=self.tags, statuses=self.statuses)
 
     def describe(self) -> str:
-        """The filters in words, for the calendar's description ('' when unfiltered)."""
+        """The filters in words, for the calendar's name and description ('' when unfiltered).
+
+        Written without commas or semicolons, which calendar text would have to escape.
+        """
         parts = []
         if self.kinds:
-            parts.append("kinds: " + ", ".join(k.replace("_", " ") for k in self.kinds))
+            parts.append("kind " + " or ".join(k.replace("_", " ") for k in self.kinds))
         if self.tags:
-            parts.append("tags: " + ", ".join(self.tags))
+            parts.append("tag " + " or ".join(self.tags))
         if self.statuses:
-            parts.append("statuses: " + ", ".join(self.statuses))
+            parts.append("status " + " or ".join(self.statuses))
         if self.exact_only:
             parts.append("exact dates only")
         if self.as_of is not None:
             parts.append(f"as known on {self.as_of.isoformat()}")
-        return "; ".join(parts)
+        return " · ".join(parts)
 
 
 def calendar_url(root: str, slug: str | None, query: CalendarQuery | None = None) -> str:
