@@ -338,3 +338,24 @@ def test_projection_follows_chains_and_stops_at_unknowns() -> None:
     assert project(states, "d", AS_OF).day is None
     assert project(states, "d", AS_OF).blocker == states["c"]
     assert project(states, "missing", AS_OF).day is None
+
+
+def test_fuzzy_predecessor_straddling_the_last_day_is_at_risk_not_off_track() -> None:
+    # Approval "in July 2023" against a deadline of 2023-07-20: late is possible, not certain.
+    log = [
+        ev("july", "session", "2023-07-10/2023-07-14"),
+        ev("approval", "milestone", "2023-07"),
+        deadline(date="2023-07-20"),
+    ]
+    [risk] = assess_deadlines(log, [], AS_OF)
+    assert risk.projected_date == D(2023, 7, 31)
+    assert risk.slack_days == -11
+    assert risk.status == "at_risk"
+    assert risk.reasons == (
+        "The predecessors' dates run as late as 2023-07-31, 11 days after the last possible "
+        "day (2023-07-20): it is met only if they are done between 2023-07-01 and 2023-07-20.",
+    )
+    # Once the month is pinned to a day after the deadline, it is off track.
+    log[1] = ev("approval", "milestone", "2023-07-25")
+    [pinned] = assess_deadlines(log, [], AS_OF)
+    assert pinned.status == "off_track"

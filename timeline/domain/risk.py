@@ -150,10 +150,16 @@ def effective_days(
 
 @dataclass(frozen=True, slots=True)
 class Projection:
-    """When an event is expected to be done, or why that cannot be said."""
+    """When an event is expected to be done (at the latest, and at the earliest its fuzzy dates
+    allow), or why that cannot be said."""
 
     day: dt.date | None
     blocker: EventState | None = None
+    earliest: dt.date | None = None
+
+
+def _later(first: dt.date, second: dt.date) -> dt.date:
+    return first if first >= second else second
 
 
 def project(states: Mapping[str, EventState], event_id: str, as_of: dt.date) -> Projection:
@@ -163,6 +169,9 @@ def project(states: Mapping[str, EventState], event_id: str, as_of: dt.date) -> 
     blocker). Planned or tentative: its last possible day (not before `as_of`, since it has not
     happened yet), and no earlier than each predecessor's projection plus the lag. An unknown
     predecessor, or one not known on `as_of`, makes the projection unknown.
+
+    `earliest` runs the same pass with the first possible day of fuzzy dates ("2024-01",
+    "2024-01-15~"): a planned event with exact dates is done on its last day either way.
     """
     memo: dict[str, Projection] = {}
 
@@ -173,19 +182,23 @@ def project(states: Mapping[str, EventState], event_id: str, as_of: dt.date) -> 
         if state is None or ident in trail:
             return Projection(None)
         if state.status == "held":
-            result = Projection(state.end)
+            result = Projection(state.end, earliest=state.end)
         elif state.status in _UNDATED:
             result = Projection(None, state)
         else:
-            day = max(state.end, as_of)
-            result = Projection(day)
+            span = state.span
+            day = _later(span.end, as_of)
+            first = _later(span.end if span.is_exact else span.start, as_of)
+            result = Projection(day, earliest=first)
             for dep in state.depends_on:
                 before = visit(dep["event"], trail | {ident})
-                if before.day is None:
+                if before.day is None or before.earliest is None:
                     result = before
                     break
-                day = max(day, before.day + dt.timedelta(days=int(dep.get("lag_days", 0))))
-                result = Projection(day)
+                lag = dt.timedelta(days=int(dep.get("lag_days", 0)))
+                day = _later(day, before.day + lag)
+                first = _later(first, before.earliest + lag)
+                result = Projection(day, earliest=first)
         memo[ident] = result
         return result
 
@@ -198,13 +211,15 @@ def _deadline_projection(
     if not deadline.depends_on:
         return Projection(None)
     day: dt.date | None = None
+    first: dt.date | None = None
     for dep in deadline.depends_on:
         before = project(states, dep["event"], as_of)
-        if before.day is None:
+        if before.day is None or before.earliest is None:
             return before
-        candidate = before.day + dt.timedelta(days=int(dep.get("lag_days", 0)))
-        day = candidate if day is None or candidate > day else day
-    return Projection(day)
+        lag = dt.timedelta(days=int(dep.get("lag_days", 0)))
+        day = before.day + lag if day is None else _later(day, before.day + lag)
+        first = before.earliest + lag if first is None else _later(first, before.earliest + lag)
+    return Projection(day, earliest=first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,10 +325,19 @@ def _rules(x: _Inputs) -> tuple[str, list[str]]:
         else:
             off.append("A predecessor is not known yet, so the deadline cannot be projected.")
     elif slack is not None and slack < 0:
-        off.append(
-            f"The predecessors are projected to be done on {_day(x.projection.day)}, "
-            f"{-slack} days after the last possible day ({_day(x.last)})."
-        )
+        earliest = x.projection.earliest or x.projection.day
+        if earliest > x.last:
+            off.append(
+                f"The predecessors are projected to be done on {_day(x.projection.day)}, "
+                f"{-slack} days after the last possible day ({_day(x.last)})."
+            )
+        else:
+            # Fuzzy dates that straddle the last day: late is possible, not certain.
+            risk.append(
+                f"The predecessors' dates run as late as {_day(x.projection.day)}, {-slack} "
+                f"days after the last possible day ({_day(x.last)}): it is met only if they "
+                f"are done between {_day(earliest)} and {_day(x.last)}."
+            )
     elif slack is not None and slack < 14:
         risk.append(
             f"Only {slack} days of slack between the projected {_day(x.projection.day)} and "
