@@ -211,7 +211,9 @@ class Core:
 
     def prepare(self, call: Call[Any]) -> Prepared:
         """The concrete request; a create gets its Idempotency-Key here, once for all retries."""
-        url = str(httpx.URL(self.url(call.path), params=list(call.params) or None))
+        url = self.url(call.path)
+        if call.params:  # (passing none would drop the query of a `next` URL)
+            url = str(httpx.URL(url, params=list(call.params)))
         headers = {"Accept": "application/json, */*;q=0.5", "User-Agent": self.user_agent}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
