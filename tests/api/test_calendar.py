@@ -359,3 +359,32 @@ async def test_openapi_describes_the_calendar_routes(app_client: httpx.AsyncClie
     assert "process" in {p["name"] for p in every["parameters"]}
     event = schema["paths"]["/api/v1/processes/{slug}/events/{event_id}"]["get"]
     assert "text/calendar" in event["description"]
+
+
+async def test_feed_bytes_are_crlf_folded_at_75_octets(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    await make_process(app_client, admin_headers, title="Négociations «climat» " * 6)
+    title = "Séance plénière — 第六届会议 — Заключительная сессия " * 3
+    await make_event(app_client, admin_headers, title=title[:300])
+    body = (await app_client.get(FEED)).content
+    assert b"\n" not in body.replace(b"\r\n", b"")
+    lines = body.split(b"\r\n")
+    assert lines[-1] == b""
+    assert all(len(line) <= 75 for line in lines)
+    for line in lines:
+        line.decode("utf-8")
+    (event,) = parse(body).events
+    assert str(event["summary"]) == title[:300].strip()
+
+
+async def test_empty_service_serves_an_empty_valid_calendar(app_client: httpx.AsyncClient) -> None:
+    response = await app_client.get("/api/v1/calendar.ics")
+    assert response.status_code == 200
+    calendar = parse(response.content)
+    assert calendar.events == []
+    assert str(calendar["x-wr-calname"]) == "timeline: all processes"
+    again = await app_client.get(
+        "/api/v1/calendar.ics", headers={"If-None-Match": response.headers["etag"]}
+    )
+    assert again.status_code == 304

@@ -304,3 +304,27 @@ def test_vtimezone_spans_the_years_of_all_timed_entries() -> None:
             years.update(d.dt.year for d in rdate.dts)
     assert years <= {2022, 2023, 2024}
     assert {2022, 2024} <= years
+
+
+def test_remembered_entries_never_outlive_a_change_of_content() -> None:
+    # Entries are cached; the key is the whole state, so equal ids and versions with other
+    # content (a replayed or re-created event) still give their own bytes.
+    first = only_event(build(state(title="One")))
+    second = only_event(build(state(title="Two")))
+    moved = only_event(build(state(title="Two", date="2023-05-02")))
+    linked = only_event(build(state(title="Two"), root="http://elsewhere"))
+    assert str(first["summary"]) == "One"
+    assert str(second["summary"]) == "Two"
+    assert moved.decoded("dtstart") == dt.date(2023, 5, 2)
+    assert str(linked["url"]) == "http://elsewhere/processes/ahc/events/e1"
+    assert only_event(build(state(title="One"))).to_ical() == first.to_ical()
+
+
+def test_the_feed_is_what_icalendar_itself_would_write() -> None:
+    events = [
+        state(id="a", date="2023-02-22T15:00-05:00"),
+        state(id="b", kind="deadline", date="2024-01-10"),
+    ]
+    body = build(*events, alarm_days=2)
+    calendar = parse(body)
+    assert calendar.to_ical() == body

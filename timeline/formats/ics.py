@@ -119,25 +119,55 @@ def build_calendar(
     calendar.add("refresh-interval", options.refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(options.refresh))
     years: dict[str, set[int]] = {}
-    components: list[Event] = []
+    entries: list[bytes] = []
     for state in events:
         if options.exact_only and not state.span.is_exact:
             continue
         process = processes.get(state.process)
-        component = event_component(
-            state, options, zone=process.timezone if process is not None else "UTC"
-        )
-        start = component.get("dtstart")
-        if start is not None and isinstance(start.dt, dt.datetime):
-            tzid = start.params.get("TZID")
-            if tzid:
-                years.setdefault(tzid, set()).update(_years(component))
-        components.append(component)
-    for tzid in sorted(years):
-        calendar.add_component(_vtimezone(tzid, min(years[tzid]), max(years[tzid])))
-    for component in components:
-        calendar.add_component(component)
-    return bytes(calendar.to_ical())
+        zone = process.timezone if process is not None else "UTC"
+        entry, tzid, entry_years = _event_bytes(state, options, zone)
+        if tzid is not None:
+            years.setdefault(tzid, set()).update(entry_years)
+        entries.append(entry)
+    zones = [_vtimezone_cached(t, min(years[t]), max(years[t])) for t in sorted(years)]
+    # The calendar's own properties come from icalendar; its components are appended as the
+    # bytes icalendar wrote for each (what Calendar.to_ical would emit, without rebuilding
+    # every unchanged event on every request).
+    head = bytes(calendar.to_ical())
+    assert head.endswith(_END)
+    return b"".join([head[: -len(_END)], *zones, *entries, _END])
+
+
+_END = b"END:VCALENDAR\r\n"
+_EVENT_CACHE: dict[tuple[str, str, int | None, str], tuple[bytes, str | None, frozenset[int]]] = {}
+_EVENT_CACHE_SIZE = 20_000
+
+
+def _event_bytes(
+    state: EventState, options: CalendarOptions, zone: str
+) -> tuple[bytes, str | None, frozenset[int]]:
+    """The serialized VEVENT of `state`, the TZID it uses and the years it covers.
+
+    Building a VEVENT with icalendar costs milliseconds, and feeds repeat the same events, so
+    results are remembered. The key holds everything the bytes depend on: the whole state (its
+    repr lists every field), the root of links, the alarm option and the zone.
+    """
+    key = (repr(state), options.root, options.alarm_days, zone)
+    found = _EVENT_CACHE.get(key)
+    if found is not None:
+        return found
+    component = event_component(state, options, zone=zone)
+    start = component.get("dtstart")
+    tzid = start.params.get("TZID") if isinstance(start.dt, dt.datetime) else None
+    result = (
+        bytes(component.to_ical()),
+        str(tzid) if tzid else None,
+        frozenset(_years(component)),
+    )
+    if len(_EVENT_CACHE) >= _EVENT_CACHE_SIZE:
+        _EVENT_CACHE.clear()
+    _EVENT_CACHE[key] = result
+    return result
 
 
 def event_component(state: EventState, options: CalendarOptions, *, zone: str = "UTC") -> Event:
@@ -271,13 +301,6 @@ def _vtimezone_cached(tzid: str, first: int, last: int) -> bytes:
         tzid, first_date=dt.date(first, 1, 1), last_date=dt.date(last + 1, 1, 1)
     )
     return bytes(zone.to_ical())
-
-
-def _vtimezone(tzid: str, first: int, last: int) -> Timezone:
-    """A VTIMEZONE for `tzid` covering the years `first`..`last` only."""
-    parsed = Timezone.from_ical(_vtimezone_cached(tzid, first, last))
-    assert isinstance(parsed, Timezone)
-    return parsed
 
 
 def process_names(processes: Sequence[ProcessInfo]) -> dict[str, ProcessInfo]:
