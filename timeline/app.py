@@ -23,6 +23,7 @@ from timeline.api.idempotency import IdempotencyMiddleware
 from timeline.api.items import ItemController
 from timeline.api.limits import RateLimitMiddleware
 from timeline.api.middleware import SecurityHeadersMiddleware
+from timeline.api.pages import PagesController, static_files_router, template_config
 from timeline.api.problems import exception_handlers
 from timeline.api.processes import ProcessController
 from timeline.api.timeline import TimelineController
@@ -44,6 +45,8 @@ def route_handlers() -> list[Any]:
         AnalysisController,
         CalendarController,
         FeedController,
+        PagesController,
+        static_files_router(),
     ]
 
 
@@ -67,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_shutdown=[db.dispose],
         request_max_body_size=settings.max_body_bytes,
         cors_config=cors,
+        template_config=template_config(),
         # Outermost first: even a 429 carries the security headers.
         middleware=[SecurityHeadersMiddleware(), RateLimitMiddleware(), IdempotencyMiddleware()],
         debug=False,

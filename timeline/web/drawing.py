@@ -1,0 +1,542 @@
+"""Lay out a process's timeline for drawing: lanes by kind, bars, markers, ticks, a today line.
+
+Pure: event states, today and a day window in; coordinates out. Nothing here reads a clock or
+the database, so every layout decision is testable without a browser.
+
+x positions are percentages of the drawing's width, so the server-rendered SVG stretches to any
+screen while its text keeps a readable size; y positions and heights are pixels. Labels are
+packed into tracks for the narrowest width the drawing is ever shown at (`MIN_WIDTH_PX`): at any
+wider size the bars spread apart and labels still never overlap.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from timeline.domain.dates import DateSpan, describe_fuzzy
+from timeline.domain.errors import FieldError, InvalidFields
+from timeline.domain.events import KINDS
+from timeline.domain.model import EventState
+
+__all__ = [
+    "KIND_COLOURS",
+    "KIND_LABELS",
+    "MIN_WIDTH_PX",
+    "RISK_COLOURS",
+    "RISK_LABELS",
+    "RISK_STATUSES",
+    "Drawing",
+    "Lane",
+    "Mark",
+    "Tick",
+    "Window",
+    "choose_window",
+    "draw",
+    "overview_window",
+]
+
+MIN_WIDTH_PX = 640
+AXIS_HEIGHT = 44
+LANE_HEADER = 20
+TRACK_HEIGHT = 24
+BAR_HEIGHT = 16
+LANE_GAP = 10
+FOOTER_HEIGHT = 24
+CHAR_WIDTH_PX = 6.6  # a 12 px system sans-serif averages a little under this per character
+LABEL_GAP_PX = 6
+TRACK_GAP_PX = 10
+MARKER_RADIUS_PX = 6
+MAX_LABEL_CHARS = 36
+
+KIND_LABELS: dict[str, str] = {
+    "session": "Sessions",
+    "informal": "Informals",
+    "consultation": "Consultations",
+    "vote_point": "Vote points",
+    "eif_threshold": "Entry-into-force thresholds",
+    "deadline": "Deadlines",
+    "document": "Documents",
+    "signature": "Signatures",
+    "ratification": "Ratifications",
+    "milestone": "Milestones",
+    "note": "Notes",
+}
+
+# Colours chosen to stay distinct for common colour-vision deficiencies and to reach at least
+# 4.5:1 against white, so white text inside a bar stays readable.
+KIND_COLOURS: dict[str, str] = {
+    "session": "#1d4ed8",
+    "informal": "#7e22ce",
+    "consultation": "#0f766e",
+    "vote_point": "#be185d",
+    "eif_threshold": "#4338ca",
+    "deadline": "#475569",
+    "document": "#b45309",
+    "signature": "#15803d",
+    "ratification": "#166534",
+    "milestone": "#0369a1",
+    "note": "#57534e",
+}
+
+RISK_STATUSES: tuple[str, ...] = ("met", "on_track", "at_risk", "off_track", "missed", "unknown")
+RISK_COLOURS: dict[str, str] = {
+    "met": "#15803d",
+    "on_track": "#0d9488",
+    "at_risk": "#d97706",
+    "off_track": "#dc2626",
+    "missed": "#7f1d1d",
+    "unknown": "#6b7280",
+}
+RISK_LABELS: dict[str, str] = {
+    "met": "met",
+    "on_track": "on track",
+    "at_risk": "at risk",
+    "off_track": "off track",
+    "missed": "missed",
+    "unknown": "risk not assessed",
+}
+
+# Kinds whose events take time: always drawn as bars, even when they last a single day.
+_DURATION_KINDS = frozenset({"session", "informal", "consultation"})
+_ZOOM = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2}))?$")
+_MONTHS_SHORT = [""] + [calendar.month_abbr[m] for m in range(1, 13)]
+_MONTHS_LONG = [""] + [calendar.month_name[m] for m in range(1, 13)]
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The days a drawing covers, both ends included."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> int:
+        """How many days the window covers."""
+        return (self.end - self.start).days + 1
+
+    def x(self, day: dt.date) -> float:
+        """Where the start of `day` falls, as a percentage of the width (may leave 0..100)."""
+        return (day - self.start).days * 100.0 / self.days
+
+    def overlaps(self, start: dt.date, end: dt.date) -> bool:
+        """Whether the inclusive span [start, end] shares a day with the window."""
+        return start <= self.end and end >= self.start
+
+    def describe(self) -> str:
+        """The window as people say it: '2023', 'June 2023', 'January 2021 – December 2026'."""
+        first, last = self.start, self.end
+        whole_months = first.day == 1 and last.day == calendar.monthrange(last.year, last.month)[1]
+        if whole_months and (first.month, last.month) == (1, 12):
+            return str(first.year) if first.year == last.year else f"{first.year}–{last.year}"
+        if whole_months:
+            if (first.year, first.month) == (last.year, last.month):
+                return f"{_MONTHS_LONG[first.month]} {first.year}"
+            return (
+                f"{_MONTHS_LONG[first.month]} {first.year} – {_MONTHS_LONG[last.month]} {last.year}"
+            )
+        return (
+            f"{first.day} {_MONTHS_LONG[first.month]} {first.year} – "
+            f"{last.day} {_MONTHS_LONG[last.month]} {last.year}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """A line on the axis: `major` ones carry the coarser label (a year, a month)."""
+
+    x: float
+    label: str
+    major: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """A horizontal band holding the events of one kind, in as many tracks as they need."""
+
+    kind: str
+    label: str
+    colour: str
+    y: int
+    height: int
+    tracks: int
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """One event as drawn.
+
+    `shape` is `bar` (an interval at its true length), `point` (a one-day event) or `deadline`
+    (a diamond on the deadline's last possible day, over its faded window). `fuzzy` marks a date
+    that is not exact (month, season, approximate, uncertain): it is drawn faded over its whole
+    window. `risk` is the deadline's assessed status ("unknown" until assessed).
+    """
+
+    event_id: str
+    kind: str
+    status: str
+    title: str
+    when: str
+    shape: str
+    x: float
+    width: float
+    cx: float
+    y: int
+    height: int
+    fuzzy: bool
+    colour: str
+    risk: str | None
+    label: str
+    label_x: float
+    label_dx: int
+    label_anchor: str
+    label_inside: bool
+    clipped_start: bool
+    clipped_end: bool
+
+    @property
+    def mid_y(self) -> float:
+        """The vertical centre of the mark, in pixels."""
+        return self.y + self.height / 2
+
+    @property
+    def x_end(self) -> float:
+        """The right edge of the mark's span, in percent."""
+        return self.x + self.width
+
+    @property
+    def description(self) -> str:
+        """One sentence for a tooltip or a screen reader: title, date, kind, status, risk."""
+        parts = [f"{self.title}: {self.when}", f"{KIND_LABELS[self.kind][:-1].lower()}"]
+        parts.append(self.status)
+        if self.risk is not None:
+            parts.append(f"deadline {RISK_LABELS[self.risk]}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Drawing:
+    """Everything a template needs to draw a timeline, and its text alternative."""
+
+    window: Window
+    today: dt.date
+    today_x: float | None
+    ticks: tuple[Tick, ...]
+    lanes: tuple[Lane, ...]
+    marks: tuple[Mark, ...]
+    height: int
+    title: str
+    desc: str
+
+    def marks_in(self, kind: str) -> list[Mark]:
+        """The marks of one lane, in drawing order."""
+        return [m for m in self.marks if m.kind == kind]
+
+
+def overview_window(states: Iterable[EventState], today: dt.date) -> Window:
+    """Whole calendar years from the first event's year to the last one's (or today's year)."""
+    spans = [s.span for s in states]
+    if not spans:
+        return Window(dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
+    first = min(s.start for s in spans)
+    last = max(s.end for s in spans)
+    return Window(dt.date(first.year, 1, 1), dt.date(last.year, 12, 31))
+
+
+def choose_window(
+    states: Sequence[EventState],
+    today: dt.date,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    zoom: str | None = None,
+) -> Window:
+    """The window a page asks for: `zoom` ('all', a year 'YYYY' or a month 'YYYY-MM'), then
+    `start`/`end` override either edge; default the whole process (`overview_window`).
+
+    Raises InvalidFields naming `zoom` or `to` for a zoom it cannot read or an inverted window.
+    """
+    base = overview_window(states, today)
+    if zoom and zoom != "all":
+        base = _zoom_window(zoom)
+    first = start or base.start
+    last = end or base.end
+    if start is not None and end is None and last < first:
+        last = dt.date(first.year, 12, 31)
+    if end is not None and start is None and last < first:
+        first = dt.date(last.year, 1, 1)
+    if last < first:
+        raise InvalidFields([FieldError("to", "is before from")])
+    return Window(first, last)
+
+
+def _zoom_window(zoom: str) -> Window:
+    match = _ZOOM.match(zoom)
+    if not match or int(match["year"]) < 1:
+        raise InvalidFields([FieldError("zoom", "is 'all', a year (2023) or a month (2023-06)")])
+    year = int(match["year"])
+    if match["month"] is None:
+        return Window(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    month = int(match["month"])
+    if not 1 <= month <= 12:
+        raise InvalidFields([FieldError("zoom", f"month {month} does not exist")])
+    return Window(
+        dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    )
+
+
+def draw(
+    states: Sequence[EventState],
+    *,
+    today: dt.date,
+    window: Window,
+    risks: Mapping[str, str] | None = None,
+    title: str = "Timeline",
+) -> Drawing:
+    """Lay out every event overlapping `window`: one lane per kind present (in the order of
+    KINDS), each event a bar, point or deadline marker placed at its dates, packed into tracks
+    so that no two marks or labels collide at MIN_WIDTH_PX or wider.
+
+    `risks` maps deadline ids to their assessed status; deadlines missing from it are 'unknown'.
+    """
+    risks = risks or {}
+    visible = [s for s in states if window.overlaps(s.start, s.end)]
+    ticks = tuple(_ticks(window))
+    y = AXIS_HEIGHT
+    lanes: list[Lane] = []
+    marks: list[Mark] = []
+    for kind in KINDS:
+        of_kind = [s for s in visible if s.kind == kind]
+        if not of_kind:
+            continue
+        placed, tracks = _pack(of_kind, window, risks)
+        top = y + LANE_HEADER
+        for mark, track in placed:
+            marks.append(_at(mark, top + track * TRACK_HEIGHT + (TRACK_HEIGHT - BAR_HEIGHT) // 2))
+        height = LANE_HEADER + tracks * TRACK_HEIGHT + LANE_GAP
+        lanes.append(
+            Lane(
+                kind=kind,
+                label=KIND_LABELS[kind],
+                colour=KIND_COLOURS[kind],
+                y=y,
+                height=height,
+                tracks=tracks,
+                count=len(of_kind),
+            )
+        )
+        y += height
+    today_x = window.x(today) + 50.0 / window.days if window.start <= today <= window.end else None
+    # Room under the lanes for the today line's label.
+    height = max(y, AXIS_HEIGHT + LANE_HEADER + TRACK_HEIGHT) + FOOTER_HEIGHT
+    return Drawing(
+        window=window,
+        today=today,
+        today_x=today_x,
+        ticks=ticks,
+        lanes=tuple(lanes),
+        marks=tuple(marks),
+        height=height,
+        title=f"{title}: {window.describe()}",
+        desc=_desc(lanes, window, today, today_x is not None, risks, marks),
+    )
+
+
+def _desc(
+    lanes: Sequence[Lane],
+    window: Window,
+    today: dt.date,
+    today_shown: bool,
+    risks: Mapping[str, str],
+    marks: Sequence[Mark],
+) -> str:
+    if not lanes:
+        return f"No events in {window.describe()}."
+    counts = ", ".join(f"{lane.count} {_plural(lane)}" for lane in lanes)
+    text = f"{counts}, drawn in lanes by kind over {window.describe()}."
+    deadlines = [m for m in marks if m.shape == "deadline"]
+    for mark in deadlines:
+        assert mark.risk is not None
+        text += f" Deadline “{mark.title}” ({mark.when}): {RISK_LABELS[mark.risk]}."
+    if today_shown:
+        text += f" A vertical line marks today, {_day_text(today)}."
+    return text
+
+
+def _plural(lane: Lane) -> str:
+    label = lane.label.lower()
+    return label[:-1] if lane.count == 1 and label.endswith("s") else label
+
+
+def _day_text(day: dt.date) -> str:
+    return f"{day.day} {_MONTHS_LONG[day.month]} {day.year}"
+
+
+def _fuzzy(span: DateSpan) -> bool:
+    # Not exact days: the event happened (or will) somewhere inside its window.
+    return not span.is_exact and span.precision != "datetime"
+
+
+def _label_text(state: EventState, risk: str | None) -> str:
+    text = state.title
+    if len(text) > MAX_LABEL_CHARS:
+        text = text[: MAX_LABEL_CHARS - 1].rstrip() + "…"
+    if risk is not None:
+        text += f" · {RISK_LABELS[risk]}"
+    return text
+
+
+def _px(percent: float) -> float:
+    return percent * MIN_WIDTH_PX / 100.0
+
+
+def _label_px(text: str) -> float:
+    return len(text) * CHAR_WIDTH_PX
+
+
+def _pack(
+    states: Sequence[EventState], window: Window, risks: Mapping[str, str]
+) -> tuple[list[tuple[Mark, int]], int]:
+    """Place each event's mark and label, first fit into the lowest free track."""
+    ends: list[float] = []  # per track, the rightmost pixel used so far
+    placed: list[tuple[Mark, int]] = []
+    for state in sorted(states, key=lambda s: (s.start, s.end, s.id)):
+        mark, left, right = _mark(state, window, risks)
+        track = next((i for i, end in enumerate(ends) if end + TRACK_GAP_PX <= left), None)
+        if track is None:
+            track = len(ends)
+            ends.append(right)
+        else:
+            ends[track] = right
+        placed.append((mark, track))
+    return placed, max(len(ends), 1)
+
+
+def _mark(state: EventState, window: Window, risks: Mapping[str, str]) -> tuple[Mark, float, float]:
+    """A mark at y=0, and the pixel extent (at MIN_WIDTH_PX) it and its label occupy."""
+    span = state.span
+    start = max(span.start, window.start)
+    end = min(span.end, window.end)
+    x = window.x(start)
+    width = window.x(end + dt.timedelta(days=1)) - x
+    risk = (risks.get(state.id) or "unknown") if state.kind == "deadline" else None
+    if risk is not None and risk not in RISK_COLOURS:
+        risk = "unknown"
+    fuzzy = _fuzzy(span)
+    if state.kind == "deadline":
+        shape = "deadline"
+        # "Met by anything on or before its latest day": the diamond sits at the window's end.
+        cx = window.x(span.end + dt.timedelta(days=1)) if span.end <= window.end else 100.0
+    elif state.kind in _DURATION_KINDS or span.days > 1:
+        shape = "bar"
+        cx = x + width / 2
+    else:
+        shape = "point"
+        cx = x + width / 2
+    label = _label_text(state, risk)
+    label_px = _label_px(label)
+    left_px, right_px = _px(x), _px(x + width)
+    if shape != "bar":
+        left_px = min(left_px, _px(cx) - MARKER_RADIUS_PX)
+        right_px = max(right_px, _px(cx) + MARKER_RADIUS_PX)
+    inside = shape == "bar" and not fuzzy and right_px - left_px >= label_px + 2 * LABEL_GAP_PX
+    if inside:
+        label_x, label_dx, anchor = x, LABEL_GAP_PX, "start"
+        extent = (left_px, right_px)
+    elif right_px + LABEL_GAP_PX + label_px <= MIN_WIDTH_PX:
+        # The label reads after the mark ...
+        edge = x + width if shape == "bar" else cx
+        dx = LABEL_GAP_PX if shape == "bar" else MARKER_RADIUS_PX + 4
+        label_x, label_dx, anchor = edge, dx, "start"
+        extent = (left_px, _px(edge) + dx + label_px)
+    else:
+        # ... unless it would run off the right edge: then it reads before the mark.
+        edge = x if shape == "bar" else cx
+        dx = -LABEL_GAP_PX if shape == "bar" else -(MARKER_RADIUS_PX + 4)
+        label_x, label_dx, anchor = edge, dx, "end"
+        extent = (_px(edge) + dx - label_px, right_px)
+    colour = RISK_COLOURS[risk] if risk is not None else KIND_COLOURS[state.kind]
+    mark = Mark(
+        event_id=state.id,
+        kind=state.kind,
+        status=state.status,
+        title=state.title,
+        when=describe_fuzzy(span),
+        shape=shape,
+        x=x,
+        width=width,
+        cx=cx,
+        y=0,
+        height=BAR_HEIGHT,
+        fuzzy=fuzzy,
+        colour=colour,
+        risk=risk,
+        label=label,
+        label_x=label_x,
+        label_dx=label_dx,
+        label_anchor=anchor,
+        label_inside=inside,
+        clipped_start=span.start < window.start,
+        clipped_end=span.end > window.end,
+    )
+    return mark, extent[0], extent[1]
+
+
+def _at(mark: Mark, y: int) -> Mark:
+    return dataclasses.replace(mark, y=y)
+
+
+def _ticks(window: Window) -> Iterable[Tick]:
+    """Axis lines: days within a month, months within a year or two, years beyond that."""
+    days = window.days
+    if days <= 62:
+        yield from _day_ticks(window)
+    elif days <= 800:
+        yield from _month_ticks(window, step=1 if days <= 400 else 3)
+    else:
+        yield from _year_ticks(window)
+
+
+def _day_ticks(window: Window) -> Iterable[Tick]:
+    step = 1 if window.days <= 31 else 7
+    day = window.start
+    index = 0
+    while day <= window.end:
+        if day.day == 1 or day == window.start:
+            yield Tick(window.x(day), f"{_MONTHS_SHORT[day.month]} {day.year}", True)
+        if index % step == 0:
+            yield Tick(window.x(day), str(day.day), False)
+        day += dt.timedelta(days=1)
+        index += 1
+
+
+def _month_ticks(window: Window, step: int) -> Iterable[Tick]:
+    year, month = window.start.year, window.start.month
+    while (day := dt.date(year, month, 1)) <= window.end:
+        if day >= window.start:
+            if month == 1 or day == window.start.replace(day=1):
+                yield Tick(window.x(day), str(year), True)
+            if (month - 1) % step == 0:
+                yield Tick(window.x(day), _MONTHS_SHORT[month], False)
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+
+
+def _year_ticks(window: Window) -> Iterable[Tick]:
+    years = window.end.year - window.start.year + 1
+    step = next((s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if years / s <= 14), 2000)
+    first = window.start.year + (-window.start.year % step)
+    if first == window.start.year and window.start != dt.date(first, 1, 1):
+        first += step
+    for year in range(first, window.end.year + 1, step):
+        yield Tick(window.x(dt.date(year, 1, 1)), str(year), True)
+        if step == 1 and years <= 8:
+            for month in (4, 7, 10):
+                yield Tick(window.x(dt.date(year, month, 1)), "", False)
