@@ -388,3 +388,33 @@ async def test_empty_service_serves_an_empty_valid_calendar(app_client: httpx.As
         "/api/v1/calendar.ics", headers={"If-None-Match": response.headers["etag"]}
     )
     assert again.status_code == 304
+
+
+async def test_as_of_replays_the_feed_as_known_that_day(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    await make_process(app_client, admin_headers)
+    session = await make_event(app_client, admin_headers, known_on="2023-01-05")
+    later = await make_event(
+        app_client,
+        admin_headers,
+        title="Sixth session",
+        date="2023-08-21/2023-09-01",
+        known_on="2023-05-01",
+    )
+    moved = await app_client.patch(
+        session["links"]["self"],
+        json={"status": "postponed", "known_on": "2023-03-01"},
+        headers={**admin_headers, "If-Match": f'"event.{session["id"]}.1"'},
+    )
+    assert moved.status_code == 200
+    february = await app_client.get(FEED, params={"as_of": "2023-02-01"})
+    events = by_uid(february.content)
+    assert set(events) == {f"{session['id']}@timeline"}
+    assert str(events[f"{session['id']}@timeline"]["summary"]) == "Fifth session"
+    assert events[f"{session['id']}@timeline"]["sequence"] == 0
+    assert str(parse(february.content)["source"]).endswith("?as_of=2023-02-01")
+    now = by_uid((await app_client.get(FEED)).content)
+    assert set(now) == {f"{session['id']}@timeline", f"{later['id']}@timeline"}
+    assert str(now[f"{session['id']}@timeline"]["summary"]) == "Postponed: Fifth session"
+    assert str(now[f"{session['id']}@timeline"]["status"]) == "TENTATIVE"

@@ -276,3 +276,22 @@ def test_push_of_an_unknown_process_names_it(
 ) -> None:
     assert push(radicale, timeline_server) == 1
     assert "the server answered 404: no process 'ahc'" in capsys.readouterr().err
+
+
+async def test_push_to_a_calendar_that_does_not_exist_says_so(
+    app_client: httpx.AsyncClient,
+    admin_headers: dict[str, str],
+    radicale: str,
+    timeline_server: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    created = await app_client.post(
+        "/api/v1/processes", json={"slug": "ahc", "title": "AHC"}, headers=admin_headers
+    )
+    assert created.status_code == 201
+    await post_event(app_client, admin_headers, kind="session", title="S", date="2023-04-11")
+    missing = radicale.rstrip("/").rsplit("/", 1)[0] + "/nowhere/"
+    assert push(missing, timeline_server) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"no CalDAV calendar at {missing}" in err
