@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from timeline.domain.dates import DateSpan, describe_fuzzy, parse_date
+from timeline.domain.dates import DateSpan, describe_fuzzy
 from timeline.domain.model import EventState, ProcessInfo
-from timeline.formats.change_words import status_phrase
+from timeline.formats.change_words import cached_span, status_phrase
 
 __all__ = ["GROUPS", "date_objects", "timelinejs", "timelinejs_document"]
 
@@ -42,7 +42,7 @@ def _day(day: Any) -> dict[str, int]:
 
 def _endpoint_object(text: str) -> tuple[dict[str, int], dict[str, int]]:
     """The first and last date objects of one EDTF endpoint, at its own precision."""
-    span = parse_date(text)
+    span = cached_span(text)
     if span.precision == "year":
         return {"year": span.start.year}, {"year": span.end.year}
     if span.precision in ("month", "season"):
