@@ -418,3 +418,20 @@ async def test_as_of_replays_the_feed_as_known_that_day(
     assert set(now) == {f"{session['id']}@timeline", f"{later['id']}@timeline"}
     assert str(now[f"{session['id']}@timeline"]["summary"]) == "Postponed: Fifth session"
     assert str(now[f"{session['id']}@timeline"]["status"]) == "TENTATIVE"
+
+
+async def test_renaming_the_process_renames_the_calendar_and_moves_the_etag(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    await seeded(app_client, admin_headers)
+    before = await app_client.get(FEED)
+    renamed = await app_client.patch(
+        "/api/v1/processes/ahc",
+        json={"title": "Ad Hoc Committee"},
+        headers={**admin_headers, "If-Match": '"process.ahc.1"'},
+    )
+    assert renamed.status_code == 200, renamed.text
+    after = await app_client.get(FEED, headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200
+    assert after.headers["etag"] != before.headers["etag"]
+    assert str(parse(after.content)["x-wr-calname"]) == "Ad Hoc Committee"
