@@ -14,7 +14,6 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from timeline import __version__
 from timeline.api.analysis import AnalysisController
 from timeline.api.calendar import CalendarController
-from timeline.api.calendar import CalendarController
 from timeline.api.common import provide_db, provide_settings
 from timeline.api.events import EventController
 from timeline.api.feeds import FeedController
@@ -22,7 +21,7 @@ from timeline.api.health import HealthController
 from timeline.api.idempotency import IdempotencyMiddleware
 from timeline.api.items import ItemController
 from timeline.api.limits import RateLimitMiddleware
-from timeline.api.middleware import SecurityHeadersMiddleware
+from timeline.api.middleware import AllowHeaderMiddleware, SecurityHeadersMiddleware
 from timeline.api.pages import PagesController, static_files_router, template_config
 from timeline.api.problems import exception_handlers
 from timeline.api.processes import ProcessController
@@ -40,7 +39,6 @@ def route_handlers() -> list[Any]:
         ProcessController,
         EventController,
         TimelineController,
-        CalendarController,
         ItemController,
         AnalysisController,
         CalendarController,
@@ -72,7 +70,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         cors_config=cors,
         template_config=template_config(),
         # Outermost first: even a 429 carries the security headers.
-        middleware=[SecurityHeadersMiddleware(), RateLimitMiddleware(), IdempotencyMiddleware()],
+        middleware=[
+            SecurityHeadersMiddleware(),
+            AllowHeaderMiddleware(),
+            RateLimitMiddleware(),
+            IdempotencyMiddleware(),
+        ],
         debug=False,
         openapi_config=OpenAPIConfig(
             title="timeline",

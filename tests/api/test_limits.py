@@ -244,3 +244,11 @@ async def test_security_headers_never_override_a_pages_own() -> None:
     assert kept.headers.get_list("Content-Security-Policy") == ["default-src 'none'"]
     assert kept.headers["X-Frame-Options"] == "DENY"
     assert added.headers["Content-Security-Policy"] == HTML_CSP
+
+
+async def test_options_lists_every_method_of_the_path(app_client: httpx.AsyncClient) -> None:
+    collection = await app_client.options("/api/v1/processes")
+    assert collection.status_code == 204
+    assert collection.headers["Allow"] == "GET, OPTIONS, POST"
+    one = await app_client.options("/api/v1/processes/any/events/any")
+    assert one.headers["Allow"] == "DELETE, GET, OPTIONS, PATCH"

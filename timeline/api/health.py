@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 
-from timeline.api.problems import problem
+from timeline.api.problems import problem, problems
 from timeline.store.db import Database
 from timeline.store.migrate import current_revision, head_revision
 
@@ -28,6 +28,7 @@ class HealthController(Controller):
         "/readyz",
         operation_id="readyz",
         summary="The database is reachable and its schema is at the newest migration",
+        responses=problems(503),
     )
     async def readyz(self, db: NamedDependency[Database]) -> Response[Any]:
         """200 when ready; 503 problem+json saying what is missing when not."""

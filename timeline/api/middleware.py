@@ -1,4 +1,5 @@
-"""Security headers on every response, and the stricter set browsers need on HTML.
+"""Response headers every route needs: security headers (and the stricter set browsers need on
+HTML), and a correct `Allow` on OPTIONS.
 
 Only headers a handler has not set are added, so a page that sends its own
 Content-Security-Policy (or anything else here) keeps it.
@@ -8,9 +9,10 @@ from __future__ import annotations
 
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
+from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["HTML_CSP", "SCHEMA_UI_CSP", "SecurityHeadersMiddleware"]
+__all__ = ["HTML_CSP", "SCHEMA_UI_CSP", "AllowHeaderMiddleware", "SecurityHeadersMiddleware"]
 
 # Our own pages load nothing from elsewhere and run no inline script.
 HTML_CSP = (
@@ -56,6 +58,47 @@ class SecurityHeadersMiddleware(ASGIMiddleware):
                     wanted += [*_HTML, (b"content-security-policy", csp.encode())]
                 headers += [(k, v) for k, v in wanted if k not in present]
                 message["headers"] = headers
+            await send(message)
+
+        await next_app(scope, receive, wrapped)
+
+
+class AllowHeaderMiddleware(ASGIMiddleware):
+    """Makes `Allow` on OPTIONS answers list every method of the path.
+
+    Litestar builds the OPTIONS handler of a path when the first controller registers it and
+    keeps that first method set when a later handler joins the same path, so `OPTIONS
+    /api/v1/processes` would say `OPTIONS, POST` without GET. The methods are read from the
+    application's final routes instead.
+    """
+
+    scopes = (ScopeType.HTTP,)
+
+    def __init__(self) -> None:
+        self._methods: dict[str, bytes] | None = None
+
+    def _allowed(self, scope: Scope, template: str) -> bytes | None:
+        if self._methods is None:
+            self._methods = {
+                route.path_format: ", ".join(sorted(route.methods)).encode()
+                for route in scope["app"].routes
+                if isinstance(route, HTTPRoute)
+            }
+        return self._methods.get(template)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        """Pass the request on; on OPTIONS, replace the response's Allow with the full list."""
+        if scope.get("method") != "OPTIONS":
+            await next_app(scope, receive, send)
+            return
+        allowed = self._allowed(scope, scope.get("path_template", ""))
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start" and allowed is not None:
+                headers = [
+                    (k, v) for k, v in message.get("headers", ()) if bytes(k).lower() != b"allow"
+                ]
+                message["headers"] = [*headers, (b"allow", allowed)]
             await send(message)
 
         await next_app(scope, receive, wrapped)

@@ -19,6 +19,7 @@ from timeline.api.common import (
     today,
 )
 from timeline.api.events import AsOf
+from timeline.api.problems import problems
 from timeline.domain.errors import InvalidFields
 from timeline.schemas import EventPage, Kind, Status, UpcomingEvent, UpcomingPage
 from timeline.store import events as event_store
@@ -66,6 +67,7 @@ class TimelineController(Controller):
         "/processes/{slug:str}/timeline",
         operation_id="getTimeline",
         summary="Events overlapping a window, ordered by start, end, kind, id",
+        responses=problems(404, 422, 429),
     )
     async def timeline(
         self,
@@ -103,6 +105,7 @@ class TimelineController(Controller):
         "/upcoming",
         operation_id="getUpcoming",
         summary="Events starting soon, and those under way, across processes",
+        responses=problems(404, 422, 429),
     )
     async def upcoming(
         self,
