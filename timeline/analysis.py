@@ -21,9 +21,9 @@ from timeline.domain.eif import EifReport
 from timeline.domain.eif import assess_entry_into_force as eif_model
 from timeline.domain.risk import MODEL, DeadlineRisk, assess_deadlines
 from timeline.store import events as event_store
-from timeline.store.analysis import event_status_changes
+from timeline.store.analysis import analysis_log_version, event_status_changes
 from timeline.store.db import Database
-from timeline.store.items import item_log_version, item_states
+from timeline.store.items import item_states
 from timeline.store.processes import get_process
 
 __all__ = [
@@ -97,15 +97,13 @@ _eif_caches: weakref.WeakKeyDictionary[Database, _LRU[EifAnalysis]] = weakref.We
 
 
 async def analysis_version(db: Database, slug: str) -> str:
-    """The log version the analyses of `slug` depend on: '<event log>.<item log>'.
+    """The log version the analyses of `slug` depend on (event and item revisions).
 
     NotFound when there is no such process. Used in cache keys and ETags.
     """
     async with db.read() as session:
         process = await get_process(session, slug)
-        events = await event_store.log_version(session, [process.id])
-        items = await item_log_version(session, [process.id])
-    return f"{events}.{items}"
+        return await analysis_log_version(session, process)
 
 
 async def assess_risks(db: Database, slug: str, as_of: dt.date) -> RiskReport:

@@ -5,12 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from timeline.store.tables import EventRevision, Process
+from timeline.store.tables import EventRevision, ItemRevision, Process
 
-__all__ = ["event_status_changes"]
+__all__ = ["analysis_log_version", "event_status_changes"]
+
+
+async def analysis_log_version(session: AsyncSession, process: Process) -> str:
+    """A text that changes with every event or item revision recorded for the process.
+
+    It names the newest revision id and the number of revisions of each log: on PostgreSQL a
+    transaction may commit a lower id after a higher one is visible, which the count catches.
+    """
+    parts: list[str] = []
+    for table in (EventRevision, ItemRevision):
+        query = select(func.max(table.id), func.count()).where(table.process_id == process.id)
+        newest, count = (await session.exec(query)).one()
+        parts.append(f"{newest or 0}-{count}")
+    return ".".join(parts)
 
 
 async def event_status_changes(
