@@ -22,7 +22,12 @@ The model, in four parts:
 * **Dependencies**: a forward pass over `depends_on` (with lags) projects the day each deadline's
   predecessors will be done; a held event is done on its last day, a planned one on its last
   possible day (never before `as_of`), a postponed, suspended or cancelled one has no date.
-  Slack = the deadline's last possible day minus the projection.
+  Slack = the deadline's last possible day minus the projection. The same pass run with the
+  first possible day of fuzzy dates gives the earliest projection: when only the latest one
+  misses the deadline ("approval in January 2024" against "by 10 January"), the deadline is
+  `at_risk`, not `off_track`. This departs from plain "negative slack is off track": replayed
+  over the demo history (`timeline backtest`), the plain rule called the January 2024 target off
+  track from March 2022, before anything but a month-precision plan was known.
 
 Statuses: `met` (every predecessor held, lag included, by the deadline's last day), `missed`
 (that day has passed and it was not met), `off_track`, `at_risk`, `on_track` by the rules in
