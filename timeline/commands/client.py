@@ -252,11 +252,15 @@ def _attribute(text: str) -> tuple[str, Any]:
     name, sep, raw = text.partition("=")
     if not sep or not name:
         raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    return name, raw
+
+
+def _json_attribute(text: str) -> tuple[str, Any]:
+    name, raw = _attribute(text)
     try:
-        value: Any = json.loads(raw)  # numbers, booleans and lists as JSON, else text
+        return name, json.loads(raw)
     except ValueError:
-        value = raw
-    return name, value
+        raise argparse.ArgumentTypeError(f"{raw!r} is not JSON (for text use --attr)") from None
 
 
 def _add_event(args: argparse.Namespace) -> int:
@@ -273,8 +277,8 @@ def _add_event(args: argparse.Namespace) -> int:
         fields["depends_on"] = args.depends_on
     if args.source:
         fields["sources"] = [{"url": url} for url in args.source]
-    if args.attr:
-        fields["attributes"] = dict(args.attr)
+    if args.attr or args.attr_json:
+        fields["attributes"] = dict([*(args.attr or []), *(args.attr_json or [])])
     with _client(args) as api:
         event = api.create_event(
             args.process, kind=args.kind, title=args.title, date=args.date, **fields
@@ -639,7 +643,17 @@ def register(subparsers: Any) -> None:
         metavar="EVENT_ID[:LAG_DAYS]",
     )
     add.add_argument("--source", action="append", metavar="URL")
-    add.add_argument("--attr", action="append", type=_attribute, metavar="NAME=VALUE")
+    add.add_argument(
+        "--attr", action="append", type=_attribute, metavar="NAME=TEXT", help="a text attribute"
+    )
+    add.add_argument(
+        "--attr-json",
+        dest="attr_json",
+        action="append",
+        type=_json_attribute,
+        metavar="NAME=JSON",
+        help="a number, boolean or list attribute (yes=120, formal=false)",
+    )
     add.add_argument("--known-on", dest="known_on", help="the day it became public")
     add.set_defaults(func=_add_event)
 
