@@ -193,3 +193,13 @@ def test_eif_is_a_pure_function_of_the_input(events: list[EventState], rnd: rand
     shuffled = list(events)
     rnd.shuffle(shuffled)
     assert assess_entry_into_force(shuffled, AS_OF).to_json() == first.to_json()
+
+
+def test_unreachable_thresholds_and_huge_delays_give_no_date_instead_of_failing() -> None:
+    events = [rule(10**9, delay=10**6), deposit("Chad", "2026-01-05")]
+    report = assess_entry_into_force(events, D(2026, 3, 1))
+    assert report.count == 1
+    assert report.projection is not None
+    assert report.projection.p50 is None and report.projection.p80 is None
+    reached = assess_entry_into_force([rule(1, delay=10**7), deposit("Chad", "9999-01-05")], D.max)
+    assert reached.entry_into_force == D.max

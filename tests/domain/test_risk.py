@@ -359,3 +359,14 @@ def test_fuzzy_predecessor_straddling_the_last_day_is_at_risk_not_off_track() ->
     log[1] = ev("approval", "milestone", "2023-07-25")
     [pinned] = assess_deadlines(log, [], AS_OF)
     assert pinned.status == "off_track"
+
+
+def test_dates_at_the_calendar_edge_do_not_overflow() -> None:
+    log = [
+        ev("last", "session", "9999-12-27/9999-12-31"),
+        ev("approval", "milestone", "9999-12-31", depends_on=[{"event": "last", "lag_days": 30}]),
+        deadline(date="9999-12", deps=[("approval", 3650)]),
+    ]
+    [risk] = assess_deadlines(log, [], D(9999, 12, 1))
+    assert risk.projected_date == D(9999, 12, 31)
+    assert risk.capacity_days == 5.0

@@ -30,11 +30,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from timeline.domain.model import EventState
-from timeline.domain.risk import EventRef, negbin_tail
+from timeline.domain.risk import EventRef, negbin_tail, shift
 
 __all__ = [
     "COMPARABLE_TREATIES",
     "LOW_EVIDENCE_DEPOSITS",
+    "MAX_PROJECTED_INSTRUMENTS",
     "NEEDED_HORIZON_MONTHS",
     "PRIOR_WEIGHT_DAYS",
     "WINDOW_DAYS",
@@ -52,6 +53,9 @@ PRIOR_WEIGHT_DAYS = 180
 LOW_EVIDENCE_DEPOSITS = 10
 NEEDED_HORIZON_MONTHS = 12
 _MAX_HORIZON_DAYS = 100 * 366
+# Thresholds are counts of states; beyond this no date is projected (and the exact tail, a sum
+# over the missing instruments, stays cheap for any input).
+MAX_PROJECTED_INSTRUMENTS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +237,7 @@ def _quantile_day(
             high = middle
         else:
             low = middle
-    return as_of + dt.timedelta(days=high)
+    return shift(as_of, high)
 
 
 def _opened(events: Sequence[EventState]) -> dt.date | None:
@@ -257,12 +261,12 @@ class _Pace:
 
 
 def _pace(curve: DepositCurve, events: Sequence[EventState], as_of: dt.date) -> _Pace:
-    start = as_of - dt.timedelta(days=WINDOW_DAYS - 1)
+    start = shift(as_of, -(WINDOW_DAYS - 1))
     opened = _opened(events)
     if opened is not None and opened > start:
         start = min(opened, as_of)
     days = (as_of - start).days + 1
-    recent = curve.at(as_of) - curve.at(start - dt.timedelta(days=1))
+    recent = curve.at(as_of) - curve.at(shift(start, -1))
     alpha0, beta0 = _prior()
     return _Pace(alpha0 + recent, beta0 + days, round(recent / days * DAYS_PER_MONTH, 4))
 
@@ -277,12 +281,18 @@ def _threshold(
     """(reached_on, entry_into_force, p50, p80) for one threshold."""
     reached = curve.reached(instruments)
     if reached is not None:
-        return reached, reached + dt.timedelta(days=delay), None, None
+        return reached, shift(reached, delay), None, None
     missing = instruments - curve.at(as_of)
-    shift = dt.timedelta(days=delay)
+    if missing > MAX_PROJECTED_INSTRUMENTS:
+        return None, None, None, None  # more than there are states: no date to project
     p50 = _quantile_day(pace.alpha, pace.beta, missing, as_of, 0.5)
     p80 = _quantile_day(pace.alpha, pace.beta, missing, as_of, 0.8)
-    return None, None, None if p50 is None else p50 + shift, None if p80 is None else p80 + shift
+    return (
+        None,
+        None,
+        None if p50 is None else shift(p50, delay),
+        None if p80 is None else shift(p80, delay),
+    )
 
 
 def _int(value: Any, default: int) -> int:

@@ -56,6 +56,7 @@ __all__ = [
     "effective_days",
     "negbin_tail",
     "project",
+    "shift",
 ]
 
 MODEL = "negbin-pace-1"
@@ -65,6 +66,14 @@ _MEETING_KINDS = frozenset({"session", "informal", "consultation"})
 _NO_CAPACITY = frozenset({"postponed", "suspended", "cancelled"})
 _MET_WITH = frozenset({"held", "suspended"})  # days a meeting actually sat
 _UNDATED = frozenset({"postponed", "suspended", "cancelled"})
+
+
+def shift(day: dt.date, days: int) -> dt.date:
+    """The day `days` after `day`, clamped to the calendar's ends (years 1 to 9999)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 def negbin_tail(r: float, p: float, n: int) -> float:
@@ -137,12 +146,12 @@ def day_weights(
         if weight <= 0:
             continue
         span = state.span
-        day = max(span.start, first)
-        stop = min(span.end, last)
-        while day <= stop:
+        begin = max(span.start, first).toordinal()
+        stop = min(span.end, last).toordinal()
+        for ordinal in range(begin, stop + 1):
+            day = dt.date.fromordinal(ordinal)
             if day.weekday() < 5 and weights.get(day, 0.0) < weight:
                 weights[day] = weight
-            day += dt.timedelta(days=1)
     return weights
 
 
@@ -200,9 +209,9 @@ def project(states: Mapping[str, EventState], event_id: str, as_of: dt.date) -> 
                 if before.day is None or before.earliest is None:
                     result = before
                     break
-                lag = dt.timedelta(days=int(dep.get("lag_days", 0)))
-                day = _later(day, before.day + lag)
-                first = _later(first, before.earliest + lag)
+                lag = int(dep.get("lag_days", 0))
+                day = _later(day, shift(before.day, lag))
+                first = _later(first, shift(before.earliest, lag))
                 result = Projection(day, earliest=first)
         memo[ident] = result
         return result
@@ -221,9 +230,10 @@ def _deadline_projection(
         before = project(states, dep["event"], as_of)
         if before.day is None or before.earliest is None:
             return before
-        lag = dt.timedelta(days=int(dep.get("lag_days", 0)))
-        day = before.day + lag if day is None else _later(day, before.day + lag)
-        first = before.earliest + lag if first is None else _later(first, before.earliest + lag)
+        lag = int(dep.get("lag_days", 0))
+        late, early = shift(before.day, lag), shift(before.earliest, lag)
+        day = late if day is None else _later(day, late)
+        first = early if first is None else _later(first, early)
     return Projection(day, earliest=first)
 
 
@@ -417,17 +427,16 @@ def _decided(
     last = deadline.end
     deps = [(states.get(d["event"]), int(d.get("lag_days", 0))) for d in deadline.depends_on]
     if deps and all(
-        s is not None and s.status == "held" and s.end + dt.timedelta(days=lag) <= last
-        for s, lag in deps
+        s is not None and s.status == "held" and shift(s.end, lag) <= last for s, lag in deps
     ):
-        done = max(s.end + dt.timedelta(days=lag) for s, lag in deps if s is not None)
+        done = max(shift(s.end, lag) for s, lag in deps if s is not None)
         names = ", ".join(s.title for s, _ in deps if s is not None)
         return "met", f"{names}: held by {_day(done)}, within the last possible day ({_day(last)})."
     if as_of > last:
         late = [
             f"{s.title} ({s.status}, dated {_day(s.end)})" if s is not None else "a predecessor"
             for s, lag in deps
-            if s is None or s.status != "held" or s.end + dt.timedelta(days=lag) > last
+            if s is None or s.status != "held" or shift(s.end, lag) > last
         ]
         return "missed", (
             f"The last possible day ({_day(last)}) passed {(as_of - last).days} days ago; not "
@@ -466,7 +475,7 @@ def assess_deadlines(
         ref = EventRef(deadline.id, deadline.title, deadline.date, deadline.start, last)
         projection = _deadline_projection(states, deadline, as_of)
         slack = None if projection.day is None else (last - projection.day).days
-        capacity = round(effective_days(events, as_of + dt.timedelta(days=1), last, past=False), 4)
+        capacity = round(effective_days(events, shift(as_of, 1), last, past=False), 4)
         required = round(open_effective / capacity, 4) if capacity > 0 else None
         decided = _decided(states, deadline, as_of)
 
@@ -491,7 +500,7 @@ def assess_deadlines(
             continue
         n = math.ceil(open_effective - 1e-9)
         p_meet = negbin_tail(a, b / (b + capacity), n)
-        window_start = as_of - dt.timedelta(days=30)
+        window_start = shift(as_of, -30)
         recent = tuple(
             (states[ident].title, day)
             for ident in _ancestors(states, [d["event"] for d in deadline.depends_on])
