@@ -22,7 +22,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "timeline.commands.server",
     "timeline.commands.data",
     "timeline.commands.calendar",
-    "timeline.commands.calendar",
     "timeline.commands.client",
     "timeline.commands.backtest",
 )
