@@ -6,7 +6,7 @@ PYTHON ?= python3
 export TIMELINE_DATABASE_URL ?= sqlite+aiosqlite:///./timeline.db
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-sqlite test-postgres lint bench clean
+.PHONY: install install-timelinejs run test test-sqlite test-postgres lint bench clean
 
 $(VENV)/.installed: pyproject.toml clients/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ run: install
 	$(VENV)/bin/timeline serve --host 127.0.0.1 --port 8000
 
 ## Lint, type-check, then the whole suite on SQLite and (when configured) on PostgreSQL
-test: install lint test-sqlite test-postgres
+test: install install-timelinejs lint test-sqlite test-postgres
 
 lint: install
 	$(VENV)/bin/ruff check timeline tests clients migrations bench
@@ -43,6 +43,15 @@ test-postgres: install
 	else \
 		echo "== PostgreSQL run skipped (set TIMELINE_TEST_DATABASE_URL to run it)"; \
 	fi
+
+# Knight Lab TimelineJS from npm, for the test that loads our timelinejs.json in Chromium
+# (skipped when it is missing; a failed download does not stop the rest of the suite).
+TIMELINEJS_VERSION := 3.9.11
+install-timelinejs:
+	@test -f .cache/timelinejs/node_modules/@knight-lab/timelinejs/dist/js/timeline.js || \
+		npm install --silent --no-audit --no-fund --ignore-scripts --prefix .cache/timelinejs \
+			@knight-lab/timelinejs@$(TIMELINEJS_VERSION) || \
+		echo "TimelineJS could not be installed: its browser test will be skipped" >&2
 
 bench: install
 	$(PY) -m bench
