@@ -294,7 +294,16 @@ class DeadlineRisk:
 
 
 def _pct(value: float) -> str:
+    if 0 < value < 0.005:
+        return "under 1%"
+    if 0.995 <= value < 1:
+        return "over 99%"
     return f"{round(value * 100)}%"
+
+
+def _days(value: float) -> str:
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text or "0"
 
 
 def _num(value: float) -> str:
@@ -367,24 +376,24 @@ def _rules(x: _Inputs) -> tuple[str, list[str]]:
         if x.p_meet < 0.5:
             off.append(
                 f"The chance of settling the {_num(x.open_effective)} effective open items in "
-                f"{_num(x.capacity)} negotiating days is {_pct(x.p_meet)}, below 50%."
+                f"{_days(x.capacity)} negotiating days is {_pct(x.p_meet)}, below 50%."
             )
         elif x.p_meet < 0.8:
             risk.append(
                 f"The chance of settling the {_num(x.open_effective)} effective open items in "
-                f"{_num(x.capacity)} negotiating days is {_pct(x.p_meet)}, below 80%."
+                f"{_days(x.capacity)} negotiating days is {_pct(x.p_meet)}, below 80%."
             )
         if required is not None and required > 1.5 * observed:
             off.append(
                 f"It needs {_num(required)} items settled per negotiating day, "
                 f"{required / observed:.1f} times the {_num(observed)} observed so far "
-                f"({x.settled} settled in {_num(x.past_days)} days)."
+                f"({x.settled} settled in {_days(x.past_days)} days)."
             )
         elif required is not None and required > observed:
             risk.append(
                 f"It needs {_num(required)} items settled per negotiating day, more than the "
                 f"{_num(observed)} observed so far ({x.settled} settled in "
-                f"{_num(x.past_days)} days)."
+                f"{_days(x.past_days)} days)."
             )
     if x.open_count and x.informals_count / x.open_count > 0.3:
         risk.append(
@@ -404,7 +413,7 @@ def _rules(x: _Inputs) -> tuple[str, list[str]]:
     return "on_track", [
         f"Projected for {_day(x.projection.day or x.last)} with {slack} days of slack; a "
         f"{_pct(x.p_meet)} chance of settling the {_num(x.open_effective)} effective open "
-        f"items in {_num(x.capacity)} negotiating days."
+        f"items in {_days(x.capacity)} negotiating days."
     ]
 
 
