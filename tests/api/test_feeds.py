@@ -171,9 +171,16 @@ async def test_bad_parameters_are_problems_naming_the_field(
         assert response.status_code == 422, path
         assert response.headers["content-type"].startswith("application/problem+json")
         assert field in [e["field"] for e in response.json()["errors"]], response.json()
-    missing = await app_client.get(f"{API}/processes/nope/changes.atom")
-    assert missing.status_code == 404
-    assert missing.headers["content-type"].startswith("application/problem+json")
+    for path in (
+        f"{API}/processes/nope/changes.atom",
+        f"{API}/processes/nope/changes.json",
+        f"{API}/processes/nope/timelinejs.json",
+        f"{API}/digest?process={seeded}&process=nope",
+    ):
+        missing = await app_client.get(path)
+        assert missing.status_code == 404, path
+        assert missing.headers["content-type"].startswith("application/problem+json")
+        assert "nope" in missing.json()["detail"]
 
 
 async def test_json_feed_has_the_required_fields_and_content_type(
