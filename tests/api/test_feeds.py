@@ -81,6 +81,16 @@ async def test_an_edit_adds_one_entry_and_earlier_entries_keep_their_ids(
     assert after.entries[0].id.endswith(f":plastics/{event_id}/2")
     assert after.entries[1].updated == before.entries[0].updated  # untouched by the edit
 
+    deleted = await app_client.delete(
+        f"{API}/processes/plastics/events/{event_id}",
+        headers={**admin_headers, "If-Match": patched.headers["etag"]},
+    )
+    assert deleted.status_code == 204, deleted.text
+    final = _atom(await app_client.get(f"{API}/processes/plastics/changes.atom"))
+    assert [e.id for e in final.entries[1:]] == [e.id for e in after.entries]
+    assert final.entries[0].title == "Sixth session deleted"
+    assert final.entries[0].link.endswith(f"/events/{event_id}/history")
+
 
 async def test_entries_are_dated_when_recorded_never_by_event_date_or_now(
     app_client: httpx.AsyncClient, admin_headers: dict[str, str]
