@@ -294,7 +294,9 @@ class DeadlineRisk:
 
 
 def _pct(value: float) -> str:
-    if 0 < value < 0.005:
+    # Only said of chances with meeting days ahead, which are never exactly 0: a float that
+    # rounds to 0 is a chance too small to print.
+    if value < 0.005:
         return "under 1%"
     if 0.995 <= value < 1:
         return "over 99%"
