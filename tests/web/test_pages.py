@@ -246,6 +246,10 @@ async def test_filters_by_kind_and_tag_change_the_list_and_the_drawing(
     chosen = root.find(f".//{NS}option[@value='informals']")
     assert chosen is not None and chosen.get("selected") is not None
 
+    # What the filter form sends when no tag is chosen.
+    root = parse((await get_page(pages, f"/processes/{SLUG}?kind=session&tag=")).text)
+    assert len(listed(root)) == 11
+
     both = f"/processes/{SLUG}?kind=document&kind=deadline&tag=adoption"
     root = parse((await get_page(pages, both)).text)
     assert [li.get("data-event") for li in listed(root)] == [event_id("adoption-deadline")]

@@ -260,7 +260,8 @@ class PagesController(Controller):
         process, states = await _states(db, slug, as_of)
         window = drawing_module.choose_window(states, day, start=from_, end=to, zoom=zoom)
         kinds: list[str] = list(kind or [])
-        tags: list[str] = list(tag or [])
+        # The filter form sends an empty `tag` for "any tag".
+        tags: list[str] = [t for t in tag or [] if t]
         chosen = EventFilter(kinds=kinds, tags=tags)
         filtered = [s for s in states if chosen.accepts(s)]
         shown = [s for s in filtered if window.overlaps(s.start, s.end)]

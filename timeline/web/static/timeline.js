@@ -30,6 +30,16 @@ document.addEventListener("DOMContentLoaded", function () {
     scroller.scrollLeft += box.left - frame.left - scroller.clientWidth * 0.6;
   }
 
+  // A swipeable row of range pills starts with the chosen one in view.
+  document.querySelectorAll(".range .pills [aria-current]").forEach(function (link) {
+    var row = link.closest(".pills");
+    if (row && row.scrollWidth > row.clientWidth) {
+      var box = link.getBoundingClientRect();
+      var frame = row.getBoundingClientRect();
+      row.scrollLeft += box.left - frame.left - row.clientWidth / 2 + box.width / 2;
+    }
+  });
+
   // Pointing at an event in the list highlights it in the drawing, and the other way round.
   function highlight(id, on) {
     document.querySelectorAll('[data-event="' + id + '"]').forEach(function (node) {
