@@ -231,11 +231,26 @@ class Core:
                 headers["If-None-Match"] = cached.etag
         return Prepared(call.method, url, headers, content, cache_key)
 
-    def wait_after_status(self, attempt: int, reply: Reply) -> float | None:
-        """Seconds to wait before retrying after this reply, or None to take it as final."""
-        if reply.status not in RETRY_STATUSES or attempt >= self.retry.max_retries:
+    def wait_after_status(
+        self, attempt: int, reply: Reply, prepared: Prepared | None = None
+    ) -> float | None:
+        """Seconds to wait before retrying after this reply, or None to take it as final.
+
+        Besides 429 and 503, a 409 with Retry-After to a create means "the first request with
+        this Idempotency-Key is still running": asking again soon gets its answer.
+        """
+        if attempt >= self.retry.max_retries:
             return None
-        return self.retry.wait(attempt, reply.headers.get("retry-after"))
+        retry_after = reply.headers.get("retry-after")
+        in_progress = (
+            reply.status == 409
+            and retry_after is not None
+            and prepared is not None
+            and IDEMPOTENCY_HEADER in prepared.headers
+        )
+        if reply.status not in RETRY_STATUSES and not in_progress:
+            return None
+        return self.retry.wait(attempt, retry_after)
 
     def wait_after_error(
         self, attempt: int, prepared: Prepared, error: httpx.TransportError

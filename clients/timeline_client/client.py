@@ -83,7 +83,7 @@ class Client:
             reply = Reply(
                 response.status_code, response.headers, response.content, str(response.url)
             )
-            wait = self.core.wait_after_status(attempt, reply)
+            wait = self.core.wait_after_status(attempt, reply, prepared)
             if wait is None:
                 return self.core.finish(call, prepared, reply)
             time.sleep(wait)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import json
 
 import httpx
 from sqlalchemy import update
 
-from tests.clients.server import live_server
+from tests.clients.server import ADMIN_TOKEN, live_server
+from timeline.api.idempotency import request_fingerprint
 from timeline.clock import utcnow
+from timeline.store import idempotency as records
 from timeline.store.db import Database
 from timeline.store.tables import IdempotencyRecord
 from timeline.store.tokens import create_token
@@ -181,3 +184,43 @@ async def test_ten_concurrent_posts_with_one_key_make_one_event(
             fresh = [r for r in responses if "idempotent-replayed" not in r.headers]
             assert len(fresh) == 1
             assert await _event_ids(client) == [responses[0].json()["id"]]
+
+
+async def test_a_duplicate_waits_for_the_first_request_and_replays_its_answer(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str], database_url: str
+) -> None:
+    """A key held by a request still running (here: reserved by hand) makes the duplicate wait;
+    once the first stores its answer, the duplicate gets that answer and writes nothing."""
+    await _process(app_client, admin_headers)
+    path = "/api/v1/processes/plastics/events"
+    owner = "token:" + hashlib.sha256(ADMIN_TOKEN.encode()).hexdigest()
+    fingerprint = request_fingerprint("POST", path, "", json.dumps(EVENT).encode())
+    db = Database(database_url)
+    now = utcnow()
+    async with db.write() as session:
+        held = await records.reserve(
+            session, owner, "slow", fingerprint, now=now, expires_before=now - dt.timedelta(days=1)
+        )
+    assert held is None
+    duplicate = asyncio.create_task(
+        app_client.post(path, json=EVENT, headers={**admin_headers, "Idempotency-Key": "slow"})
+    )
+    await asyncio.sleep(0.5)
+    assert not duplicate.done()
+    stored = {"id": "made-by-the-first", "title": EVENT["title"]}
+    async with db.write() as session:
+        await records.complete(
+            session,
+            owner,
+            "slow",
+            status_code=201,
+            headers={"content-type": "application/json", "location": "/first"},
+            body=json.dumps(stored),
+        )
+    await db.dispose()
+    response = await asyncio.wait_for(duplicate, timeout=10)
+    assert response.status_code == 201
+    assert response.headers["idempotent-replayed"] == "true"
+    assert response.headers["location"] == "/first"
+    assert response.json() == stored
+    assert await _event_ids(app_client) == []

@@ -10,13 +10,12 @@ from contextlib import contextmanager
 
 import uvicorn
 
+from tests.conftest import ADMIN_TOKEN
 from timeline.app import create_app
 from timeline.settings import Settings
 from timeline.store.db import Database
 
 __all__ = ["ADMIN_TOKEN", "free_port", "live_server", "seed"]
-
-ADMIN_TOKEN = "test-admin-token-0123456789abcdef"
 
 
 def free_port() -> int:

@@ -143,7 +143,8 @@ class IdempotencyMiddleware(ASGIMiddleware):
         """Reserve, replay or refuse, then run the create and store its successful response."""
         key = _header(scope, b"idempotency-key")
         owner = _token_scope(_header(scope, b"authorization"))
-        if scope.get("method") != "POST" or key is None or owner is None:
+        api = scope["path"].startswith("/api/")
+        if scope.get("method") != "POST" or not api or key is None or owner is None:
             await next_app(scope, receive, send)
             return
         key = key.strip()
