@@ -12,7 +12,8 @@ later), so no controller has to remember it. With a key and a bearer token:
 - a retry that arrives while the first request still runs waits for it (up to `wait_seconds`)
   and then replays it; if it is still running after that, 409 with `Retry-After`;
 - a request that fails (4xx, 5xx, or an exception) releases its key: it changed nothing, so
-  the retry runs for real.
+  the retry runs for real. Once the handler has answered 2xx the key is never released, even
+  if storing the answer fails: a retry then gets 409, never a second resource.
 
 Without a key, or without a token (the handler will answer 401), requests pass untouched.
 """
@@ -20,6 +21,7 @@ Without a key, or without a token (the handler will answer 401), requests pass u
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -116,9 +118,25 @@ def _replaying(body: bytes, more: bool, receive: Receive) -> Receive:
     return replay
 
 
+_BASE64_MARK = "x-timeline-stored-body"
+
+
+def _body_text(body: bytes, headers: dict[str, str]) -> str:
+    """The body as storable text: UTF-8 as is, anything else base64 (marked in `headers`)."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        headers[_BASE64_MARK] = "base64"
+        return base64.b64encode(body).decode()
+
+
 async def _send_stored(send: Send, record: Any) -> None:
-    body = record.body.encode()
-    headers = [(k.encode("latin-1"), str(v).encode("latin-1")) for k, v in record.headers.items()]
+    stored = dict(record.headers)
+    if stored.pop(_BASE64_MARK, None) == "base64":
+        body = base64.b64decode(record.body)
+    else:
+        body = record.body.encode()
+    headers = [(k.encode("latin-1"), str(v).encode("latin-1")) for k, v in stored.items()]
     headers.append((b"content-length", str(len(body)).encode()))
     headers.append((REPLAYED_HEADER.lower().encode(), b"true"))
     await send({"type": "http.response.start", "status": record.status_code, "headers": headers})
@@ -205,10 +223,10 @@ class IdempotencyMiddleware(ASGIMiddleware):
         """Run the request; store a 2xx response before sending it, release the key otherwise."""
         start: dict[str, Any] | None = None
         chunks: list[bytes] = []
-        stored = False
+        succeeded = False
 
         async def capture(message: Message) -> None:
-            nonlocal start, stored
+            nonlocal start, succeeded
             if message["type"] == "http.response.start":
                 start = dict(message)
                 return
@@ -220,21 +238,19 @@ class IdempotencyMiddleware(ASGIMiddleware):
                 return
             status = int(start["status"])
             if 200 <= status < 300:
+                # From here the create has happened: whatever fails next, the key stays held
+                # (a retry then waits or gets 409), never released for a second create.
+                succeeded = True
                 headers = {
                     bytes(k).decode("latin-1").lower(): bytes(v).decode("latin-1")
                     for k, v in start.get("headers", [])
                     if bytes(k).decode("latin-1").lower() not in _NOT_STORED
                 }
+                text = _body_text(b"".join(chunks), headers)
                 async with db.write() as session:
                     await records.complete(
-                        session,
-                        owner,
-                        key,
-                        status_code=status,
-                        headers=headers,
-                        body=b"".join(chunks).decode(),
+                        session, owner, key, status_code=status, headers=headers, body=text
                     )
-                stored = True
             # Sent only once stored: a client never sees a success its retry could not replay.
             await send(cast(Message, start))
             await send({"type": "http.response.body", "body": b"".join(chunks), "more_body": False})
@@ -242,6 +258,6 @@ class IdempotencyMiddleware(ASGIMiddleware):
         try:
             await next_app(scope, receive, capture)
         finally:
-            if not stored:
+            if not succeeded:
                 async with db.write() as session:
                     await records.release(session, owner, key)
