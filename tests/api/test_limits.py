@@ -15,6 +15,7 @@ from litestar import Litestar, MediaType, Response, get
 from timeline.api.middleware import HTML_CSP, SecurityHeadersMiddleware
 from timeline.app import create_app
 from timeline.clock import utcnow
+from timeline.seed import load_seed
 from timeline.settings import Settings
 from timeline.store.db import Database
 from timeline.store.tokens import create_token
@@ -177,7 +178,15 @@ async def test_bodies_over_64_kib_get_413_and_store_nothing(
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v1/processes", "/api/v1/processes/nowhere/timeline", "/api/v1/upcoming"]
+    "path",
+    [
+        "/api/v1/processes",
+        "/api/v1/processes/nowhere/timeline",
+        "/api/v1/upcoming",
+        "/api/v1/changes.json",
+        "/api/v1/changes.atom",
+        "/api/v1/processes/nowhere/changes.json",
+    ],
 )
 async def test_page_sizes_over_500_are_refused_naming_limit(
     app_client: httpx.AsyncClient, path: str
@@ -252,3 +261,20 @@ async def test_options_lists_every_method_of_the_path(app_client: httpx.AsyncCli
     assert collection.headers["Allow"] == "GET, OPTIONS, POST"
     one = await app_client.options("/api/v1/processes/any/events/any")
     assert one.headers["Allow"] == "DELETE, GET, OPTIONS, PATCH"
+
+
+async def test_feeds_are_bounded_by_their_limit(
+    app_client: httpx.AsyncClient, settings: Settings
+) -> None:
+    db = Database(settings.database_url)
+    try:
+        await load_seed(db, "ahc-cybercrime")
+    finally:
+        await db.dispose()
+    everything = (await app_client.get("/api/v1/changes.json", params={"limit": 500})).json()
+    assert len(everything["items"]) > 10
+    few = (await app_client.get("/api/v1/changes.json", params={"limit": 10})).json()
+    # Exactly the newest ten, not a truncation of something larger built first.
+    assert [i["id"] for i in few["items"]] == [i["id"] for i in everything["items"][:10]]
+    atom = await app_client.get("/api/v1/changes.atom", params={"limit": 10})
+    assert atom.text.count("<entry>") == 10
