@@ -81,10 +81,14 @@ def problem_line(error: ProblemError) -> str:
 
 
 @contextmanager
-def _client(args: argparse.Namespace) -> Iterator[Client]:
+def _client(args: argparse.Namespace, *, patient: bool = False) -> Iterator[Client]:
     """A client for `--server`; refusals and unreachable servers become one-line errors."""
-    # A person is waiting: retry briefly, then say what is wrong.
-    retry = RetryPolicy(max_retries=2, backoff=0.25, max_retry_after=10)
+    # A person is waiting: retry briefly, then say what is wrong. A push is a long job that
+    # will meet the server's write rate limit: it waits out each window (Retry-After) instead.
+    if patient:
+        retry = RetryPolicy(max_retries=10, backoff=0.5, max_retry_after=65)
+    else:
+        retry = RetryPolicy(max_retries=2, backoff=0.25, max_retry_after=10)
     try:
         with Client(args.server, args.token, retry=retry, timeout=30) as api:
             yield api
@@ -570,7 +574,7 @@ def _push(args: argparse.Namespace) -> int:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     console = Console(stderr=True)
     with (
-        _client(args) as api,
+        _client(args, patient=True) as api,
         Progress(*columns, console=console, transient=True, disable=args.json) as progress,
     ):
         try:
