@@ -9,6 +9,7 @@ import json
 
 import httpx
 from sqlalchemy import update
+from sqlmodel import select
 
 from tests.clients.server import ADMIN_TOKEN, live_server
 from timeline.api.idempotency import request_fingerprint
@@ -224,3 +225,22 @@ async def test_a_duplicate_waits_for_the_first_request_and_replays_its_answer(
     assert response.headers["location"] == "/first"
     assert response.json() == stored
     assert await _event_ids(app_client) == []
+
+
+async def test_records_older_than_24_hours_are_pruned_on_the_next_create(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str], database_url: str
+) -> None:
+    await _process(app_client, admin_headers)
+    path = "/api/v1/processes/plastics/events"
+    await app_client.post(path, json=EVENT, headers={**admin_headers, "Idempotency-Key": "a"})
+    db = Database(database_url)
+    async with db.write() as session:
+        await session.exec(
+            update(IdempotencyRecord).values(created_at=utcnow() - dt.timedelta(hours=25))
+        )
+    other = {**EVENT, "title": "Eighth session"}
+    await app_client.post(path, json=other, headers={**admin_headers, "Idempotency-Key": "b"})
+    async with db.read() as session:
+        keys = (await session.exec(select(IdempotencyRecord.key))).all()
+    await db.dispose()
+    assert sorted(keys) == ["b"]

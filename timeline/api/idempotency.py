@@ -251,6 +251,7 @@ class IdempotencyMiddleware(ASGIMiddleware):
                     await records.complete(
                         session, owner, key, status_code=status, headers=headers, body=text
                     )
+                    await records.prune(session, owner, expires_before=utcnow() - self.retention)
             # Sent only once stored: a client never sees a success its retry could not replay.
             await send(cast(Message, start))
             await send({"type": "http.response.body", "body": b"".join(chunks), "more_body": False})

@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.store.tables import IdempotencyRecord
 
-__all__ = ["PENDING", "complete", "find", "release", "reserve"]
+__all__ = ["PENDING", "complete", "find", "prune", "release", "reserve"]
 
 PENDING = 0
 
@@ -54,12 +54,13 @@ async def reserve(
 ) -> IdempotencyRecord | None:
     """Hold `key` for this request: None when it is now ours, else the record that holds it.
 
-    Records of `scope` created before `expires_before` are forgotten first, so a key is
-    remembered for the retention window and the table stays bounded per token.
+    A record of this key created before `expires_before` is forgotten first: a key is
+    remembered for the retention window only.
     """
     await session.exec(
         delete(IdempotencyRecord).where(
             col(IdempotencyRecord.scope) == scope,
+            col(IdempotencyRecord.key) == key,
             col(IdempotencyRecord.created_at) < expires_before,
         )
     )
@@ -102,6 +103,26 @@ async def complete(
     record.body = body
     session.add(record)
     await session.flush()
+
+
+async def prune(session: AsyncSession, scope: str, *, expires_before: dt.datetime) -> None:
+    """Forget the records of `scope` older than the retention window (the table stays bounded
+    per token). Rows another transaction holds are skipped: they are pruned next time, and two
+    writers of one token never wait on each other here."""
+    expired = (
+        select(IdempotencyRecord.key)
+        .where(
+            col(IdempotencyRecord.scope) == scope,
+            col(IdempotencyRecord.created_at) < expires_before,
+        )
+        .with_for_update(skip_locked=True)
+    )
+    await session.exec(
+        delete(IdempotencyRecord).where(
+            col(IdempotencyRecord.scope) == scope,
+            col(IdempotencyRecord.key).in_(expired.scalar_subquery()),
+        )
+    )
 
 
 async def release(session: AsyncSession, scope: str, key: str) -> None:
