@@ -22,6 +22,7 @@ from timeline.api.idempotency import IdempotencyMiddleware
 from timeline.api.items import ItemController
 from timeline.api.limits import RateLimitMiddleware
 from timeline.api.middleware import AllowHeaderMiddleware, SecurityHeadersMiddleware
+from timeline.api.openapi import tidy_openapi
 from timeline.api.pages import PagesController, static_files_router, template_config
 from timeline.api.problems import exception_handlers
 from timeline.api.processes import ProcessController
@@ -57,7 +58,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         if settings.cors_origins
         else None
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=route_handlers(),
         dependencies={
             "db": Provide(provide_db, sync_to_thread=False),
@@ -88,3 +89,4 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")],
         ),
     )
+    return tidy_openapi(app)

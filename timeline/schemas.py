@@ -7,12 +7,14 @@ Response models describe exactly what is served; the OpenAPI document is generat
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 __all__ = [
+    "Day",
     "Dependency",
     "EventCreate",
     "EventLinks",
@@ -48,6 +50,20 @@ Status = Literal["planned", "tentative", "held", "postponed", "suspended", "canc
 Precision = Literal["day", "month", "season", "year", "datetime"]
 Slug = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 ShortText = Field(min_length=1, max_length=300)
+
+
+_WRITTEN_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _written_day(value: Any) -> Any:
+    # pydantic alone would read 0 or "0" as 1970-01-01 (a Unix timestamp).
+    if isinstance(value, dt.date) or (isinstance(value, str) and _WRITTEN_DAY.fullmatch(value)):
+        return value
+    raise ValueError("must be a day written YYYY-MM-DD")
+
+
+Day = Annotated[dt.date, BeforeValidator(_written_day)]
+"""A calendar day in a request body, written `YYYY-MM-DD` and nothing else."""
 
 
 class _Strict(BaseModel):
@@ -108,7 +124,7 @@ class EventFields(_Strict):
 class EventCreate(EventFields):
     """A new event; `known_on` is the day the information became public (default: today)."""
 
-    known_on: dt.date | None = None
+    known_on: Day | None = None
 
 
 class EventPatch(_Strict):
@@ -125,7 +141,7 @@ class EventPatch(_Strict):
     depends_on: list[Dependency] | None = Field(default=None, max_length=50)
     sources: list[Source] | None = Field(default=None, max_length=50)
     attributes: dict[str, Any] | None = Field(default=None, max_length=20)
-    known_on: dt.date | None = None
+    known_on: Day | None = None
 
 
 class EventLinks(BaseModel):

@@ -25,6 +25,7 @@ from timeline.api.events import AsOf, resolve_known_on
 from timeline.api.problems import problems
 from timeline.domain.errors import InvalidFields
 from timeline.domain.items import ItemState
+from timeline.schemas import Day
 from timeline.store import items as item_store
 from timeline.store.db import Database
 from timeline.store.processes import get_process
@@ -57,7 +58,7 @@ class ItemCreate(_Strict):
     title: str = Field(min_length=1, max_length=300)
     chapter: str | None = Field(default=None, max_length=300)
     status: ItemStatus = "open"
-    known_on: dt.date | None = None
+    known_on: Day | None = None
 
 
 class ItemPatch(_Strict):
@@ -66,7 +67,7 @@ class ItemPatch(_Strict):
     title: str | None = Field(default=None, min_length=1, max_length=300)
     chapter: str | None = Field(default=None, max_length=300)
     status: ItemStatus | None = None
-    known_on: dt.date | None = None
+    known_on: Day | None = None
 
 
 class ItemRevisionPublic(BaseModel):

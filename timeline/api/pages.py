@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, Response, Router, get
+from litestar import Controller, MediaType, Request, Response, Router, get
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, ValidationException
@@ -193,6 +193,7 @@ class PagesController(Controller):
     @get(
         "/",
         operation_id="pageIndex",
+        media_type=MediaType.HTML,
         summary="HTML: every process with its next milestones and deadlines' status",
         responses=problems(422, 429),
     )
@@ -239,6 +240,7 @@ class PagesController(Controller):
     @get(
         "/processes/{slug:str}",
         operation_id="pageProcess",
+        media_type=MediaType.HTML,
         summary="HTML: the visual timeline of a process, with its events below",
         responses=problems(404, 422, 429),
     )
@@ -311,6 +313,7 @@ class PagesController(Controller):
     @get(
         "/processes/{slug:str}/events/{event_id:str}",
         operation_id="pageEvent",
+        media_type=MediaType.HTML,
         summary="HTML: one event with its sources and history (what changed, when it was known)",
         responses=problems(404, 422, 429),
     )
