@@ -135,10 +135,9 @@ class ProcessController(Controller):
         root = base_url(request)
         async with db.read() as session:
             rows = await process_store.list_processes(session, after=after, limit=limit + 1)
-            items = []
-            for row in rows[:limit]:
-                assert row.id is not None
-                items.append(_public(row, await process_store.count_events(session, row.id), root))
+            page = rows[:limit]
+            counts = await process_store.count_events_many(session, [r.id for r in page if r.id])
+            items = [_public(row, counts[row.id], root) for row in page if row.id is not None]
         more = encode_cursor([rows[limit - 1].slug]) if len(rows) > limit else None
         return json_response(request, ProcessPage(items=items, next=next_url(request, more)))
 

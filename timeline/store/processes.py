@@ -15,6 +15,7 @@ from timeline.store.tables import Event, Item, Process
 
 __all__ = [
     "count_events",
+    "count_events_many",
     "create_process",
     "get_process",
     "get_processes",
@@ -102,15 +103,32 @@ async def update_process(
 
 async def count_events(session: AsyncSession, process_id: int) -> dict[str, int]:
     """Live events of a process by kind, with their total under 'events' and items under 'items'."""
+    return (await count_events_many(session, [process_id]))[process_id]
+
+
+async def count_events_many(
+    session: AsyncSession, process_ids: Sequence[int]
+) -> dict[int, dict[str, int]]:
+    """`count_events` of several processes in two queries (a list page must not run 2 per row)."""
+    by_kind: dict[int, dict[str, int]] = {p: {} for p in process_ids}
     rows = await session.exec(
-        select(Event.kind, func.count())
-        .where(Event.process_id == process_id, col(Event.deleted).is_(False))
-        .group_by(col(Event.kind))
+        select(Event.process_id, Event.kind, func.count())
+        .where(col(Event.process_id).in_(process_ids), col(Event.deleted).is_(False))
+        .group_by(col(Event.process_id), col(Event.kind))
     )
-    counts = {kind: int(n) for kind, n in rows.all()}
-    items = (
-        await session.exec(
-            select(func.count()).select_from(Item).where(Item.process_id == process_id)
-        )
-    ).one()
-    return {"events": sum(counts.values()), "items": int(items), **dict(sorted(counts.items()))}
+    for process_id, kind, n in rows.all():
+        by_kind[process_id][kind] = int(n)
+    item_rows = await session.exec(
+        select(Item.process_id, func.count())
+        .where(col(Item.process_id).in_(process_ids))
+        .group_by(col(Item.process_id))
+    )
+    items = {process_id: int(n) for process_id, n in item_rows.all()}
+    return {
+        p: {
+            "events": sum(counts.values()),
+            "items": items.get(p, 0),
+            **dict(sorted(counts.items())),
+        }
+        for p, counts in by_kind.items()
+    }
