@@ -404,6 +404,10 @@ async def test_the_index_lists_processes_with_next_milestones_and_deadline_statu
     (badge,) = by_class(deadline, f"{NS}span", "badge-risk")
     assert deadline.get("data-event") == risks["deadlines"][0]["event"]["id"]
     assert badge.get("data-risk") == risks["deadlines"][0]["status"]
+    # A glance at the whole process: one mark per event known then, in the sparkline.
+    (spark,) = by_class(card, f"{SVG}svg", "spark")
+    known = await _api_timeline(pages, "as_of=2023-06-30")
+    assert len([e for e in spark.iter() if "spark-mark" in (e.get("class") or "")]) == len(known)
     page_link = card.find(f"{NS}h2/{NS}a")
     assert page_link is not None and page_link.get("href") == f"/processes/{SLUG}?as_of=2023-06-30"
 

@@ -226,6 +226,13 @@ class PagesController(Controller):
                     + (f"?as_of={as_of.isoformat()}" if as_of else ""),
                     "next": views.event_rows(views.next_milestones(states, day), href, risks),
                     "deadlines": views.event_rows(deadlines, href, risks),
+                    "overview": drawing_module.draw(
+                        states,
+                        today=day,
+                        window=drawing_module.overview_window(states, day),
+                        risks=risks,
+                        title=process.title,
+                    ),
                 }
             )
         context = {
