@@ -423,3 +423,31 @@ async def test_the_pages_are_in_the_openapi_document(pages: httpx.AsyncClient) -
     for name in ("pageIndex", "pageProcess", "pageEvent"):
         assert name in operations
     assert "404" in operations["pageProcess"]["responses"]
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_the_index_keeps_each_process_to_its_own_events(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    created = await app_client.post(
+        "/api/v1/processes",
+        json={"slug": "plastics", "title": "Plastics treaty"},
+        headers=admin_headers,
+    )
+    assert created.status_code == 201, created.text
+    event = await app_client.post(
+        "/api/v1/processes/plastics/events",
+        json={"kind": "session", "title": "INC-5.3", "date": "2099-02-01/2099-02-05"},
+        headers=admin_headers,
+    )
+    assert event.status_code == 201, event.text
+    root = parse((await get_page(app_client, "/")).text)
+    cards = {card.get("data-process"): card for card in by_class(root, f"{NS}li", "card")}
+    assert sorted(cards) == [SLUG, "plastics"]
+    plastics = cards["plastics"]
+    assert text_of(by_class(plastics, f"{NS}p", "counts")[0]) == "1 event"
+    (spark,) = by_class(plastics, f"{SVG}svg", "spark")
+    assert len([e for e in spark.iter() if "spark-mark" in (e.get("class") or "")]) == 1
+    coming = [text_of(a) for a in plastics.iter(f"{NS}a") if "/events/" in a.get("href", "")]
+    assert coming == ["INC-5.3"]
+    assert "INC-5.3" not in text_of(cards[SLUG])

@@ -35,7 +35,7 @@ from timeline.schemas import Kind
 from timeline.store import events as event_store
 from timeline.store.db import Database
 from timeline.store.events import EventFilter
-from timeline.store.processes import count_events, get_process, list_processes
+from timeline.store.processes import get_process, list_processes
 from timeline.store.tables import Process
 from timeline.web import drawing as drawing_module
 from timeline.web import views
@@ -202,25 +202,21 @@ class PagesController(Controller):
     ) -> Response[Any]:
         """The process list; `as_of` replays what was known that day."""
         day = as_of or today()
-        cards = []
         async with db.read() as session:
             processes = await list_processes(session)
-            for process in processes:
-                assert process.id is not None
-                counts = await count_events(session, process.id)
-                states = await event_store.event_states(
-                    session, [process], EventFilter(), as_of=as_of
-                )
-                cards.append((process, counts, states))
+            # One query for every process's events, grouped here.
+            everything = await event_store.event_states(
+                session, processes, EventFilter(), as_of=as_of
+            )
         items = []
-        for process, counts, states in cards:
+        for process in processes:
+            states = [s for s in everything if s.process == process.slug]
             risks = await deadline_risks(db, process.slug, as_of)
             href = {s.id: _event_href(process.slug, s.id, as_of) for s in states}
             deadlines = [s for s in states if s.kind == "deadline"]
             items.append(
                 {
                     "process": process,
-                    "counts": counts,
                     "known": len(states),
                     "page": f"/processes/{process.slug}"
                     + (f"?as_of={as_of.isoformat()}" if as_of else ""),
