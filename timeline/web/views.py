@@ -172,8 +172,9 @@ def zoom_links(
             zoom = f"{year}-{other:02d}"
             label = f"{dt.date(year, other, 1):%b}"
             months.append(Link(label, query.with_(**{**clear, "zoom": zoom}), other == month))
-        before = window.start - dt.timedelta(days=1)
-        after = window.end + dt.timedelta(days=1)
+        # The calendar's first and last months have no neighbour to link to.
+        before = window.start - dt.timedelta(days=1) if window.start > dt.date.min else window.start
+        after = window.end + dt.timedelta(days=1) if window.end < dt.date.max else window.end
         previous = Link(
             f"← {before:%b} {before.year}",
             query.with_(**{**clear, "zoom": f"{before.year}-{before.month:02d}"}),
