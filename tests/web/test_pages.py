@@ -451,3 +451,7 @@ async def test_the_index_keeps_each_process_to_its_own_events(
     coming = [text_of(a) for a in plastics.iter(f"{NS}a") if "/events/" in a.get("href", "")]
     assert coming == ["INC-5.3"]
     assert "INC-5.3" not in text_of(cards[SLUG])
+    # Before anything was known, its page still renders, and says so.
+    empty = parse((await get_page(app_client, "/processes/plastics?as_of=2000-01-01")).text)
+    assert marks(empty) == []
+    assert "No events in 2000" in text_of(by_class(empty, f"{NS}p", "empty")[0])
