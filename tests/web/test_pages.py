@@ -455,3 +455,36 @@ async def test_the_index_keeps_each_process_to_its_own_events(
     empty = parse((await get_page(app_client, "/processes/plastics?as_of=2000-01-01")).text)
     assert marks(empty) == []
     assert "No events in 2000" in text_of(by_class(empty, f"{NS}p", "empty")[0])
+
+
+async def _set_status(
+    client: httpx.AsyncClient, headers: dict[str, str], key: str, status: str
+) -> None:
+    url = f"/api/v1/processes/{SLUG}/events/{event_id(key)}"
+    current = await client.get(url)
+    patched = await client.patch(
+        url, json={"status": status}, headers={**headers, "If-Match": current.headers["etag"]}
+    )
+    assert patched.status_code == 200, patched.text
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_cancelled_and_postponed_events_are_struck_and_hatched(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    await _set_status(app_client, admin_headers, "cosp-rules-session", "cancelled")
+    await _set_status(app_client, admin_headers, "session-6", "postponed")
+    await _set_status(app_client, admin_headers, "ga-adoption", "postponed")
+    root = parse((await get_page(app_client, f"/processes/{SLUG}")).text)
+    by_id = {m.get("data-event"): m for m in marks(root)}
+    cancelled = by_id[event_id("cosp-rules-session")]
+    assert "status-cancelled" in cancelled.get("class", "").split()
+    assert len(by_class(cancelled, f"{SVG}line", "strike")) == 1
+    postponed = by_id[event_id("session-6")]
+    assert [r.get("fill") for r in by_class(postponed, f"{SVG}rect", "overlay")] == ["url(#hatch)"]
+    point = by_id[event_id("ga-adoption")]
+    assert [c.get("fill") for c in by_class(point, f"{SVG}circle", "overlay")] == ["url(#hatch)"]
+    # The list says the same in words.
+    rows = {li.get("data-event"): li for li in listed(root)}
+    badge = by_class(rows[event_id("cosp-rules-session")], f"{NS}span", "badge-status")[0]
+    assert badge.text == "cancelled"
