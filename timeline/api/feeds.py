@@ -277,6 +277,8 @@ class FeedController(Controller):
             "`days` is both the window ahead and, without `since`, the window looked back."
         ),
         media_type="text/markdown",
+        # Documented in the OpenAPI answer by timeline.api.openapi.tidy_openapi.
+        opt={"alternative_media_types": ["text/html", "application/json"]},
         responses=problems(404, 422, 429),
     )
     async def digest(

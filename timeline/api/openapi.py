@@ -1,16 +1,23 @@
 """Corrections to the OpenAPI document Litestar generates.
 
-Litestar describes an optional query parameter (`list[str] | None = None`) as
-`oneOf: [array, null]`. A query parameter is never null (it is absent or has a value), and that
-`oneOf` makes `tag=x` (a one-item list on the wire) look like a schema violation to clients and
-checkers. Each such parameter is described by its non-null schema instead; it stays optional.
+Litestar describes an optional list query parameter (`list[str] | None = None`) as
+`oneOf: [array, null]`. A repeated query parameter is never null (it is absent or has values),
+and that `oneOf` makes `tag=x` (a one-item list on the wire) look like a schema violation to
+clients and checkers. Each such parameter is described by its array schema instead; it stays
+optional.
+
+A handler that answers in several media types (by a `format` parameter) names the others in
+`opt={"alternative_media_types": [...]}`; they are added to its 200 response, which Litestar
+would describe with the handler's one `media_type` only.
 """
 
 from __future__ import annotations
 
 from litestar import Litestar
-from litestar.openapi.spec import Operation, Parameter, Schema
+from litestar.openapi.spec import OpenAPIMediaType as MediaTypeObject
+from litestar.openapi.spec import OpenAPIResponse, Operation, Parameter, Schema
 from litestar.openapi.spec.enums import OpenAPIType
+from litestar.routes import HTTPRoute
 
 __all__ = ["tidy_openapi"]
 
@@ -22,6 +29,9 @@ def _without_null(schema: Schema) -> Schema | None:
     kept = [b for b in branches if not (isinstance(b, Schema) and b.type == OpenAPIType.NULL)]
     if len(kept) != 1 or len(kept) == len(branches) or not isinstance(kept[0], Schema):
         return None
+    if kept[0].type != OpenAPIType.ARRAY:
+        # A scalar may really be sent as `null` (Litestar reads `?as_of=null` as absent).
+        return None
     only = kept[0]
     only.description = only.description or schema.description
     if only.default is None:
@@ -32,14 +42,36 @@ def _without_null(schema: Schema) -> Schema | None:
 def tidy_openapi(app: Litestar) -> Litestar:
     """`app` with its OpenAPI document corrected as the module docstring says."""
     document = app.openapi_schema
+    alternatives = {
+        handler.operation_id: handler.opt["alternative_media_types"]
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+        for handler in route.route_handlers
+        if isinstance(handler.operation_id, str) and "alternative_media_types" in handler.opt
+    }
     for item in (document.paths or {}).values():
         for method in _METHODS:
             operation = getattr(item, method, None)
             if not isinstance(operation, Operation):
                 continue
+            _add_alternatives(operation, alternatives.get(operation.operation_id or "", []))
             for parameter in operation.parameters or []:
                 if not isinstance(parameter, Parameter) or parameter.param_in != "query":
                     continue
                 if isinstance(parameter.schema, Schema):
                     parameter.schema = _without_null(parameter.schema) or parameter.schema
     return app
+
+
+def _add_alternatives(operation: Operation, media_types: list[str]) -> None:
+    ok = (operation.responses or {}).get("200")
+    if not isinstance(ok, OpenAPIResponse) or not media_types:
+        return
+    content = dict(ok.content or {})
+    for media_type in media_types:
+        text = media_type.startswith("text/")
+        content.setdefault(
+            media_type,
+            MediaTypeObject(schema=Schema(type=OpenAPIType.STRING) if text else Schema()),
+        )
+    ok.content = content

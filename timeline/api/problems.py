@@ -155,6 +155,13 @@ def _http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     return problem(exc.status_code, detail, headers=headers or None)
 
 
+def _out_of_range(_: Request[Any, Any, Any], exc: OverflowError) -> Response[Any]:
+    # Python's dates end at years 1 and 9999: a window or day near either edge (as_of=9999-12-31
+    # with days=30) overflows date arithmetic. That is the request's doing, not a server fault.
+    message = "a date in this request is too close to year 1 or 9999 to compute with"
+    return problem(422, message, errors=[ProblemField(field="query", message=message)])
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     _log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(HTTP_500_INTERNAL_SERVER_ERROR, "the server failed; the error was logged")
@@ -164,5 +171,6 @@ exception_handlers: dict[Any, Any] = {
     DomainError: _domain_error,
     ValidationException: _validation_error,
     HTTPException: _http_error,
+    OverflowError: _out_of_range,
     Exception: _unexpected,
 }

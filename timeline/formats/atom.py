@@ -7,6 +7,7 @@ bytes: nothing here reads a clock.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from feedgen.feed import FeedGenerator
@@ -18,17 +19,24 @@ from timeline.formats.feedinfo import FeedInfo, event_page_url, feed_updated
 __all__ = ["ATOM_MEDIA_TYPE", "atom_feed"]
 
 ATOM_MEDIA_TYPE = "application/atom+xml"
+# What XML 1.0 cannot carry at all (control characters, surrogates, U+FFFE/U+FFFF); lxml
+# refuses such strings, so they are dropped rather than failing the whole feed.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 def atom_feed(info: FeedInfo, records: Sequence[ChangeRecord]) -> bytes:
     """The Atom document for `records` (given newest first), as UTF-8 bytes."""
     fg = FeedGenerator()
-    fg.id(info.id)
-    fg.title(info.title)
-    fg.subtitle(info.subtitle)
-    fg.author({"name": info.author, "uri": info.root})
-    fg.link(href=info.self_url, rel="self", type=ATOM_MEDIA_TYPE)
-    fg.link(href=info.alternate_url, rel="alternate", type="text/html")
+    fg.id(_xml(info.id))
+    fg.title(_xml(info.title))
+    fg.subtitle(_xml(info.subtitle))
+    fg.author({"name": _xml(info.author), "uri": info.root})
+    fg.link(href=_xml(info.self_url), rel="self", type=ATOM_MEDIA_TYPE)
+    fg.link(href=_xml(info.alternate_url), rel="alternate", type="text/html")
     fg.language("en")
     # feedgen would stamp its version; a fixed generator keeps bytes stable across upgrades.
     fg.generator("timeline", uri=info.root)
@@ -36,15 +44,15 @@ def atom_feed(info: FeedInfo, records: Sequence[ChangeRecord]) -> bytes:
     for record in records:
         page = event_page_url(info.root, record)
         entry = fg.add_entry(order="append")
-        entry.id(entry_id(record))
-        entry.title(change_title(record))
+        entry.id(_xml(entry_id(record)))
+        entry.title(_xml(change_title(record)))
         entry.published(record.recorded_at)
         entry.updated(record.recorded_at)
-        entry.author({"name": record.actor})
-        entry.link(href=page, rel="alternate", type="text/html")
-        entry.content(change_html(record, page), type="html")
+        entry.author({"name": _xml(record.actor)})
+        entry.link(href=_xml(page), rel="alternate", type="text/html")
+        entry.content(_xml(change_html(record, page)), type="html")
         entry.category(term=record.event.kind, label=record.event.kind.replace("_", " "))
         for tag in record.event.tags:
-            entry.category(term=tag)
+            entry.category(term=_xml(tag))
     xml: bytes = fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     return xml
