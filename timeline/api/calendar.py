@@ -20,6 +20,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
 from timeline import __version__
+from timeline.api.body_cache import body_cache
 from timeline.api.common import base_url
 from timeline.api.conditional import content_etag, http_date, is_not_modified, not_modified
 from timeline.api.events import AsOf
@@ -214,6 +215,10 @@ async def _feed(
         headers = {"Last-Modified": http_date(last_modified), "Cache-Control": _CACHE_CONTROL}
         if is_not_modified(request, etag, last_modified):
             return not_modified(etag, headers)
+        # equal ETags mean equal bytes: a feed built once is served again until the log moves
+        cached = body_cache(db, "ics").get(etag)
+        if cached is not None:
+            return _ics_response(cached[0], etag, last_modified, cached[1])
         states = await event_store.event_states(session, rows, query.filter(), as_of=query.as_of)
     if slug is not None:
         name = rows[0].title
@@ -236,6 +241,7 @@ async def _feed(
     )
     body = build_calendar(states, {r.slug: _info(r) for r in rows}, options)
     filename = f"{slug or 'timeline'}.ics"
+    body_cache(db, "ics").put(etag, body, filename)
     return _ics_response(body, etag, last_modified, filename)
 
 

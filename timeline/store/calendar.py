@@ -18,8 +18,12 @@ async def log_stamp(
 ) -> tuple[int, dt.datetime | None]:
     """The newest revision of these processes: its id (grows with every event change, deletions
     included; 0 when none) and when it was recorded (None when none)."""
-    query = select(func.max(EventRevision.id), func.max(EventRevision.recorded_at)).where(
-        col(EventRevision.process_id).in_(process_ids)
+    # One aggregate per subquery: SQLite answers a lone max() from the end of an index
+    # (migration 0002), two aggregates in one SELECT would read every revision of the process.
+    where = col(EventRevision.process_id).in_(process_ids)
+    query = select(
+        select(func.max(EventRevision.id)).where(where).scalar_subquery(),
+        select(func.max(EventRevision.recorded_at)).where(where).scalar_subquery(),
     )
     newest, recorded = (await session.exec(query)).one()
     if isinstance(recorded, str):  # SQLite hands an aggregate back as text, without its type

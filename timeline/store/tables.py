@@ -113,6 +113,9 @@ class EventRevision(SQLModel, table=True):
         UniqueConstraint("event_id", "version"),
         Index("ix_event_revisions_replay", "process_id", "known_on"),
         Index("ix_event_revisions_recorded", "recorded_at", "id"),
+        # the newest revision of a process (ETags, cache keys) in one probe: migration 0002
+        Index("ix_event_revisions_process_id_id", "process_id", "id"),
+        Index("ix_event_revisions_process_id_recorded_at", "process_id", "recorded_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -152,6 +155,7 @@ class ItemRevision(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("item_id", "version"),
         Index("ix_item_revisions_replay", "process_id", "known_on"),
+        Index("ix_item_revisions_process_id_id", "process_id", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
