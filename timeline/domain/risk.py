@@ -142,10 +142,12 @@ def day_weights(
             continue
         if not past and state.status in _NO_CAPACITY:
             continue
+        span = state.span
+        if span.end < first or span.start > last:
+            continue  # cheap test first: each deadline looks at every event (bench/)
         weight = _meeting_weight(state)
         if weight <= 0:
             continue
-        span = state.span
         begin = max(span.start, first).toordinal()
         stop = min(span.end, last).toordinal()
         for ordinal in range(begin, stop + 1):
