@@ -1,0 +1,209 @@
+"""Benchmark 3: risk and entry-into-force of a process with 2,000 events and 300 items.
+
+The process is written through the store's own functions (so every dependency, vote point and
+threshold is valid): sessions and informals, a deadline every 10 events that waits for the
+session before it, vote points, the adopted entry-into-force threshold and 60 ratifications,
+and 300 negotiation items in every status.
+
+Figures (sequential requests, one at a time, median of 3):
+- cold: the first assessment after an event changed (the log version moved, so nothing cached
+  applies), against the time of a timeline page of 100 events on the same server; target 3x;
+- cached: requests/s of repeated assessments (cached by log version) under wrk, against the
+  timeline page's requests/s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import Callable
+
+import httpx
+
+from bench.data import create_sqlite_database
+from bench.harness import BENCH_ADMIN_TOKEN, Figure, Options, Server, median, wrk
+from timeline.domain.items import ITEM_STATUSES
+from timeline.store import events as event_store
+from timeline.store.db import Database
+from timeline.store.items import create_item
+from timeline.store.processes import create_process
+
+__all__ = ["EVENTS", "ITEMS", "NAME", "run"]
+
+NAME = "risk"
+EVENTS = 2_000
+ITEMS = 300
+SLUG = "risky"
+AS_OF = dt.date(2024, 6, 1)
+_NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def _document(index: int, previous_session: str | None) -> dict[str, object]:
+    day = dt.date(2019, 1, 7) + dt.timedelta(days=index * 2)
+    if index % 10 == 9 and previous_session:
+        return {
+            "kind": "deadline",
+            "title": f"Deadline {index}",
+            "date": day.isoformat(),
+            "depends_on": [{"event": previous_session, "lag_days": 1}],
+            "attributes": {"hard": index % 20 == 9},
+        }
+    if index % 10 == 5:
+        return {
+            "kind": "vote_point",
+            "title": f"Vote {index}",
+            "date": day.isoformat(),
+            "attributes": {"rule": "two_thirds_present_voting", "subject": f"Article {index % 70}"},
+        }
+    if index % 33 == 0 and index >= 1200:
+        return {
+            "kind": "ratification",
+            "title": f"Ratification {index}",
+            "date": day.isoformat(),
+            "attributes": {"party": f"State {index}"},
+        }
+    kind = ("session", "informal", "consultation")[index % 3]
+    return {
+        "kind": kind,
+        "title": f"{kind.capitalize()} {index}",
+        "date": f"{day.isoformat()}/{(day + dt.timedelta(days=index % 5)).isoformat()}",
+        "status": "held" if day < AS_OF else "planned",
+        "tags": ["plenary"],
+    }
+
+
+async def _load(url: str) -> None:
+    db = Database(url)
+    async with db.write() as session:
+        process = await create_process(session, {"slug": SLUG, "title": "Risky talks"}, now=_NOW)
+        session_id: str | None = None
+        for index in range(EVENTS - 1):
+            state = await event_store.create_event(
+                session,
+                process,
+                _document(index, session_id),
+                known_on=AS_OF,
+                actor="bench",
+                now=_NOW,
+                event_id=f"r-{index:05d}",
+            )
+            if state.kind == "session":
+                session_id = state.id
+        await event_store.create_event(
+            session,
+            process,
+            {
+                "kind": "eif_threshold",
+                "title": "Entry into force",
+                "date": "2023-12-01",
+                "attributes": {"instruments": 40, "delay_days": 90, "adopted": True},
+            },
+            known_on=AS_OF,
+            actor="bench",
+            now=_NOW,
+        )
+        for index in range(ITEMS):
+            await create_item(
+                session,
+                process,
+                {
+                    "key": f"art-{index}",
+                    "title": f"Article {index}",
+                    "chapter": f"Chapter {index // 30}",
+                    "status": ITEM_STATUSES[index % len(ITEM_STATUSES)],
+                },
+                known_on=AS_OF,
+                actor="bench",
+                now=_NOW,
+            )
+    await db.dispose()
+
+
+def _seconds(get: Callable[[], httpx.Response]) -> float:
+    began = time.perf_counter()
+    response = get()
+    if response.status_code != 200:
+        raise RuntimeError(f"{response.request.url} answered {response.status_code}")
+    return time.perf_counter() - began
+
+
+def run(options: Options) -> list[Figure]:
+    """Write the process, serve it, time cold and cached assessments against a page."""
+    url = asyncio.run(create_sqlite_database(options.workdir / "risk.db"))
+    asyncio.run(_load(url))
+    figures: list[Figure] = []
+    with Server(url, log=options.workdir / "risk.log") as server:
+        api = f"{server.url}/api/v1/processes/{SLUG}"
+        page = f"{api}/timeline?limit=100"
+        risks = f"{api}/risks?as_of={AS_OF.isoformat()}"
+        eif = f"{api}/entry-into-force?as_of={AS_OF.isoformat()}"
+        client = httpx.Client(timeout=300)
+        for warm in (page, risks, eif):  # imports, first-use caches of the process
+            client.get(warm)
+        page_seconds = median([_seconds(lambda: client.get(page)) for _ in range(9)])
+        cold: dict[str, list[float]] = {"risks": [], "entry-into-force": []}
+        for attempt in range(options.runs):
+            for name, target in (("risks", risks), ("entry-into-force", eif)):
+                # move the log: any change to the process invalidates cached analyses
+                event_url = f"{api}/events/r-{attempt * 3:05d}"
+                current = client.get(event_url)
+                patched = client.patch(
+                    event_url,
+                    json={"summary": f"Changed for a cold {name} run {attempt}"},
+                    headers={
+                        "Authorization": f"Bearer {BENCH_ADMIN_TOKEN}",
+                        "If-Match": current.headers["etag"],
+                    },
+                )
+                if patched.status_code != 200:
+                    raise RuntimeError(f"PATCH answered {patched.status_code}: {patched.text}")
+                cold[name].append(_seconds(lambda target=target: client.get(target)))
+        client.close()
+        for name, seconds in cold.items():
+            figures.append(
+                Figure(
+                    NAME,
+                    f"{name}, cold (after a change), {EVENTS:,} events + {ITEMS} items",
+                    median(seconds) * 1000,
+                    "ms",
+                    "timeline page of 100",
+                    page_seconds * 1000,
+                    "<= 3x",
+                    median(seconds) <= 3 * page_seconds,
+                )
+            )
+
+        def rps(target: str) -> float:
+            results = [
+                wrk(
+                    target,
+                    duration=options.duration,
+                    connections=options.connections,
+                    settle=server.url + "/healthz",
+                )
+                for _ in range(options.runs)
+            ]
+            if any(r.errors for r in results):
+                raise RuntimeError(f"{target}: failed requests")
+            return median([r.rps for r in results])
+
+        # the cold runs moved the log: compute once more so wrk measures the cached path
+        # (8 connections missing the cache at once would each compute it: no request merging)
+        for warm in (risks, eif):
+            httpx.get(warm, timeout=300)
+        page_rps = rps(page)
+        for name, target in (("risks", risks), ("entry-into-force", eif)):
+            figures.append(
+                Figure(
+                    NAME,
+                    f"{name}, cached by log version",
+                    rps(target),
+                    "req/s",
+                    "timeline page of 100",
+                    page_rps,
+                    "(reference)",
+                    None,
+                )
+            )
+    return figures
