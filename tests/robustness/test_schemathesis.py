@@ -91,6 +91,7 @@ def seeded_database(migrated_template: str) -> Iterator[None]:
         return
     shutil.copyfile(migrated_template, _FOLDER / "timeline.db")
     asyncio.run(_seed(_URL))
+    shutil.copyfile(_FOLDER / "timeline.db", _FOLDER / "pristine.db")
     yield
     shutil.rmtree(_FOLDER, ignore_errors=True)
 
@@ -113,3 +114,47 @@ def _session() -> asgi.ASGIClient:
 def test_every_operation_keeps_its_documented_promises(case: schemathesis.Case) -> None:
     with _session() as session:
         case.call_and_validate(session=session, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+
+
+class _Workflow(schema.as_state_machine()):  # type: ignore[misc]
+    """Sequences of calls along the links schemathesis infers between operations (a created
+    process's slug feeding its events, an event's id feeding its reads, changes and history),
+    every response checked like above. Each sequence starts from a fresh copy of the seeded
+    database, so that replaying a sequence gives the same answers."""
+
+    def setup(self) -> None:
+        self.path = Path(tempfile.mkstemp(dir=_FOLDER, suffix=".db")[1])
+        shutil.copyfile(_FOLDER / "pristine.db", self.path)
+        self.app = create_app(
+            Settings(
+                database_url=f"sqlite+aiosqlite:///{self.path}",
+                admin_token=ADMIN_TOKEN,
+                write_rate_per_minute=0,
+                read_rate_per_minute=0,
+            )
+        )
+        self.session = asgi.ASGIClient(self.app)
+        self.session.adapter.poolmanager.pools = {}
+
+    def teardown(self) -> None:
+        # The app's connections live on schemathesis' event loop thread: close them there.
+        asgi._get_portal().call(self.app.state.db.dispose)
+        self.session.close()
+        self.path.unlink(missing_ok=True)
+
+    def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, object]:
+        return {
+            "app": self.app,
+            "session": self.session,
+            "headers": {"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        }
+
+
+TestStatefulWorkflows = _Workflow.TestCase
+TestStatefulWorkflows.settings = settings(
+    max_examples=30,
+    stateful_step_count=6,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
