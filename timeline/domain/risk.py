@@ -482,13 +482,17 @@ def assess_deadlines(
     deadlines = sorted(
         (e for e in events if e.kind == "deadline"), key=lambda e: (e.start, e.end, e.id)
     )
+    # The weight of a day does not depend on the window asked about, so weigh the days to come
+    # once, up to the last deadline, and sum each deadline's share (fsum: order-independent).
+    horizon = max((d.end for d in deadlines), default=as_of)
+    future = day_weights(events, shift(as_of, 1), horizon, past=False)
     results: list[DeadlineRisk] = []
     for deadline in deadlines:
         last = deadline.end
         ref = EventRef(deadline.id, deadline.title, deadline.date, deadline.start, last)
         projection = _deadline_projection(states, deadline, as_of)
         slack = None if projection.day is None else (last - projection.day).days
-        capacity = round(effective_days(events, shift(as_of, 1), last, past=False), 4)
+        capacity = round(math.fsum(w for day, w in future.items() if day <= last), 4)
         required = round(open_effective / capacity, 4) if capacity > 0 else None
         decided = _decided(states, deadline, as_of)
 
