@@ -57,7 +57,9 @@ def _fmt(value: float | None, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
-def render(figures: list[Figure], failures: list[str], options: Options, seconds: float) -> str:
+def render(
+    figures: list[Figure], failures: list[str], options: Options, seconds: float, load: str
+) -> str:
     """The results table as Markdown, with the date, the machine and the method."""
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
@@ -66,7 +68,8 @@ def render(figures: list[Figure], failures: list[str], options: Options, seconds
         f"- date: {now}; whole run {seconds / 60:.1f} min"
         + (" (`--quick`)" if options.quick else ""),
         f"- machine: `nproc` = {os.cpu_count()}, CPU {_cpu_model()}, "
-        f"{platform.system()} {platform.release()}",
+        f"{platform.system()} {platform.release()}; load average at the start {load} "
+        "(other work on the machine shares its cores)",
         f"- software: Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
         f"PostgreSQL {_postgres_version()}, wrk {'present' if shutil.which('wrk') else 'absent'}",
         f"- method: server `taskset -c 0`, `wrk -t1 -c{options.connections}` `taskset -c 1`, "
@@ -113,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     names = args.only or list(MODULES)
     started = time.monotonic()
+    load = " / ".join(f"{v:.1f}" for v in os.getloadavg())
     figures: list[Figure] = []
     failures: list[str] = []
     for name in names:
@@ -130,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
             ratio = f"{f.ratio:.2f}x" if f.ratio is not None else ""
             print(f"   {f.name}: {_fmt(f.value, f.unit)} {ratio} {f.note}", flush=True)
         print(f"   ({time.monotonic() - began:.0f} s)", flush=True)
-    table = render(figures, failures, options, time.monotonic() - started)
+    table = render(figures, failures, options, time.monotonic() - started, load)
     full = not args.quick and not args.only
     out = args.out or (ROOT / "bench" / "results.md" if full else options.workdir / "results.md")
     out.write_text(table)
