@@ -148,6 +148,10 @@ async def test_an_unknown_event_is_a_404_problem(pages: httpx.AsyncClient) -> No
         ("zoom=twenty-three", "zoom"),
         ("from=2023-05-01&to=2023-04-01", "to"),
         ("kind=party", "kind"),
+        ("zoom=9999-12", "zoom"),
+        ("zoom=0001", "zoom"),
+        ("to=9999-12-31", "to"),
+        ("from=0001-01-01", "from"),
     ],
 )
 async def test_bad_query_parameters_are_422_problems_naming_the_field(

@@ -265,6 +265,9 @@ def choose_window(
     base = overview_window(states, today)
     if zoom and zoom != "all":
         base = _zoom_window(zoom)
+        _within_calendar("zoom", base.start, base.end)
+    _within_calendar("from", start, start)
+    _within_calendar("to", end, end)
     first = start or base.start
     last = end or base.end
     if start is not None and end is None and last < first:
@@ -274,6 +277,15 @@ def choose_window(
     if last < first:
         raise InvalidFields([FieldError("to", "is before from")])
     return Window(first, last)
+
+
+_DRAWABLE = (dt.date(2, 1, 1), dt.date(9998, 12, 31))
+
+
+def _within_calendar(field: str, first: dt.date | None, last: dt.date | None) -> None:
+    # Ticks, zoom links and margins step a year past the window; keep that inside the calendar.
+    if (first is not None and first < _DRAWABLE[0]) or (last is not None and last > _DRAWABLE[1]):
+        raise InvalidFields([FieldError(field, "must lie between the years 2 and 9998")])
 
 
 def _zoom_window(zoom: str) -> Window:
