@@ -97,3 +97,19 @@ async def test_process_list_pages_by_slug(
     assert [p["slug"] for p in first["items"]] == ["a", "b"]
     rest = (await app_client.get(first["next"])).json()
     assert [p["slug"] for p in rest["items"]] == ["c"] and rest["next"] is None
+
+
+async def test_process_etag_moves_when_an_item_is_added(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
+) -> None:
+    first = await app_client.get(f"/api/v1/processes/{process}")
+    created = await app_client.post(
+        f"/api/v1/processes/{process}/items",
+        json={"key": "art-57", "title": "Data protection", "status": "open"},
+        headers=admin_headers,
+    )
+    assert created.status_code == 201, created.text
+    second = await app_client.get(
+        f"/api/v1/processes/{process}", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert second.status_code == 200 and second.json()["counts"]["items"] == 1

@@ -165,7 +165,7 @@ def _info(row: Process) -> ProcessInfo:
     )
 
 
-def _feed_etag(url: str, rows: Sequence[Process], log: int) -> str:
+def _feed_etag(url: str, rows: Sequence[Process], log: str) -> str:
     versions = ",".join(f"{r.slug}:{r.version}" for r in rows)
     key = f"{_FORMAT}|{__version__}|{url}|{log}|{versions}"
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'

@@ -29,6 +29,7 @@ from timeline.schemas import (
 from timeline.store import processes as process_store
 from timeline.store.db import Database
 from timeline.store.events import log_version
+from timeline.store.items import item_log_version
 from timeline.store.tables import Process
 
 __all__ = ["ProcessController", "process_links"]
@@ -73,17 +74,18 @@ def _public(row: Process, counts: dict[str, int], root: str) -> ProcessPublic:
     )
 
 
-async def _described(db: Database, slug: str) -> tuple[Process, dict[str, int], int]:
+async def _described(db: Database, slug: str) -> tuple[Process, dict[str, int], str]:
     async with db.read() as session:
         row = await process_store.get_process(session, slug)
         assert row.id is not None
         counts = await process_store.count_events(session, row.id)
-        log = await log_version(session, [row.id])
-    return row, counts, log
+        events = await log_version(session, [row.id])
+        items = await item_log_version(session, [row.id])
+    return row, counts, f"{events}.{items}"
 
 
-def _etag(row: Process, log: int) -> str:
-    # The representation carries counts, so the ETag moves with the event log as well.
+def _etag(row: Process, log: str) -> str:
+    # The representation carries counts, so the ETag moves with the event and item logs too.
     return version_etag("process", row.slug, f"{row.version}.{log}")
 
 
@@ -117,7 +119,7 @@ class ProcessController(Controller):
         return json_response(
             request,
             body,
-            etag=_etag(row, 0),
+            etag=_etag(row, "0.0.0"),
             status_code=201,
             headers={"Location": body.links.self},
         )

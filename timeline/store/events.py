@@ -475,10 +475,19 @@ async def history(session: AsyncSession, process: Process, event_id: str) -> lis
     return list((await session.exec(query)).all())
 
 
-async def log_version(session: AsyncSession, process_ids: Sequence[int | None]) -> int:
-    """A number that grows with every change recorded in these processes (0 when none)."""
-    query = select(func.max(EventRevision.id)).where(col(EventRevision.process_id).in_(process_ids))
-    return int((await session.exec(query)).one() or 0)
+async def log_version(session: AsyncSession, process_ids: Sequence[int | None]) -> str:
+    """A stamp that changes with every change recorded in these processes ("0.0" when none).
+
+    It pairs the newest revision id with the number of revisions: on PostgreSQL a lower id can
+    commit after a higher one is visible, which moves the count but not the max.
+    """
+    where = col(EventRevision.process_id).in_(process_ids)
+    query = select(
+        select(func.max(EventRevision.id)).where(where).scalar_subquery(),
+        select(func.count()).select_from(EventRevision).where(where).scalar_subquery(),
+    )
+    newest, count = (await session.exec(query)).one()
+    return f"{int(newest or 0)}.{int(count or 0)}"
 
 
 async def list_changes(
