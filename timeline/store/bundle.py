@@ -421,19 +421,23 @@ def _add_event(session: AsyncSession, process_id: int, event: EventRecord) -> No
     if not deleted:
         session.add_all(EventTag(event_id=event.id, tag=t) for t in document["tags"])
     session.add_all(
-        EventRevision(
-            event_id=event.id,
-            process_id=process_id,
-            version=r.version,
-            change=r.change,
-            actor=r.actor,
-            known_on=r.known_on,
-            recorded_at=r.recorded_at,
-            fields=r.fields,
-            snapshot=r.snapshot,
-        )
+        EventRevision(event_id=event.id, **_revision_columns(r, process_id))
         for r in event.revisions
     )
+
+
+def _revision_columns(revision: RevisionRecord, process_id: int) -> dict[str, Any]:
+    # Event and item revisions share every column but the one naming what they revise.
+    return {
+        "process_id": process_id,
+        "version": revision.version,
+        "change": revision.change,
+        "actor": revision.actor,
+        "known_on": revision.known_on,
+        "recorded_at": revision.recorded_at,
+        "fields": revision.fields,
+        "snapshot": revision.snapshot,
+    }
 
 
 async def _add_item(session: AsyncSession, process_id: int, item: ItemRecord) -> None:
@@ -452,18 +456,7 @@ async def _add_item(session: AsyncSession, process_id: int, item: ItemRecord) ->
     await session.flush()
     assert row.id is not None
     session.add_all(
-        ItemRevision(
-            item_id=row.id,
-            process_id=process_id,
-            version=r.version,
-            change=r.change,
-            actor=r.actor,
-            known_on=r.known_on,
-            recorded_at=r.recorded_at,
-            fields=r.fields,
-            snapshot=r.snapshot,
-        )
-        for r in item.revisions
+        ItemRevision(item_id=row.id, **_revision_columns(r, process_id)) for r in item.revisions
     )
 
 
