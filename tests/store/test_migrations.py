@@ -100,3 +100,16 @@ async def test_datetimes_come_back_timezone_aware_utc(database_url: str) -> None
     assert row.created_at == dt.datetime(2024, 1, 2, 3, 4, 5, 678000, tzinfo=dt.UTC)
     assert row.created_at.utcoffset() == dt.timedelta(0)
     await db.dispose()
+
+
+async def test_a_migrated_sqlite_file_is_already_in_wal_mode(database_url: str) -> None:
+    db = Database(database_url)
+    if not db.is_sqlite:
+        await db.dispose()
+        pytest.skip("journal modes are SQLite's")
+    await db.dispose()
+    engine = create_async_engine(database_url)  # a plain engine: none of our connect hooks
+    async with engine.connect() as conn:
+        mode = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar_one()
+    await engine.dispose()
+    assert mode == "wal"

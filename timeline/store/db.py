@@ -61,8 +61,17 @@ class Database:
             # pysqlite's own transaction handling would defer BEGIN; take control of it.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_MS}")
+            cursor.execute("PRAGMA journal_mode")
+            if str(cursor.fetchone()[0]).lower() != "wal":
+                # WAL is a property of the file (migrations set it), so this only runs on a
+                # database made elsewhere. Switching needs the file to itself and SQLite does
+                # not wait for that: when another connection holds it, that one switches it.
+                try:
+                    cursor.execute("PRAGMA journal_mode=WAL")
+                except Exception as error:
+                    if "locked" not in str(error).lower():
+                        raise
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.close()

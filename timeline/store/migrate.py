@@ -31,6 +31,11 @@ def alembic_config(url: str | None = None) -> Config:
 async def _with_connection(url: str, action: Any, *args: Any) -> Any:
     engine: AsyncEngine = create_async_engine(normalize_url(url))
     try:
+        if engine.dialect.name == "sqlite":
+            # WAL lives in the file: set it once here, alone, rather than racing for it later
+            # when several connections of a running service open the database at once.
+            async with engine.connect() as connection:
+                await connection.exec_driver_sql("PRAGMA journal_mode=WAL")
         async with engine.begin() as connection:
             return await connection.run_sync(action, *args)
     finally:
