@@ -21,6 +21,19 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not value >= 0:
+        raise ValueError(f"{name} must be 0 or more seconds, not {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service can be configured with; see the README's configuration table."""
@@ -32,6 +45,7 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     write_rate_per_minute: int = 120
     read_rate_per_minute: int = 1200
+    feed_recheck_seconds: float = 2.0
     debug: bool = False
 
     @classmethod
@@ -47,5 +61,6 @@ class Settings:
             max_body_bytes=_int(env, "TIMELINE_MAX_BODY_BYTES", 64 * 1024),
             write_rate_per_minute=_int(env, "TIMELINE_WRITE_RATE_PER_MINUTE", 120),
             read_rate_per_minute=_int(env, "TIMELINE_READ_RATE_PER_MINUTE", 1200),
+            feed_recheck_seconds=_seconds(env, "TIMELINE_FEED_RECHECK_SECONDS", 2.0),
             debug=env.get("TIMELINE_DEBUG", "") in ("1", "true", "yes"),
         )

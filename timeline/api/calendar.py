@@ -4,13 +4,15 @@ Validators come from the data, never from the clock: the ETag hashes the feed's 
 the newest revision id of the processes it reads and their versions, so it is known before a
 single event is loaded (the 304 path reads two rows), and equal ETags mean equal bytes because
 the builder is deterministic. Last-Modified is the newest recorded change among those
-processes (deletions included), or their own last change.
+processes (deletions included), or their own last change. Each worker answers a URL's repeated
+polls from the validators it last computed for a moment (`validator_cache`), without the look.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Iterable, Sequence
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -25,9 +27,11 @@ from timeline.api.common import base_url
 from timeline.api.conditional import content_etag, http_date, is_not_modified, not_modified
 from timeline.api.events import AsOf
 from timeline.api.problems import problems
+from timeline.api.validator_cache import Validators, validator_cache
 from timeline.domain.model import ProcessInfo
 from timeline.formats.ics import CalendarOptions, build_calendar
 from timeline.schemas import Kind, Status
+from timeline.settings import Settings
 from timeline.store import events as event_store
 from timeline.store.calendar import log_stamp
 from timeline.store.db import Database
@@ -196,14 +200,36 @@ def _ics_response(
     )
 
 
+def _answer_from(
+    request: Request[Any, Any, Any], db: Database, etag: str, last_modified: dt.datetime
+) -> Response[bytes] | None:
+    """304 when the client's validators match, the remembered body when there is one."""
+    if is_not_modified(request, etag, last_modified):
+        headers = {"Last-Modified": http_date(last_modified), "Cache-Control": _CACHE_CONTROL}
+        return not_modified(etag, headers)
+    # equal ETags mean equal bytes: a feed built once is served again until the log moves
+    cached = body_cache(db, "ics").get(etag)
+    if cached is not None:
+        return _ics_response(cached[0], etag, last_modified, cached[1])
+    return None
+
+
 async def _feed(
     request: Request[Any, Any, Any],
     db: Database,
+    settings: Settings,
     slug: str | None,
     query: CalendarQuery,
 ) -> Response[bytes]:
     root = base_url(request)
     url = calendar_url(root, slug, query)
+    validators = validator_cache(db, settings.feed_recheck_seconds)
+    generation, checked_at = db.generation, time.monotonic()
+    known = validators.get(url, generation, checked_at)
+    if known is not None:
+        answer = _answer_from(request, db, known.etag, known.last_modified)
+        if answer is not None:
+            return answer
     async with db.read() as session:
         if slug is not None:
             rows = [await get_process(session, slug)]
@@ -212,13 +238,10 @@ async def _feed(
         log, recorded = await log_stamp(session, [r.id for r in rows])
         etag = _feed_etag(url, rows, log)
         last_modified = _last_modified(rows, recorded)
-        headers = {"Last-Modified": http_date(last_modified), "Cache-Control": _CACHE_CONTROL}
-        if is_not_modified(request, etag, last_modified):
-            return not_modified(etag, headers)
-        # equal ETags mean equal bytes: a feed built once is served again until the log moves
-        cached = body_cache(db, "ics").get(etag)
-        if cached is not None:
-            return _ics_response(cached[0], etag, last_modified, cached[1])
+        validators.put(url, Validators(etag, last_modified), generation, checked_at)
+        answer = _answer_from(request, db, etag, last_modified)
+        if answer is not None:
+            return answer
         states = await event_store.event_states(session, rows, query.filter(), as_of=query.as_of)
     if slug is not None:
         name = rows[0].title
@@ -297,6 +320,7 @@ class CalendarController(Controller):
         request: Request[Any, Any, Any],
         slug: FromPath[str],
         db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
         kind: Kinds = None,
         tag: Tags = None,
         status: Statuses = None,
@@ -313,7 +337,7 @@ class CalendarController(Controller):
             alarm_days=alarm_days,
             as_of=as_of,
         )
-        return await _feed(request, db, slug, query)
+        return await _feed(request, db, settings, slug, query)
 
     @get(
         "/calendar.ics",
@@ -331,6 +355,7 @@ class CalendarController(Controller):
         self,
         request: Request[Any, Any, Any],
         db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
         process: ProcessSlugs = None,
         kind: Kinds = None,
         tag: Tags = None,
@@ -349,4 +374,4 @@ class CalendarController(Controller):
             alarm_days=alarm_days,
             as_of=as_of,
         )
-        return await _feed(request, db, None, query)
+        return await _feed(request, db, settings, None, query)

@@ -131,7 +131,7 @@ class RateLimitMiddleware(ASGIMiddleware):
         if window != self._window:
             await self._new_window(db, window)
         if is_write:
-            async with db.write() as session:
+            async with db.write(bookkeeping=True) as session:
                 count = await add_hits(session, write_key(scope), window)
         else:
             count = await self._count_read(db, "read:" + _client_address(scope), window, limit, now)
@@ -146,7 +146,7 @@ class RateLimitMiddleware(ASGIMiddleware):
         # counters of clients that have gone quiet.
         self._window = window
         self._reads = {k: v for k, v in self._reads.items() if v.window == window}
-        async with db.write() as session:
+        async with db.write(bookkeeping=True) as session:
             await prune_windows(session, window - WINDOW_SECONDS)
 
     async def _count_read(self, db: Database, key: str, window: int, limit: int, now: float) -> int:
@@ -161,7 +161,7 @@ class RateLimitMiddleware(ASGIMiddleware):
         batch = max(1, limit // 20)
         if entry.pending >= batch or now - entry.sent_at >= _FLUSH_SECONDS:
             hits, entry.pending, entry.sent_at = entry.pending, 0, now
-            async with db.write() as session:
+            async with db.write(bookkeeping=True) as session:
                 total = await add_hits(session, key, window, hits)
             # Reads admitted here while the batch was in flight are still in `pending`.
             entry.shared = max(entry.shared, total)

@@ -13,19 +13,19 @@ from timeline.api.common import (
     base_url,
     decode_cursor,
     encode_cursor,
-    event_public,
-    json_response,
+    event_json,
+    json_bytes_response,
     next_url,
     today,
 )
 from timeline.api.events import AsOf
 from timeline.api.problems import problems
 from timeline.domain.errors import InvalidFields
-from timeline.schemas import EventPage, Kind, Status, UpcomingEvent, UpcomingPage
+from timeline.schemas import EventPage, Kind, Status, UpcomingPage
 from timeline.store import events as event_store
 from timeline.store.db import Database
 from timeline.store.events import EventFilter, PageKey
-from timeline.store.processes import get_process, get_processes
+from timeline.store.processes import get_processes
 
 __all__ = ["TimelineController"]
 
@@ -90,16 +90,15 @@ class TimelineController(Controller):
             start=from_, end=to, kinds=kind or (), tags=tag or (), statuses=status or ()
         )
         async with db.read() as session:
-            process = await get_process(session, slug)
-            states = await event_store.event_states(
-                session, [process], flt, as_of=as_of, after=_page_key(cursor), limit=limit + 1
+            states = await event_store.process_timeline(
+                session, slug, flt, as_of=as_of, after=_page_key(cursor), limit=limit + 1
             )
         root = base_url(request)
-        page = EventPage(
-            items=[event_public(s, root) for s in states[:limit]],
-            next=next_url(request, _cursor_after(states, limit)),
-        )
-        return json_response(request, page)
+        page = {
+            "items": [event_json(s, root) for s in states[:limit]],
+            "next": next_url(request, _cursor_after(states, limit)),
+        }
+        return json_bytes_response(request, page)
 
     @get(
         "/upcoming",
@@ -136,17 +135,17 @@ class TimelineController(Controller):
             )
         root = base_url(request)
         items = [
-            UpcomingEvent(
-                **event_public(s, root).model_dump(),
-                days_until=max((s.start - day).days, 0),
-                ongoing=s.start < day <= s.end,
-            )
+            {
+                **event_json(s, root),
+                "days_until": max((s.start - day).days, 0),
+                "ongoing": s.start < day <= s.end,
+            }
             for s in states[:limit]
         ]
-        page = UpcomingPage(
-            as_of=day,
-            days=days,
-            items=items,
-            next=next_url(request, _cursor_after(states, limit)),
-        )
-        return json_response(request, page)
+        page = {
+            "as_of": day,
+            "days": days,
+            "items": items,
+            "next": next_url(request, _cursor_after(states, limit)),
+        }
+        return json_bytes_response(request, page)
