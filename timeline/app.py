@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         state=State({"db": db, "settings": settings}),
         exception_handlers=exception_handlers,
+        on_startup=[db.warm_up],
         on_shutdown=[db.dispose],
         request_max_body_size=settings.max_body_bytes,
         cors_config=cors,

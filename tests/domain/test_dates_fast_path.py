@@ -4,13 +4,14 @@ grammar would judge them (accepted only if `edtf` accepts them, with the same bo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import edtf
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.domain.dates import DateError, parse_date
+from timeline.domain.dates import DateError, DateSpan, _parse_edtf, parse_date
 
 _part = st.one_of(
     st.integers(1, 9999).map(lambda y: f"{y:04d}"),
@@ -61,3 +62,22 @@ def test_plain_dates_keep_their_bounds(
 def test_impossible_plain_dates_are_still_refused(text: str) -> None:
     with pytest.raises(DateError):
         parse_date(text)
+
+
+_day = st.tuples(st.integers(0, 9999), st.integers(0, 13), st.integers(0, 32)).map(
+    lambda p: f"{p[0]:04d}-{p[1]:02d}-{p[2]:02d}"
+)
+
+
+def _outcome(parse: Callable[[str], DateSpan], text: str) -> DateSpan | str:
+    try:
+        return parse(text)
+    except DateError as error:
+        return str(error)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_day, st.tuples(_day, _day).map("/".join)))
+def test_days_and_ranges_of_days_parse_as_the_general_path_does(text: str) -> None:
+    # the shortcut for days (date.fromisoformat) must give the same span, or the same reason
+    assert _outcome(parse_date, text) == _outcome(_parse_edtf, text)

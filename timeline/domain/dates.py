@@ -26,6 +26,7 @@ _ENDPOINT = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2}|XX)(?:-(?P<day>\d{2
 _YEAR_UNSPECIFIED = re.compile(r"^\d{2}(XX|\dX)$")
 _PLAIN_DATE = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-\d{2})?)?"
 _PLAIN = re.compile(rf"{_PLAIN_DATE}(?:/{_PLAIN_DATE})?")
+_DAYS = re.compile(r"\d{4}-\d{2}-\d{2}(?:/\d{4}-\d{2}-\d{2})?")
 _QUALIFIERS = "~?%"
 _SEASON_MONTHS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 2)}
 _MONTH_NAMES = [
@@ -87,6 +88,17 @@ def parse_date(text: str) -> DateSpan:
     if not isinstance(text, str) or not text.strip():
         raise DateError("a date is required (EDTF, e.g. 2023-04-11, 2023-06, 2023-21)")
     text = text.strip()
+    if _DAYS.fullmatch(text):
+        # Most dates are plain days or ranges of them, and a feed's first build parses
+        # thousands; `date.fromisoformat` is a single C call, and it refuses what EDTF refuses.
+        first, _, last = text.partition("/")
+        try:
+            start = date.fromisoformat(first)
+            end = date.fromisoformat(last) if last else start
+        except ValueError:
+            return _parse_edtf(text)  # which says what is wrong with it
+        if start <= end:
+            return DateSpan(text=text, start=start, end=end, precision="day")
     if "T" in text:
         return _parse_timed(text)
     return _parse_edtf(text)

@@ -13,9 +13,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import msgspec
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import configure_mappers
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 __all__ = ["Database", "normalize_url"]
@@ -126,6 +127,13 @@ class Database:
             # also after a failure: whether a commit that raised took effect is unknowable
             if not bookkeeping:
                 _write_generations[self.url] += 1
+
+    async def warm_up(self) -> None:
+        """Do once, at start, the work the first request would otherwise pay for: configure
+        the ORM's mappers and open a first connection (the dialect learns the server then)."""
+        configure_mappers()
+        async with self.read_engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
