@@ -1,4 +1,7 @@
-"""iCalendar (RFC 5545 / RFC 7986) feeds of events, built with the `icalendar` library.
+"""iCalendar (RFC 5545 / RFC 7986) feeds of events.
+
+Written directly as text (`timeline.formats.ical_writer`, which says why) in the shape the
+`icalendar` library gave them before; only VTIMEZONE components still come from icalendar.
 
 Pure and deterministic: the same events, processes and options give the same bytes. Nothing
 here reads a clock: DTSTAMP and LAST-MODIFIED are the event's last change (`updated_at`),
@@ -32,11 +35,24 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Alarm, Calendar, Event, Timezone, vDuration, vText
+from icalendar import Timezone
+from icalendar.timezone import tzid_from_tzinfo
 
 from timeline import __version__
 from timeline.domain.dates import DateSpan, describe_fuzzy
 from timeline.domain.model import EventState, ProcessInfo
+from timeline.formats.ical_writer import (
+    content_lines,
+    date_value,
+    duration_value,
+    escape_text,
+    fold,
+    local_datetime_value,
+    param_value,
+    text_list,
+    uri_value,
+    utc_datetime_value,
+)
 
 __all__ = [
     "ALARM_KINDS",
@@ -44,7 +60,6 @@ __all__ = [
     "REFRESH_INTERVAL",
     "CalendarOptions",
     "build_calendar",
-    "event_component",
     "event_page",
     "event_uid",
     "process_names",
@@ -99,115 +114,119 @@ def build_calendar(
     processes: Mapping[str, ProcessInfo],
     options: CalendarOptions,
 ) -> bytes:
-    """The VCALENDAR of `events` (in the order given) as CRLF bytes folded at 75 octets.
+    """The VCALENDAR of `events` (in the order given) as UTF-8 bytes, CRLF line ends, lines
+    folded at 75 octets.
 
     `processes` maps each event's process slug to its description (for its time zone).
-    Every TZID used gets a VTIMEZONE covering only the years the feed's timed entries need.
+    Every TZID used gets a VTIMEZONE covering only the years the feed's timed entries need,
+    placed before the entries. The calendar's properties, then each entry's, come in the order
+    the icalendar library writes them (VERSION, PRODID first; SUMMARY, DTSTART... in a VEVENT),
+    so feeds read the same as when it wrote them.
     """
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("name", options.name)
-    calendar.add("x-wr-calname", vText(options.name))
-    calendar.add("description", options.description)
-    calendar.add("x-wr-caldesc", vText(options.description))
+    refresh = duration_value(options.refresh)
+    head = [  # folded by content_lines()
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{escape_text(PRODID)}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"DESCRIPTION:{escape_text(options.description)}",
+        f"X-WR-CALDESC:{escape_text(options.description)}",
+        f"NAME:{_unescaped(options.name)}",
+        f"X-WR-CALNAME:{escape_text(options.name)}",
+        f"REFRESH-INTERVAL;VALUE=DURATION:{refresh}",
+    ]
     if options.source is not None:
-        calendar.add("source", options.source, parameters={"VALUE": "URI"})
-        calendar.add("url", options.source, parameters={"VALUE": "URI"})
-    calendar.add("refresh-interval", options.refresh, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", vDuration(options.refresh))
+        source = uri_value(options.source)
+        head += [f"SOURCE;VALUE=URI:{source}", f"URL;VALUE=URI:{source}"]
+    head.append(f"X-PUBLISHED-TTL:{refresh}")
+    trigger = None
+    if options.alarm_days is not None:
+        trigger = duration_value(-dt.timedelta(days=options.alarm_days))
     years: dict[str, set[int]] = {}
-    entries: list[bytes] = []
+    entries: list[str] = []
     for state in events:
-        if options.exact_only and not state.span.is_exact:
+        span = state.span
+        if options.exact_only and not span.is_exact:
             continue
         process = processes.get(state.process)
         zone = process.timezone if process is not None else "UTC"
-        entry, tzid, entry_years = _event_bytes(state, options, zone)
-        if tzid is not None:
-            years.setdefault(tzid, set()).update(entry_years)
+        entry, local = _vevent(state, span, options, zone, trigger)
         entries.append(entry)
+        if local is not None:
+            tzid, *local_years = local
+            years.setdefault(tzid, set()).update(local_years)
     zones = [_vtimezone_cached(t, min(years[t]), max(years[t])) for t in sorted(years)]
-    # The calendar's own properties come from icalendar; its components are appended as the
-    # bytes icalendar wrote for each (what Calendar.to_ical would emit, without rebuilding
-    # every unchanged event on every request).
-    head = bytes(calendar.to_ical())
-    assert head.endswith(_END)
-    return b"".join([head[: -len(_END)], *zones, *entries, _END])
+    return "".join([content_lines(head), *zones, *entries, "END:VCALENDAR\r\n"]).encode()
 
 
-_END = b"END:VCALENDAR\r\n"
-_EVENT_CACHE: dict[tuple[str, str, int | None, str], tuple[bytes, str | None, frozenset[int]]] = {}
-_EVENT_CACHE_SIZE = 20_000
+def _vevent(
+    state: EventState,
+    span: DateSpan,
+    options: CalendarOptions,
+    zone: str,
+    trigger: str | None,
+) -> tuple[str, tuple[str, int, int] | None]:
+    """The VEVENT of `state` as folded CRLF lines; and for times given in `zone` (with TZID),
+    that zone and the local years of the start and end, else None.
 
-
-def _event_bytes(
-    state: EventState, options: CalendarOptions, zone: str
-) -> tuple[bytes, str | None, frozenset[int]]:
-    """The serialized VEVENT of `state`, the TZID it uses and the years it covers.
-
-    Building a VEVENT with icalendar costs milliseconds, and feeds repeat the same events, so
-    results are remembered. The key holds everything the bytes depend on: the whole state (its
-    repr lists every field), the root of links, the alarm option and the zone.
+    `zone` is the IANA zone timed events are shown in when it agrees with their offset;
+    `trigger` the alarm's TRIGGER value when the feed has alarms.
     """
-    key = (repr(state), options.root, options.alarm_days, zone)
-    found = _EVENT_CACHE.get(key)
-    if found is not None:
-        return found
-    component = event_component(state, options, zone=zone)
-    start = component.get("dtstart")
-    tzid = start.params.get("TZID") if isinstance(start.dt, dt.datetime) else None
-    result = (
-        bytes(component.to_ical()),
-        str(tzid) if tzid else None,
-        frozenset(_years(component)),
-    )
-    if len(_EVENT_CACHE) >= _EVENT_CACHE_SIZE:
-        _EVENT_CACHE.clear()
-    _EVENT_CACHE[key] = result
-    return result
-
-
-def event_component(state: EventState, options: CalendarOptions, *, zone: str = "UTC") -> Event:
-    """One VEVENT for `state`: dates, status, texts, links and (for some kinds) an alarm.
-
-    `zone` is the IANA zone timed events are shown in when it agrees with their offset.
-    """
-    span = state.span
-    event = Event()
-    event.add("uid", event_uid(state.id))
-    event.add("dtstamp", _utc(state.updated_at))
-    event.add("created", _utc(state.created_at))
-    event.add("last-modified", _utc(state.updated_at))
-    event.add("sequence", max(state.version - 1, 0))
-    event.add("summary", _summary(state, span))
+    # The hot path of every feed: one f-string per entry, and only lines that can outgrow 75
+    # octets go through fold(); the others (stamps, constants, DATE values) never do.
+    local: tuple[str, int, int] | None = None
     if span.precision == "datetime" and span.start_time is not None:
         assert span.end_time is not None
         tz = _zone(zone, span.start_time, span.end_time)
-        event.add("dtstart", _in_zone(span.start_time, tz))
-        if span.end_time != span.start_time:
-            event.add("dtend", _in_zone(span.end_time, tz))
-    elif span.is_exact:
-        event.add("dtstart", span.start)
-        event.add("dtend", span.end + dt.timedelta(days=1))
+        if tz is dt.UTC:
+            dates = f"DTSTART:{utc_datetime_value(span.start_time)}\r\n"
+            if span.end_time != span.start_time:
+                dates += f"DTEND:{utc_datetime_value(span.end_time)}\r\n"
+        else:
+            tzid = param_value(zone)
+            start, end = span.start_time.astimezone(tz), span.end_time.astimezone(tz)
+            dates = fold(f"DTSTART;TZID={tzid}:{local_datetime_value(start)}") + "\r\n"
+            if span.end_time != span.start_time:
+                dates += fold(f"DTEND;TZID={tzid}:{local_datetime_value(end)}") + "\r\n"
+            local = (zone, start.year, end.year)
     else:
-        # A fuzzy date: one day, the first it can be, with the precision said in the title.
-        event.add("dtstart", span.start)
-        event.add("dtend", span.start + dt.timedelta(days=1))
-    event.add("status", _ICAL_STATUS.get(state.status, "CONFIRMED"))
-    event.add("transp", "TRANSPARENT")
-    event.add("class", "PUBLIC")
+        # Exact days end the day after the last (DTEND is exclusive); a fuzzy date is one day,
+        # the first it can be, with the precision said in the title.
+        last = span.end if span.is_exact else span.start
+        dates = (
+            f"DTSTART;VALUE=DATE:{date_value(span.start)}\r\n"
+            f"DTEND;VALUE=DATE:{date_value(last + _DAY)}\r\n"
+        )
+    stamp = _stamp(state.updated_at)
+    page = uri_value(event_page(options.root, state))
+    location = ""
     if state.location:
-        event.add("location", state.location)
-    event.add("categories", [state.kind, *state.tags])
-    page = event_page(options.root, state)
-    event.add("url", page, parameters={"VALUE": "URI"})
-    event.add("description", _description(state, span, page))
-    if options.alarm_days is not None and state.kind in ALARM_KINDS:
-        event.add_component(_alarm(state, options.alarm_days))
-    return event
+        location = fold(f"LOCATION:{escape_text(state.location)}") + "\r\n"
+    alarm = ""
+    if trigger is not None and state.kind in ALARM_KINDS:
+        assert options.alarm_days is not None
+        said = escape_text(_alarm_text(state, options.alarm_days))
+        alarm = (
+            f"BEGIN:VALARM\r\nACTION:DISPLAY\r\n{fold(f'DESCRIPTION:{said}')}\r\n"
+            f"TRIGGER:{trigger}\r\nEND:VALARM\r\n"
+        )
+    summary = fold(f"SUMMARY:{escape_text(_summary(state, span))}")
+    uid = fold(f"UID:{escape_text(event_uid(state.id))}")
+    categories = fold(f"CATEGORIES:{text_list([state.kind, *state.tags])}")
+    description = fold(f"DESCRIPTION:{escape_text(_description(state, span, page))}")
+    entry = (
+        f"BEGIN:VEVENT\r\n{summary}\r\n{dates}DTSTAMP:{stamp}\r\n{uid}\r\n"
+        f"SEQUENCE:{max(state.version - 1, 0)}\r\n{categories}\r\nCLASS:PUBLIC\r\n"
+        f"CREATED:{_stamp(state.created_at)}\r\n{description}\r\n"
+        f"LAST-MODIFIED:{stamp}\r\n{location}"
+        f"STATUS:{_ICAL_STATUS.get(state.status, 'CONFIRMED')}\r\nTRANSP:TRANSPARENT\r\n"
+        f"{fold(f'URL;VALUE=URI:{page}')}\r\n{alarm}END:VEVENT\r\n"
+    )
+    return entry, local
+
+
+_DAY = dt.timedelta(days=1)
 
 
 def _summary(state: EventState, span: DateSpan) -> str:
@@ -244,20 +263,26 @@ def _description(state: EventState, span: DateSpan, page: str) -> str:
     return "\n".join(lines)
 
 
-def _alarm(state: EventState, days: int) -> Alarm:
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("trigger", -dt.timedelta(days=days))
+def _unescaped(value: str) -> str:
+    # NAME is written as the icalendar library wrote it (it does not know RFC 7986's NAME is
+    # TEXT): commas and semicolons unescaped, which lenient readers show as is, so names with
+    # filters ("AHC, BBNJ") read as before. Line breaks, which would end the line, become \n.
+    if "\n" in value or "\r" in value:
+        value = value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+    return value
+
+
+def _alarm_text(state: EventState, days: int) -> str:
     what = "Deadline" if state.kind == "deadline" else "Vote point"
     when = "today" if days == 0 else ("in 1 day" if days == 1 else f"in {days} days")
-    alarm.add("description", f"{what} {when}: {state.title}")
-    return alarm
+    return f"{what} {when}: {state.title}"
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    if moment.tzinfo is None:  # stored as UTC; a driver may hand it back naive
-        return moment.replace(tzinfo=dt.UTC, microsecond=0)
-    return moment.astimezone(dt.UTC).replace(microsecond=0)
+@lru_cache(maxsize=1024)
+def _stamp(moment: dt.datetime) -> str:
+    # Most entries of a feed share a few stamps (bulk imports, one edit session), so the
+    # formatted text is remembered.
+    return utc_datetime_value(moment)
 
 
 @lru_cache(maxsize=64)
@@ -273,7 +298,7 @@ def _zone(name: str, *moments: dt.datetime) -> dt.tzinfo:
     if name == "UTC":
         return dt.UTC
     zone = _zoneinfo(name)
-    if zone is None:
+    if zone is None or _is_utc(name):
         return dt.UTC
     for moment in moments:
         if moment.astimezone(zone).utcoffset() != moment.utcoffset():
@@ -281,26 +306,22 @@ def _zone(name: str, *moments: dt.datetime) -> dt.tzinfo:
     return zone
 
 
-def _in_zone(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
-    return moment.astimezone(zone).replace(microsecond=0)
-
-
-def _years(component: Event) -> set[int]:
-    found = set()
-    for name in ("dtstart", "dtend"):
-        prop = component.get(name)
-        if prop is not None:
-            found.add(prop.dt.year)
-    return found
+@lru_cache(maxsize=64)
+def _is_utc(name: str) -> bool:
+    # Zones icalendar holds equivalent to UTC (Etc/UTC, GMT, Africa/Abidjan...) are written in
+    # UTC with Z and no VTIMEZONE, as icalendar wrote them before.
+    zone = _zoneinfo(name)
+    return zone is not None and tzid_from_tzinfo(zone) == "UTC"
 
 
 @lru_cache(maxsize=128)
-def _vtimezone_cached(tzid: str, first: int, last: int) -> bytes:
+def _vtimezone_cached(tzid: str, first: int, last: int) -> str:
     # Generating a VTIMEZONE walks the zone's transitions: costly, and the same for every feed.
+    # A handful per feed at most, so icalendar writes them.
     zone = Timezone.from_tzid(
         tzid, first_date=dt.date(first, 1, 1), last_date=dt.date(last + 1, 1, 1)
     )
-    return bytes(zone.to_ical())
+    return bytes(zone.to_ical()).decode()
 
 
 def process_names(processes: Sequence[ProcessInfo]) -> dict[str, ProcessInfo]:
