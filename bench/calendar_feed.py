@@ -11,7 +11,7 @@ Compared, in the same run:
 Targets: full responses >= 0.5x the precomputed bytes; 304 >= 0.5x hello world; a cold build of
 the feed (the first request after the server starts, nothing cached) <= 0.25x Radicale's time
 per request. Also reported: a rebuild after one event changed (what subscribers get after an
-edit), which re-serialises only the changed entry.
+edit): the whole feed is read and written again, with the dates already parsed.
 """
 
 from __future__ import annotations

@@ -48,6 +48,10 @@ async def test_event_json_equals_the_public_model_for_every_seed_event(database_
     assert {"vote_point", "eif_threshold", "session", "deadline"} <= kinds
     for state in states:
         assert _fast(state) == _model(state), state.id
+        # read without SQLAlchemy's result processing: the store finishes the values itself
+        assert state.created_at.tzinfo is dt.UTC and state.updated_at.tzinfo is dt.UTC
+        assert type(state.known_on) is dt.date
+        assert isinstance(state.tags, list) and isinstance(state.attributes, dict)
 
 
 # what the write path stores: stripped, non-empty text

@@ -19,13 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.orm import configure_mappers
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-__all__ = ["Database", "normalize_url"]
+__all__ = ["Database", "decode_json", "normalize_url"]
 
 _SQLITE_BUSY_MS = 30_000
 
 # msgspec decodes JSON columns 3-4x faster than the standard library, into the same values;
 # every event row carries four JSON columns, so this was a tenth of a timeline page's time.
-_decode_json = msgspec.json.decode
+decode_json = msgspec.json.decode
 
 _write_generations: defaultdict[str, int] = defaultdict(int)
 
@@ -55,7 +55,7 @@ class Database:
                 pool_pre_ping=True,
                 pool_size=10,
                 max_overflow=10,
-                json_deserializer=_decode_json,
+                json_deserializer=decode_json,
             )
             self.write_engine = self.read_engine
         self._read = async_sessionmaker(
@@ -70,7 +70,7 @@ class Database:
             self.url,
             echo=echo,
             connect_args={"timeout": _SQLITE_BUSY_MS / 1000},
-            json_deserializer=_decode_json,
+            json_deserializer=decode_json,
         )
 
         @event.listens_for(engine.sync_engine, "connect")

@@ -11,8 +11,9 @@ from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Date, Integer, String, and_, bindparam, func, or_, tuple_
+from sqlalchemy import Date, Integer, String, and_, bindparam, func, or_, tuple_, type_coerce
 from sqlalchemy import select as core_select
+from sqlalchemy.types import NullType
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -25,6 +26,7 @@ from timeline.domain.events import (
 )
 from timeline.domain.model import ChangeRecord, EventState
 from timeline.schemas import EventFields
+from timeline.store.db import decode_json
 from timeline.store.processes import get_process
 from timeline.store.tables import Event, EventRevision, EventTag, Process
 
@@ -93,6 +95,14 @@ def _state_from_row(row: Event, process: str) -> EventState:
     )
 
 
+def _raw(column: Any) -> Any:
+    # The driver's own value, without SQLAlchemy's per-value result processing: for the
+    # thousands of rows of a feed that processing cost as much as reading them. The values are
+    # finished in `_state_from_values` (SQLite gives text; asyncpg gives dates, aware datetimes
+    # and JSON it has already decoded).
+    return type_coerce(column, NullType())
+
+
 _STATE_COLUMNS = (
     col(Event.id),
     col(Event.process_id),
@@ -101,23 +111,37 @@ _STATE_COLUMNS = (
     col(Event.date),
     col(Event.status),
     col(Event.version),
-    col(Event.created_at),
-    col(Event.updated_at),
-    col(Event.known_on),
+    _raw(Event.created_at),
+    _raw(Event.updated_at),
+    _raw(Event.known_on),
     col(Event.location),
     col(Event.summary),
-    col(Event.tags),
+    _raw(Event.tags),
     col(Event.parent),
-    col(Event.depends_on),
-    col(Event.sources),
-    col(Event.attributes),
+    _raw(Event.depends_on),
+    _raw(Event.sources),
+    _raw(Event.attributes),
 )
+
+
+def _moment(value: Any) -> dt.datetime:
+    if isinstance(value, str):  # SQLite: UTC written without its zone (UTCDateTime)
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    moment: dt.datetime = value
+    return moment if moment.tzinfo is dt.UTC else moment.astimezone(dt.UTC)
+
+
+def _day(value: Any) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _json(value: Any) -> Any:
+    return decode_json(value) if isinstance(value, str | bytes) else value
 
 
 def _state_from_values(row: Any, process: str) -> EventState:
     (ident, _process_id, kind, title, date, status, version, created, updated, known_on,
      location, summary, tags, parent, depends_on, sources, attributes) = row  # fmt: skip
-    # The JSON columns were decoded for this row alone, so they are handed over without copies.
     return EventState(
         id=ident,
         process=process,
@@ -126,16 +150,16 @@ def _state_from_values(row: Any, process: str) -> EventState:
         date=date,
         status=status,
         version=version,
-        created_at=created,
-        updated_at=updated,
-        known_on=known_on,
+        created_at=_moment(created),
+        updated_at=_moment(updated),
+        known_on=_day(known_on),
         location=location,
         summary=summary,
-        tags=tags or [],
+        tags=_json(tags),
         parent=parent,
-        depends_on=depends_on or [],
-        sources=sources or [],
-        attributes=attributes or {},
+        depends_on=_json(depends_on),
+        sources=_json(sources),
+        attributes=_json(attributes),
     )
 
 
