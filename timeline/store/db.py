@@ -7,6 +7,7 @@ each other. PostgreSQL uses one pool for both, with row locks taken by the queri
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +16,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import configure_mappers
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -22,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 __all__ = ["Database", "decode_json", "normalize_url"]
 
 _SQLITE_BUSY_MS = 30_000
+_log = logging.getLogger(__name__)
 
 # msgspec decodes JSON columns 3-4x faster than the standard library, into the same values;
 # every event row carries four JSON columns, so this was a tenth of a timeline page's time.
@@ -132,8 +135,12 @@ class Database:
         """Do once, at start, the work the first request would otherwise pay for: configure
         the ORM's mappers and open a first connection (the dialect learns the server then)."""
         configure_mappers()
-        async with self.read_engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        try:
+            async with self.read_engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except (OSError, SQLAlchemyError) as error:
+            # A database that is not up yet must not stop the server: requests will connect.
+            _log.warning("could not open a first connection to the database: %s", error)
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
