@@ -2,11 +2,21 @@
 risk and entry-into-force models need (through `timeline.store`), run the pure models in
 `timeline.domain`, and return plain dataclasses whose `to_json()` is exactly the API body.
 
-Results are cached per database in a small in-memory LRU (`CACHE_SIZE` entries per analysis
-kind) keyed by (process, as_of, event log version, item log version): any recorded change to the
-process's events or items raises a log version, so a cached answer is never stale. The log
-versions are read on every call (one cheap query); only the load and the model are skipped on a
-hit. Each server worker keeps its own cache; nothing is shared or persisted.
+Two caches per database, per server worker (nothing shared or persisted):
+
+* **Answers** (`CACHE_SIZE` per analysis kind, least recently used first out), keyed by
+  (process, as_of, the `KnownStamp` of as_of): the newest id and the count of the event and of
+  the item revisions known on or before as_of. Those revisions are all an answer depends on,
+  and the logs only grow, so the stamp moves exactly when an answer can: a change made public
+  after as_of (or to another process) leaves the answer cached, a change known by then never
+  lets a stale one be served. The stamps are read on every call (one statement).
+* **Inputs** (`INPUTS_CACHE_SIZE` (process, as_of) pairs): the event states replayed as of the
+  day, the items and the status changes, with the log positions they reflect. A miss in the
+  answers brings them up to date by reading only the revisions recorded since (see
+  `timeline.store.analysis`), then runs the models in full on them.
+
+Every read of one call happens in one snapshot, so the stamps, the revisions read and the
+answer agree.
 """
 
 from __future__ import annotations
@@ -14,20 +24,25 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 from timeline.domain.eif import EifReport
 from timeline.domain.eif import assess_entry_into_force as eif_model
 from timeline.domain.risk import MODEL, DeadlineRisk, assess_deadlines
-from timeline.store import events as event_store
-from timeline.store.analysis import analysis_log_version, event_status_changes
+from timeline.store.analysis import (
+    AnalysisInputs,
+    analysis_stamps,
+    one_snapshot,
+    process_log_version,
+    refresh_inputs,
+)
 from timeline.store.db import Database
-from timeline.store.items import item_states
-from timeline.store.processes import get_process
 
 __all__ = [
     "CACHE_SIZE",
+    "INPUTS_CACHE_SIZE",
     "EifAnalysis",
     "EifReport",
     "RiskReport",
@@ -37,7 +52,8 @@ __all__ = [
 ]
 
 CACHE_SIZE = 128
-T = TypeVar("T")
+# Inputs weigh about as much as the process's log (2,000 events: a few MB); answers are small.
+INPUTS_CACHE_SIZE = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +63,12 @@ class RiskReport:
     process: str
     as_of: dt.date
     deadlines: tuple[DeadlineRisk, ...]
-    log_version: str = ""  # the `analysis_version` it was computed from (not in the body)
+    log_version: str = ""  # the `analysis_version` of the log it was served from (not in the body)
     model: str = MODEL
+
+    def served_from(self, log_version: str) -> RiskReport:
+        """The same report, labelled with another log version it answers for."""
+        return replace(self, log_version=log_version)
 
     def to_json(self) -> dict[str, Any]:
         """Exactly the body of `GET .../risks`."""
@@ -61,15 +81,30 @@ class RiskReport:
 
 @dataclass(frozen=True, slots=True)
 class EifAnalysis:
-    """The entry-into-force view of one process, with the log version it was computed from."""
+    """The entry-into-force view of one process, with the log version it was served from."""
 
     process: str
     report: EifReport
     log_version: str
 
+    def served_from(self, log_version: str) -> EifAnalysis:
+        """The same view, labelled with another log version it answers for."""
+        return replace(self, log_version=log_version)
+
     def to_json(self) -> dict[str, Any]:
         """Exactly the body of `GET .../entry-into-force`."""
         return self.report.to_json()
+
+
+class _Answer(Protocol):
+    @property
+    def log_version(self) -> str: ...
+
+    def served_from(self, log_version: str) -> Self: ...
+
+
+T = TypeVar("T")
+A = TypeVar("A", bound=_Answer)
 
 
 class _LRU(Generic[T]):
@@ -92,6 +127,9 @@ class _LRU(Generic[T]):
             self.entries.popitem(last=False)
 
 
+_inputs_caches: weakref.WeakKeyDictionary[Database, _LRU[AnalysisInputs]] = (
+    weakref.WeakKeyDictionary()
+)
 _risk_caches: weakref.WeakKeyDictionary[Database, _LRU[RiskReport]] = weakref.WeakKeyDictionary()
 _eif_caches: weakref.WeakKeyDictionary[Database, _LRU[EifAnalysis]] = weakref.WeakKeyDictionary()
 
@@ -99,11 +137,41 @@ _eif_caches: weakref.WeakKeyDictionary[Database, _LRU[EifAnalysis]] = weakref.We
 async def analysis_version(db: Database, slug: str) -> str:
     """The log version the analyses of `slug` depend on (event and item revisions).
 
-    NotFound when there is no such process. Used in cache keys and ETags.
+    NotFound when there is no such process. Used in ETags.
     """
     async with db.read() as session:
-        process = await get_process(session, slug)
-        return await analysis_log_version(session, process)
+        return await process_log_version(session, slug)
+
+
+async def _answer(
+    db: Database,
+    slug: str,
+    as_of: dt.date,
+    answers: weakref.WeakKeyDictionary[Database, _LRU[A]],
+    compute: Callable[[AnalysisInputs, str], A],
+) -> A:
+    """The cached answer for (process, as_of, what is known on as_of), else `compute` run on
+    the inputs brought up to date; either way labelled with the log version read now."""
+    cache = answers.setdefault(db, _LRU(CACHE_SIZE))
+    inputs_cache = _inputs_caches.setdefault(db, _LRU(INPUTS_CACHE_SIZE))
+    async with db.read() as session:
+        await one_snapshot(session)
+        stamps = await analysis_stamps(session, slug, as_of)
+        key = (stamps.process_id, as_of, stamps.known)
+        cached = cache.get(key)
+        if cached is not None:
+            if cached.log_version != stamps.version:
+                # same answer, later log: label it with the version it is now served from
+                cached = cached.served_from(stamps.version)
+                cache.put(key, cached)
+            return cached
+        previous = inputs_cache.get((stamps.process_id, as_of))
+        inputs = await refresh_inputs(session, stamps, previous)
+    inputs_cache.put((stamps.process_id, as_of), inputs)
+    answer = compute(inputs, stamps.version)
+    # keyed by what the inputs hold (the same stamp, read in the same snapshot)
+    cache.put((stamps.process_id, as_of, inputs.known), answer)
+    return answer
 
 
 async def assess_risks(db: Database, slug: str, as_of: dt.date) -> RiskReport:
@@ -112,24 +180,12 @@ async def assess_risks(db: Database, slug: str, as_of: dt.date) -> RiskReport:
     NotFound when there is no such process. Deterministic: the same log and day give an equal
     report (and identical `to_json()` bytes).
     """
-    version = await analysis_version(db, slug)
-    cache = _risk_caches.setdefault(db, _LRU(CACHE_SIZE))
-    key = (slug, as_of, version)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    async with db.read() as session:
-        process = await get_process(session, slug)
-        events = await event_store.event_states(
-            session, [process], event_store.EventFilter(), as_of=as_of
-        )
-        items = await item_states(session, process, as_of)
-        changes = await event_status_changes(session, process, as_of)
-    report = RiskReport(
-        slug, as_of, tuple(assess_deadlines(events, items, as_of, changes)), version
-    )
-    cache.put(key, report)
-    return report
+
+    def compute(inputs: AnalysisInputs, version: str) -> RiskReport:
+        risks = assess_deadlines(inputs.events, inputs.items, as_of, inputs.status_changes)
+        return RiskReport(slug, as_of, tuple(risks), version)
+
+    return await _answer(db, slug, as_of, _risk_caches, compute)
 
 
 async def assess_entry_into_force(db: Database, slug: str, as_of: dt.date) -> EifAnalysis:
@@ -137,17 +193,8 @@ async def assess_entry_into_force(db: Database, slug: str, as_of: dt.date) -> Ei
 
     NotFound when there is no such process. Deterministic, like `assess_risks`.
     """
-    version = await analysis_version(db, slug)
-    cache = _eif_caches.setdefault(db, _LRU(CACHE_SIZE))
-    key = (slug, as_of, version)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    async with db.read() as session:
-        process = await get_process(session, slug)
-        events = await event_store.event_states(
-            session, [process], event_store.EventFilter(), as_of=as_of
-        )
-    analysis = EifAnalysis(slug, eif_model(events, as_of), version)
-    cache.put(key, analysis)
-    return analysis
+
+    def compute(inputs: AnalysisInputs, version: str) -> EifAnalysis:
+        return EifAnalysis(slug, eif_model(inputs.events, as_of), version)
+
+    return await _answer(db, slug, as_of, _eif_caches, compute)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from fractions import Fraction
 from typing import Any
@@ -12,7 +13,16 @@ from hypothesis import strategies as st
 
 from timeline.domain.items import ItemChange, ItemState
 from timeline.domain.model import EventState
-from timeline.domain.risk import assess_deadlines, effective_days, negbin_tail, project
+from timeline.domain.risk import (
+    TYPICAL_SESSION_DAYS,
+    _meeting_weight,
+    _RunningDays,
+    assess_deadlines,
+    day_weights,
+    effective_days,
+    negbin_tail,
+    project,
+)
 
 D = dt.date
 STAMP = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
@@ -370,3 +380,148 @@ def test_dates_at_the_calendar_edge_do_not_overflow() -> None:
     [risk] = assess_deadlines(log, [], D(9999, 12, 1))
     assert risk.projected_date == D(9999, 12, 31)
     assert risk.capacity_days == 5.0
+
+
+# The fast paths give the very floats of the plain definitions -------------------------------
+
+MEETING_DATES = ("2023-07-03/2023-07-07", "2023-07-05/2023-07-18", "2023-07", "2023-08",
+                 "2023-21", "2023-09-29/2023-10-02", "2023-10-09", "2024")  # fmt: skip
+
+
+@st.composite
+def meetings(draw: st.DrawFn) -> list[EventState]:
+    kinds = st.sampled_from(["session", "informal", "consultation", "milestone"])
+    statuses = st.sampled_from(["planned", "tentative", "held", "suspended", "postponed"])
+    events = []
+    for i in range(draw(st.integers(0, 10))):
+        date = draw(st.sampled_from(MEETING_DATES))
+        formal = {"formal": False} if draw(st.booleans()) else {}
+        events.append(ev(f"m{i}", draw(kinds), date, draw(statuses), attributes=formal))
+    return events
+
+
+def _plain_day_weights(
+    events: list[EventState], first: dt.date, last: dt.date, *, past: bool
+) -> dict[dt.date, float]:
+    """The definition, day by day: the strongest meeting of each weekday."""
+    weights: dict[dt.date, float] = {}
+    day = first
+    while day <= last:
+        if day.weekday() < 5:
+            sat = ("held", "suspended")
+            gone = ("postponed", "suspended", "cancelled")
+            allowed = [
+                e
+                for e in events
+                if e.start <= day <= e.end and (e.status in sat if past else e.status not in gone)
+            ]
+            best = max((_meeting_weight(e) for e in allowed), default=0.0)
+            if best > 0:
+                weights[day] = best
+        day += dt.timedelta(days=1)
+    return weights
+
+
+@settings(max_examples=80, deadline=None)
+@given(meetings(), st.booleans())
+def test_day_weights_follow_the_day_by_day_definition(events: list[EventState], past: bool) -> None:
+    first, last = D(2023, 6, 1), D(2024, 1, 31)
+    assert day_weights(events, first, last, past=past) == _plain_day_weights(
+        events, first, last, past=past
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.integers(700_000, 700_400),
+        st.one_of(
+            st.sampled_from([1.0, 0.5, 0.25]),
+            st.integers(5, 260).map(lambda n: min(1.0, TYPICAL_SESSION_DAYS / n) * 0.25),
+            st.floats(1e-6, 1.0),
+        ),
+    ),
+    st.lists(st.integers(699_990, 700_410), max_size=8),
+)
+def test_running_days_equal_fsum_to_the_last_bit(
+    weights: dict[int, float], lasts: list[int]
+) -> None:
+    running = _RunningDays(weights)
+    for last in lasts:
+        expected = math.fsum(w for day, w in weights.items() if day <= last)
+        assert running.through(D.fromordinal(last)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0.05, 400.0), st.floats(1e-4, 0.9999), st.integers(0, 300))
+def test_negbin_tail_equals_the_inline_closed_form_to_the_last_bit(
+    r: float, p: float, n: int
+) -> None:
+    if n == 0:
+        assert negbin_tail(r, p, n) == 1.0
+        return
+    log_p, log_q = math.log(p), math.log1p(-p)
+    terms = [
+        math.exp(math.lgamma(k + r) - math.lgamma(r) - math.lgamma(k + 1) + r * log_p + k * log_q)
+        for k in range(n)
+    ]
+    assert negbin_tail(r, p, n) == min(1.0, max(0.0, 1.0 - math.fsum(terms)))
+
+
+def _plain_project(states: dict[str, EventState], event_id: str, as_of: dt.date) -> Any:
+    """The forward pass as first written: one walk for every event, cycles cut by the trail."""
+    memo: dict[str, Any] = {}
+
+    def visit(ident: str, trail: frozenset[str]) -> Any:
+        if ident in memo:
+            return memo[ident]
+        state = states.get(ident)
+        if state is None or ident in trail:
+            return (None, None, None)
+        if state.status == "held":
+            result = (state.end, None, state.end)
+        elif state.status in ("postponed", "suspended", "cancelled"):
+            result = (None, state, None)
+        else:
+            span = state.span
+            day = max(span.end, as_of)
+            first = max(span.end if span.is_exact else span.start, as_of)
+            result = (day, None, first)
+            for dep in state.depends_on:
+                before = visit(dep["event"], trail | {ident})
+                if before[0] is None or before[2] is None:
+                    result = before
+                    break
+                day = max(day, before[0] + dt.timedelta(days=dep["lag_days"]))
+                first = max(first, before[2] + dt.timedelta(days=dep["lag_days"]))
+                result = (day, None, first)
+        memo[ident] = result
+        return result
+
+    return visit(event_id, frozenset())
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> dict[str, EventState]:
+    """Small dependency graphs, cycles and dangling references included (a replay as of a day
+    can combine versions no single write ever checked together)."""
+    names = [f"e{i}" for i in range(draw(st.integers(1, 6)))]
+    states = {}
+    for name in names:
+        deps = draw(st.lists(st.sampled_from([*names, "gone"]), max_size=3, unique=True))
+        states[name] = ev(
+            name,
+            "milestone",
+            draw(st.sampled_from(["2023-07-03", "2023-07", "2023-08-01/2023-08-04", "2023-05"])),
+            draw(st.sampled_from(["planned", "tentative", "held", "postponed", "cancelled"])),
+            depends_on=[{"event": d, "lag_days": draw(st.integers(0, 20))} for d in deps],
+        )
+    return states
+
+
+@settings(max_examples=300, deadline=None)
+@given(graphs())
+def test_projection_equals_the_plain_walk(states: dict[str, EventState]) -> None:
+    for name in [*states, "gone"]:
+        got = project(states, name, AS_OF)
+        assert (got.day, got.blocker, got.earliest) == _plain_project(states, name, AS_OF)

@@ -38,8 +38,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from timeline.domain.items import ItemState
@@ -92,12 +94,23 @@ def negbin_tail(r: float, p: float, n: int) -> float:
     if p <= 0.0:
         return 1.0
     log_p, log_q = math.log(p), math.log1p(-p)
-    log_gamma_r = math.lgamma(r)
-    terms = [
-        math.exp(math.lgamma(k + r) - log_gamma_r - math.lgamma(k + 1) + r * log_p + k * log_q)
-        for k in range(n)
-    ]
+    r_log_p = r * log_p
+    exp = math.exp
+    terms = [exp(c + r_log_p + k * log_q) for k, c in enumerate(_log_binomials(r, n))]
     return min(1.0, max(0.0, 1.0 - math.fsum(terms)))
+
+
+@lru_cache(maxsize=64)
+def _log_binomials(r: float, n: int) -> tuple[float, ...]:
+    """log C(k + r - 1, k) for k in [0, n), written exactly as the pmf's first terms.
+
+    An assessment asks the same (r, n) once per deadline with only p changing (and the
+    entry-into-force quantile search once per probe), so these lgamma calls, most of the cost
+    of a tail, are made once. Same expression, same order: the same floats as inline.
+    """
+    log_gamma_r = math.lgamma(r)
+    lgamma = math.lgamma
+    return tuple(lgamma(k + r) - log_gamma_r - lgamma(k + 1) for k in range(n))
 
 
 def _weekdays(start: dt.date, end: dt.date) -> int:
@@ -134,26 +147,49 @@ def day_weights(
     `past=True` counts the days meetings actually sat (held or suspended); `past=False` the days
     still to come (planned, tentative or held; postponed, suspended and cancelled give nothing).
     """
-    weights: dict[dt.date, float] = {}
+    weights = _weights_within(_meetings(events), first, last, past=past)
+    return {dt.date.fromordinal(ordinal): weight for ordinal, weight in weights.items()}
+
+
+# A meeting that can give capacity: (status, first day, last day, weight), days as ordinals.
+_Meeting = tuple[str, int, int, float]
+
+
+def _meetings(events: Iterable[EventState]) -> list[_Meeting]:
+    """Every meeting that can give capacity, in the past or to come, with its weight (> 0).
+
+    Weighed once per assessment: the past and the days to come both read this list.
+    """
+    meetings: list[_Meeting] = []
+    for state in events:
+        if state.kind not in _MEETING_KINDS:
+            continue
+        if state.status in _NO_CAPACITY and state.status not in _MET_WITH:
+            continue  # postponed or cancelled: neither sat nor will sit
+        weight = _meeting_weight(state)
+        if weight > 0:
+            span = state.span
+            meetings.append((state.status, span.start.toordinal(), span.end.toordinal(), weight))
+    return meetings
+
+
+def _weights_within(
+    meetings: Iterable[_Meeting], first: dt.date, last: dt.date, *, past: bool
+) -> dict[int, float]:
+    """`day_weights` of these meetings, keyed by the days' ordinals (no date objects)."""
+    weights: dict[int, float] = {}
     if last < first:
         return weights
-    for state in events:
-        if past and state.status not in _MET_WITH:
+    low, high = first.toordinal(), last.toordinal()
+    for status, start, end, weight in meetings:
+        if (status not in _MET_WITH) if past else (status in _NO_CAPACITY):
             continue
-        if not past and state.status in _NO_CAPACITY:
+        if end < low or start > high:
             continue
-        span = state.span
-        if span.end < first or span.start > last:
-            continue  # cheap test first: each deadline looks at every event (bench/)
-        weight = _meeting_weight(state)
-        if weight <= 0:
-            continue
-        begin = max(span.start, first).toordinal()
-        stop = min(span.end, last).toordinal()
-        for ordinal in range(begin, stop + 1):
-            day = dt.date.fromordinal(ordinal)
-            if day.weekday() < 5 and weights.get(day, 0.0) < weight:
-                weights[day] = weight
+        for ordinal in range(max(start, low), min(end, high) + 1):
+            # date.fromordinal(1) is a Monday: weekday = (ordinal + 6) % 7, weekdays are 0 to 4
+            if (ordinal + 6) % 7 < 5 and weights.get(ordinal, 0.0) < weight:
+                weights[ordinal] = weight
     return weights
 
 
@@ -161,7 +197,30 @@ def effective_days(
     events: Iterable[EventState], first: dt.date, last: dt.date, *, past: bool
 ) -> float:
     """The effective negotiating days in [first, last] (see `day_weights`)."""
-    return math.fsum(day_weights(events, first, last, past=past).values())
+    return math.fsum(_weights_within(_meetings(events), first, last, past=past).values())
+
+
+class _RunningDays:
+    """Effective days from a fixed first day through any last day, each sum exact.
+
+    `fsum` of the weights of the days up to `last` is the float nearest their exact sum. Every
+    weight is a float, so a binary fraction: summed as integers over a common power-of-two
+    denominator the running totals are exact, and one integer division (correctly rounded in
+    Python) gives that same nearest float, for each deadline in O(log days) instead of a pass
+    over every day to come.
+    """
+
+    def __init__(self, weights: Mapping[int, float]) -> None:
+        self.days = sorted(weights)
+        ratios = [weights[day].as_integer_ratio() for day in self.days]
+        self.scale = max((denominator for _, denominator in ratios), default=1)
+        self.totals = [0]
+        for numerator, denominator in ratios:
+            self.totals.append(self.totals[-1] + numerator * (self.scale // denominator))
+
+    def through(self, last: dt.date) -> float:
+        """fsum of the weights of the days on or before `last`."""
+        return self.totals[bisect_right(self.days, last.toordinal())] / self.scale
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +248,11 @@ def project(states: Mapping[str, EventState], event_id: str, as_of: dt.date) -> 
     `earliest` runs the same pass with the first possible day of fuzzy dates ("2024-01",
     "2024-01-15~"): a planned event with exact dates is done on its last day either way.
     """
+    root = states.get(event_id)
+    if root is None:
+        return Projection(None)
+    if root.status == "held" or root.status in _UNDATED or not root.depends_on:
+        return _own_projection(root, as_of)  # nothing to wait for: no walk to build
     memo: dict[str, Projection] = {}
 
     def visit(ident: str, trail: frozenset[str]) -> Projection:
@@ -197,15 +261,10 @@ def project(states: Mapping[str, EventState], event_id: str, as_of: dt.date) -> 
         state = states.get(ident)
         if state is None or ident in trail:
             return Projection(None)
-        if state.status == "held":
-            result = Projection(state.end, earliest=state.end)
-        elif state.status in _UNDATED:
-            result = Projection(None, state)
-        else:
-            span = state.span
-            day = _later(span.end, as_of)
-            first = _later(span.end if span.is_exact else span.start, as_of)
-            result = Projection(day, earliest=first)
+        result = _own_projection(state, as_of)
+        if state.status != "held" and state.status not in _UNDATED:
+            day, first = result.day, result.earliest
+            assert day is not None and first is not None
             for dep in state.depends_on:
                 before = visit(dep["event"], trail | {ident})
                 if before.day is None or before.earliest is None:
@@ -219,6 +278,17 @@ def project(states: Mapping[str, EventState], event_id: str, as_of: dt.date) -> 
         return result
 
     return visit(event_id, frozenset())
+
+
+def _own_projection(state: EventState, as_of: dt.date) -> Projection:
+    """The projection of an event before its predecessors are taken into account."""
+    if state.status == "held":
+        return Projection(state.end, earliest=state.end)
+    if state.status in _UNDATED:
+        return Projection(None, state)
+    span = state.span
+    first = span.end if span.is_exact else span.start
+    return Projection(_later(span.end, as_of), earliest=_later(first, as_of))
 
 
 def _deadline_projection(
@@ -422,13 +492,13 @@ def _rules(x: _Inputs) -> tuple[str, list[str]]:
 
 
 def _ancestors(states: Mapping[str, EventState], roots: Iterable[str]) -> list[str]:
-    seen: list[str] = []
+    seen: set[str] = set()
     stack = list(roots)
     while stack:
         ident = stack.pop()
         if ident in seen or ident not in states:
             continue
-        seen.append(ident)
+        seen.add(ident)
         stack.extend(d["event"] for d in states[ident].depends_on)
     return sorted(seen)
 
@@ -475,7 +545,10 @@ def assess_deadlines(
     informals = sum(1 for i in open_items if i.status == "informals")
     open_effective = round(len(open_items) - informals + INFORMALS_WEIGHT * informals, 4)
     settled = sum(1 for i in items for day in i.resolutions() if day <= as_of)
-    past_days = round(effective_days(events, dt.date.min, as_of, past=True), 4)
+    meetings = _meetings(events)
+    past_days = round(
+        math.fsum(_weights_within(meetings, dt.date.min, as_of, past=True).values()), 4
+    )
     a, b = 1.0 + settled, 1.0 + past_days
     observed = round(a / b, 4)
     changes = status_changes or {}
@@ -483,16 +556,16 @@ def assess_deadlines(
         (e for e in events if e.kind == "deadline"), key=lambda e: (e.start, e.end, e.id)
     )
     # The weight of a day does not depend on the window asked about, so weigh the days to come
-    # once, up to the last deadline, and sum each deadline's share (fsum: order-independent).
+    # once, up to the last deadline, and take each deadline's share from exact running totals.
     horizon = max((d.end for d in deadlines), default=as_of)
-    future = day_weights(events, shift(as_of, 1), horizon, past=False)
+    future = _RunningDays(_weights_within(meetings, shift(as_of, 1), horizon, past=False))
     results: list[DeadlineRisk] = []
     for deadline in deadlines:
         last = deadline.end
         ref = EventRef(deadline.id, deadline.title, deadline.date, deadline.start, last)
         projection = _deadline_projection(states, deadline, as_of)
         slack = None if projection.day is None else (last - projection.day).days
-        capacity = round(math.fsum(w for day, w in future.items() if day <= last), 4)
+        capacity = round(future.through(last), 4)
         required = round(open_effective / capacity, 4) if capacity > 0 else None
         decided = _decided(states, deadline, as_of)
 

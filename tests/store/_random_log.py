@@ -1,0 +1,112 @@
+"""Random but valid changes to one process, written through the store's own functions: events
+of the kinds the analyses read (created, patched, deleted) and items, each change made public on
+a day drawn from `KNOWN_ON`, so that it falls before some of the days in `AS_OF` and after
+others, and later revisions may carry earlier days than the ones they follow."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import strategies as st
+
+from timeline.domain.errors import InvalidFields
+from timeline.store import events as event_store
+from timeline.store.db import Database
+from timeline.store.items import create_item, update_item
+from timeline.store.processes import get_process
+
+__all__ = ["AS_OF", "DATES", "KNOWN_ON", "NOW", "RandomLog"]
+
+NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+D = dt.date
+KNOWN_ON = (D(2023, 1, 2), D(2023, 3, 1), D(2023, 6, 1), D(2023, 9, 1))
+AS_OF = (D(2023, 2, 1), D(2023, 6, 1), D(2023, 12, 31))
+DATES = ("2023-01-09/2023-01-13", "2023-05-15/2023-05-19", "2023-07", "2023-10-02", "2024")
+
+
+class RandomLog:
+    """Random but valid changes to one process through the store's write functions."""
+
+    def __init__(self, db: Database, slug: str, data: st.DataObject) -> None:
+        self.db, self.slug, self.data = db, slug, data
+        self.live: list[str] = []
+        self.items: list[str] = []
+
+    def _known_on(self) -> dt.date:
+        return self.data.draw(st.sampled_from(KNOWN_ON), label="known_on")
+
+    async def change(self) -> None:
+        """Make one change drawn at random (none when the one drawn cannot be made)."""
+        choices = ["create", "create_item"]
+        if self.live:
+            choices += ["patch", "patch", "delete"]
+        if self.items:
+            choices += ["update_item", "update_item"]
+        what = self.data.draw(st.sampled_from(choices), label="change")
+        draw = self.data.draw
+        async with self.db.write() as session:
+            process = await get_process(session, self.slug)
+            if what == "create":
+                kind = draw(st.sampled_from(["session", "informal", "milestone", "deadline",
+                                             "ratification", "eif_threshold"]))  # fmt: skip
+                document: dict[str, Any] = {
+                    "kind": kind,
+                    "title": f"{kind} {len(self.live)}",
+                    "date": draw(st.sampled_from(DATES)),
+                    "status": draw(st.sampled_from(["planned", "held", "postponed", "tentative"])),
+                }
+                if kind == "deadline":
+                    if not self.live:
+                        return
+                    document["depends_on"] = [
+                        {"event": draw(st.sampled_from(self.live)), "lag_days": 3}
+                    ]
+                elif kind == "ratification":
+                    document["attributes"] = {"party": draw(st.sampled_from(["A", "B", "C"]))}
+                elif kind == "eif_threshold":
+                    document["attributes"] = {"instruments": draw(st.integers(1, 4)),
+                                              "adopted": draw(st.booleans())}  # fmt: skip
+                state = await event_store.create_event(
+                    session, process, document, known_on=self._known_on(), actor="t", now=NOW
+                )
+                self.live.append(state.id)
+            elif what == "patch":
+                patch = draw(
+                    st.sampled_from(
+                        [
+                            {"status": "held"},
+                            {"status": "postponed"},
+                            {"status": "cancelled"},
+                            {"date": draw(st.sampled_from(DATES))},
+                            {"summary": "moved"},
+                        ]
+                    )
+                )
+                await event_store.update_event(
+                    session, process, draw(st.sampled_from(self.live)), patch,
+                    expected_version=None, known_on=self._known_on(), actor="t", now=NOW,
+                )  # fmt: skip
+            elif what == "delete":
+                victim = draw(st.sampled_from(self.live))
+                try:
+                    await event_store.delete_event(
+                        session, process, victim,
+                        expected_version=None, known_on=self._known_on(), actor="t", now=NOW,
+                    )  # fmt: skip
+                except InvalidFields:  # something depends on it: nothing is written
+                    return
+                self.live.remove(victim)
+            elif what == "create_item":
+                key = f"art-{len(self.items)}"
+                raw = {"key": key, "title": key, "status": draw(st.sampled_from(["open",
+                       "informals", "agreed"]))}  # fmt: skip
+                await create_item(session, process, raw, known_on=self._known_on(), actor="t",
+                                  now=NOW)  # fmt: skip
+                self.items.append(key)
+            else:
+                await update_item(
+                    session, process, draw(st.sampled_from(self.items)),
+                    {"status": draw(st.sampled_from(["open", "informals", "agreed", "dropped"]))},
+                    expected_version=None, known_on=self._known_on(), actor="t", now=NOW,
+                )  # fmt: skip
