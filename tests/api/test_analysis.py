@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
 from tests.api.conftest import record
+from timeline.api.analysis import EifBody, RiskBody
 from timeline.seed import load_seed, seed_event_id
 from timeline.settings import Settings
 from timeline.store.db import Database
@@ -219,3 +222,34 @@ async def test_unknown_process_and_bad_day_are_problems(
     assert "as_of" in bad.text
     empty = (await app_client.get(f"/api/v1/processes/{process}/risks")).json()
     assert empty["deadlines"] == []
+
+
+@pytest.mark.parametrize("day", ["2023-06-30", "2024-02-10", "2024-12-31"])
+async def test_bodies_conform_to_their_documented_models(
+    app_client: httpx.AsyncClient, seeded: str, day: str
+) -> None:
+    # the bodies are encoded straight from the analyses, so check them against the OpenAPI models
+    risks = await app_client.get(f"{AHC}/risks", params={"as_of": day})
+    eif = await app_client.get(f"{AHC}/entry-into-force", params={"as_of": day})
+    assert risks.status_code == eif.status_code == 200
+    risk_body = RiskBody.model_validate_json(risks.content)
+    eif_body = EifBody.model_validate_json(eif.content)
+    assert risk_body.deadlines and eif_body.scenarios
+    assert json.loads(risk_body.model_dump_json()) == risks.json()
+    assert json.loads(eif_body.model_dump_json()) == eif.json()
+
+
+async def test_only_a_conditional_request_pays_for_the_early_log_look(
+    app_client: httpx.AsyncClient, seeded: str
+) -> None:
+    first = await app_client.get(f"{AHC}/risks", params={"as_of": "2023-06-30"})
+    again = await app_client.get(
+        f"{AHC}/risks",
+        params={"as_of": "2023-06-30"},
+        headers={"If-None-Match": first.headers["etag"]},
+    )
+    assert again.status_code == 304 and again.headers["etag"] == first.headers["etag"]
+    other = await app_client.get(
+        f"{AHC}/risks", params={"as_of": "2023-06-30"}, headers={"If-None-Match": '"other"'}
+    )
+    assert other.status_code == 200 and other.content == first.content
