@@ -11,6 +11,8 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 import httpx
 import pytest
 from litestar import Litestar, MediaType, Response, get
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from timeline.api.middleware import HTML_CSP, SecurityHeadersMiddleware
 from timeline.app import create_app
@@ -278,3 +280,24 @@ async def test_feeds_are_bounded_by_their_limit(
     assert [i["id"] for i in few["items"]] == [i["id"] for i in everything["items"][:10]]
     atom = await app_client.get("/api/v1/changes.atom", params={"limit": 10})
     assert atom.text.count("<entry>") == 10
+
+
+async def test_a_workers_first_reads_wait_on_no_database_write(
+    client_for: ClientFactory,
+) -> None:
+    await fresh_window()
+    statements: list[str] = []
+
+    def listener(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    async with client_for(read_rate_per_minute=1200) as client:  # batch: 60 reads
+        event.listen(Engine, "before_cursor_execute", listener)
+        try:
+            for _ in range(3):
+                assert (await client.get("/api/v1/processes")).status_code == 200
+        finally:
+            event.remove(Engine, "before_cursor_execute", listener)
+    written = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "DELETE"))]
+    assert written == []  # counted in memory: sent after a batch or a second
+    assert any("processes" in s for s in statements)

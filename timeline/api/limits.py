@@ -10,7 +10,8 @@ atomic upsert (`timeline.store.rate_limits.add_hits`).
 - Reads are many and cheap, and making each one a database write (on SQLite a serialized,
   fsynced transaction) would cost more than the read itself. Each worker therefore counts reads
   in memory and adds them to the shared counter in batches: as soon as it has `limit // 20`
-  unsent reads for a client, or a second after it last sent. Its decision uses the shared total
+  unsent reads for a client, or a second after it last sent (or first counted that client in
+  the window). Its decision uses the shared total
   it last saw plus its own unsent reads. One worker is exact; N workers together can let through
   at most about N x batch (5% of the limit each) more reads than the limit before all of them
   see the total. That is the trade-off: a bounded overshoot on reads for one database round
@@ -73,9 +74,9 @@ class _LocalReads:
     """One worker's view of a client's reads in the current window."""
 
     window: int
+    sent_at: float  # when this worker last sent (or first counted) this client's reads
     shared: int = 0  # the shared total last returned by the database
     pending: int = 0  # reads admitted here and not yet added to the shared total
-    sent_at: float = -math.inf
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +130,7 @@ class RateLimitMiddleware(ASGIMiddleware):
         now = utcnow().timestamp()
         window = int(now // WINDOW_SECONDS) * WINDOW_SECONDS
         if window != self._window:
-            await self._new_window(db, window)
+            await self._new_window(db, window, first=self._window == 0)
         if is_write:
             async with db.write(bookkeeping=True) as session:
                 count = await add_hits(session, write_key(scope), window)
@@ -141,18 +142,23 @@ class RateLimitMiddleware(ASGIMiddleware):
             return
         await next_app(scope, receive, _with_headers(send, verdict.headers()))
 
-    async def _new_window(self, db: Database, window: int) -> None:
+    async def _new_window(self, db: Database, window: int, *, first: bool) -> None:
         # Forget the last window's local counts and, once a minute per worker, the shared
-        # counters of clients that have gone quiet.
+        # counters of clients that have gone quiet. A worker's first request does not prune:
+        # it would wait on a write for rows the next minute's pruning removes just as well.
         self._window = window
         self._reads = {k: v for k, v in self._reads.items() if v.window == window}
+        if first:
+            return
         async with db.write(bookkeeping=True) as session:
             await prune_windows(session, window - WINDOW_SECONDS)
 
     async def _count_read(self, db: Database, key: str, window: int, limit: int, now: float) -> int:
         entry = self._reads.get(key)
         if entry is None or entry.window != window:
-            entry = self._reads[key] = _LocalReads(window=window)
+            # The first send waits for a batch or a second, like every later one: a client's
+            # first read is not held up by a database write (the overshoot bound is the same).
+            entry = self._reads[key] = _LocalReads(window=window, sent_at=now)
         if entry.shared + entry.pending >= limit:
             # Counts only grow within a window: a refusal needs no fresh look.
             return entry.shared + entry.pending + 1
