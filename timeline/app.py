@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from litestar import Litestar
@@ -30,7 +31,7 @@ from timeline.api.timeline import TimelineController
 from timeline.settings import Settings
 from timeline.store.db import Database
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "freeze_startup_heap"]
 
 
 def route_handlers() -> list[Any]:
@@ -47,6 +48,18 @@ def route_handlers() -> list[Any]:
         PagesController,
         static_files_router(),
     ]
+
+
+def freeze_startup_heap() -> None:
+    """Leave everything alive at start (modules, the app, the ORM's metadata) out of the
+    garbage collector's future full passes.
+
+    Those objects live as long as the worker; without this, every full collection walks them
+    all again, and a request that builds thousands of objects (a 5,000-event feed) paid for
+    that walk: up to 60 ms of a 100 ms load.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -66,7 +79,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         state=State({"db": db, "settings": settings}),
         exception_handlers=exception_handlers,
-        on_startup=[db.warm_up],
+        on_startup=[db.warm_up, freeze_startup_heap],
         on_shutdown=[db.dispose],
         request_max_body_size=settings.max_body_bytes,
         cors_config=cors,
