@@ -16,7 +16,11 @@ from timeline.domain.model import EventState
 from timeline.domain.risk import (
     TYPICAL_SESSION_DAYS,
     _meeting_weight,
+    _meetings,
+    _past_and_future,
     _RunningDays,
+    _Tails,
+    _weights_within,
     assess_deadlines,
     day_weights,
     effective_days,
@@ -431,6 +435,21 @@ def test_day_weights_follow_the_day_by_day_definition(events: list[EventState], 
     )
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    meetings(),
+    st.sampled_from([D(2023, 6, 30), D(2023, 7, 5), D(2023, 9, 1), D(2024, 6, 1)]),
+    st.sampled_from([D(2023, 6, 1), D(2023, 7, 10), D(2023, 12, 31), D(2025, 1, 1)]),
+)
+def test_past_and_future_equal_two_windows(
+    events: list[EventState], as_of: dt.date, horizon: dt.date
+) -> None:
+    found = _meetings(events)
+    past, future = _past_and_future(found, as_of, horizon)
+    assert past == _weights_within(found, D.min, as_of, past=True)
+    assert future == _weights_within(found, as_of + dt.timedelta(days=1), horizon, past=False)
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.dictionaries(
@@ -525,3 +544,31 @@ def test_projection_equals_the_plain_walk(states: dict[str, EventState]) -> None
     for name in [*states, "gone"]:
         got = project(states, name, AS_OF)
         assert (got.day, got.blocker, got.earliest) == _plain_project(states, name, AS_OF)
+
+
+# The tails of an assessment come from the pmf's recurrence, not the log-space sum: not the same
+# floats as `negbin_tail`, so the contract is a bound on the error. Against the exact sum (whole
+# r, as an assessment's r = 1 + settled is) it is within 1e-12; against `negbin_tail`, whose
+# lgamma terms carry errors of their own of a few 1e-13 for large r, within 1e-11.
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 300), st.floats(1e-4, 0.9999), st.integers(0, 250))
+def test_tails_are_within_1e_12_of_the_exact_sum(r: int, p: float, n: int) -> None:
+    exact_p = Fraction(p)
+    exact = 1 - sum(math.comb(k + r - 1, k) * exact_p**r * (1 - exact_p) ** k for k in range(n))
+    assert abs(_Tails(float(r), n)(p) - float(exact)) <= 1e-12
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0.05, 400.0), st.floats(1e-4, 0.9999), st.integers(0, 300))
+def test_tails_agree_with_negbin_tail(r: float, p: float, n: int) -> None:
+    assert abs(_Tails(r, n)(p) - negbin_tail(r, p, n)) <= 1e-11
+
+
+def test_tails_keep_the_edges_of_negbin_tail() -> None:
+    assert _Tails(2.0, 0)(0.3) == 1.0
+    assert _Tails(2.0, 1)(1.0) == 0.0
+    assert _Tails(2.0, 3)(0.0) == 1.0
+    # p^r underflows: the log-space sum answers (here the tail is all but certain)
+    assert _Tails(400.0, 5)(0.01) == negbin_tail(400.0, 0.01, 5)
