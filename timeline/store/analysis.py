@@ -23,7 +23,6 @@ moves only when an answer can.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -35,6 +34,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from timeline.domain.errors import NotFound
 from timeline.domain.items import ItemChange, ItemState
 from timeline.domain.model import EventState
+from timeline.store.db import decode_json
 from timeline.store.tables import Event, EventRevision, Item, ItemRevision, Process
 
 __all__ = [
@@ -367,7 +367,7 @@ class AnalysisInputs:
             if row.version > versions.get(row.event_id, 0):
                 versions[row.event_id] = row.version
                 winners[row.event_id] = row
-            status = _new_status(json.loads(row.fields)) if row.fields else None
+            status = _new_status(decode_json(row.fields)) if row.fields else None
             if status is not None:
                 changes[row.event_id] = (*changes.get(row.event_id, ()), (row.known_on, status))
         live = dict(self._live)
@@ -413,7 +413,7 @@ def _event_state(row: _EventRow, slug: str) -> EventState:
     # exactly what timeline.store.events builds from a revision and its event row
     assert row.snapshot is not None
     return EventState.from_document(
-        json.loads(row.snapshot),
+        decode_json(row.snapshot),
         id=row.event_id,
         process=slug,
         version=row.version,
@@ -429,7 +429,7 @@ def _item_state(before: ItemState | None, rows: Iterable[_ItemRow], slug: str) -
     last: tuple[int, dict[str, Any], _ItemRow] | None = None
     for row in rows:
         assert row.snapshot is not None
-        snapshot = json.loads(row.snapshot)
+        snapshot = decode_json(row.snapshot)
         history.append(
             ItemChange(
                 version=row.version,
@@ -438,7 +438,7 @@ def _item_state(before: ItemState | None, rows: Iterable[_ItemRow], slug: str) -
                 recorded_at=row.recorded_at,
                 actor=row.actor,
                 status=str(snapshot.get("status")),
-                fields=dict(json.loads(row.fields or "{}")),
+                fields=dict(decode_json(row.fields or "{}")),
             )
         )
         if last is None or row.version > last[0]:
