@@ -29,6 +29,7 @@ from timeline.schemas import EventFields
 from timeline.store.db import decode_json
 from timeline.store.processes import get_process
 from timeline.store.tables import Event, EventRevision, EventTag, Process
+from timeline.store.types import as_utc
 
 __all__ = [
     "EventFilter",
@@ -124,13 +125,6 @@ _STATE_COLUMNS = (
 )
 
 
-def _moment(value: Any) -> dt.datetime:
-    if isinstance(value, str):  # SQLite: UTC written without its zone (UTCDateTime)
-        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
-    moment: dt.datetime = value
-    return moment if moment.tzinfo is dt.UTC else moment.astimezone(dt.UTC)
-
-
 def _day(value: Any) -> dt.date:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
@@ -150,8 +144,8 @@ def _state_from_values(row: Any, process: str) -> EventState:
         date=date,
         status=status,
         version=version,
-        created_at=_moment(created),
-        updated_at=_moment(updated),
+        created_at=as_utc(created),
+        updated_at=as_utc(updated),
         known_on=_day(known_on),
         location=location,
         summary=summary,
