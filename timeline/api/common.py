@@ -16,7 +16,7 @@ from timeline.api.conditional import content_etag, is_not_modified, not_modified
 from timeline.clock import today, utcnow
 from timeline.domain.errors import InvalidFields
 from timeline.domain.model import EventState
-from timeline.schemas import EventLinks, EventPublic
+from timeline.schemas import EventPublic
 from timeline.settings import Settings
 from timeline.store.db import Database
 
@@ -85,44 +85,12 @@ def next_url(request: Request[Any, Any, Any], cursor: str | None) -> str | None:
 
 def event_public(state: EventState, root: str) -> EventPublic:
     """The API representation of an event state."""
-    span = state.span
-    api = f"{root}/api/v1/processes/{state.process}"
-    return EventPublic(
-        id=state.id,
-        process=state.process,
-        kind=state.kind,
-        title=state.title,
-        date=state.date,
-        start=span.start,
-        end=span.end,
-        precision=span.precision,
-        approximate=span.approximate,
-        uncertain=span.uncertain,
-        status=state.status,
-        location=state.location,
-        summary=state.summary,
-        tags=list(state.tags),
-        parent=state.parent,
-        depends_on=state.depends_on,
-        sources=state.sources,
-        attributes=state.served_attributes,
-        version=state.version,
-        created_at=state.created_at,
-        updated_at=state.updated_at,
-        known_on=state.known_on,
-        links=EventLinks(
-            self=f"{api}/events/{state.id}",
-            history=f"{api}/events/{state.id}/history",
-            ics=f"{api}/events/{state.id}.ics",
-            process=api,
-            page=f"{root}/processes/{state.process}/events/{state.id}",
-        ),
-    )
+    return EventPublic.model_validate(event_json(state, root))
 
 
 def event_json(state: EventState, root: str) -> dict[str, Any]:
-    """Exactly `event_public(state, root)` as JSON-ready values (keys in the same order), for
-    lists: validating a pydantic model per row cost more than reading the rows."""
+    """An event as served, as JSON-ready values in `EventPublic`'s field order. Lists encode
+    these directly: validating a pydantic model per row cost more than reading the rows."""
     span = state.span
     api = f"{root}/api/v1/processes/{state.process}"
     return {
