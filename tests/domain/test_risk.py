@@ -8,6 +8,7 @@ import random
 from fractions import Fraction
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -572,3 +573,33 @@ def test_tails_keep_the_edges_of_negbin_tail() -> None:
     assert _Tails(2.0, 3)(0.0) == 1.0
     # p^r underflows: the log-space sum answers (here the tail is all but certain)
     assert _Tails(400.0, 5)(0.01) == negbin_tail(400.0, 0.01, 5)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.floats(0.05, 400.0),
+    st.integers(0, 300),
+    st.lists(
+        st.one_of(st.floats(1e-6, 1 - 1e-6), st.sampled_from([0.0, 1.0, 1e-300, 0.5, 0.999999])),
+        max_size=40,
+    ),
+)
+def test_tails_of_many_chances_are_the_same_floats_as_one_at_a_time(
+    r: float, n: int, ps: list[float]
+) -> None:
+    tails = _Tails(r, n)
+    assert tails.many(ps) == [tails(p) for p in ps]
+
+
+def test_tails_of_many_chances_split_into_blocks_give_the_same_floats(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tails = _Tails(37.0, 250)
+    ps = [i / 101 for i in range(1, 101)]
+    whole = tails.many(ps)
+    monkeypatch.setattr("timeline.domain.risk._TAIL_BLOCK", 3 * 250)  # blocks of 3 rows
+    assert tails.many(ps) == whole == [tails(p) for p in ps]
+
+
+def test_tails_of_no_chances_is_empty() -> None:
+    assert _Tails(3.0, 10).many([]) == []

@@ -141,9 +141,7 @@ def json_response(
 ) -> Response[Any]:
     """A JSON response with a strong ETag (given, or from the bytes) honouring If-None-Match."""
     body = model.model_dump_json().encode()
-    return json_bytes_response(
-        request, body, etag=etag, status_code=status_code, headers=headers
-    )
+    return json_bytes_response(request, body, etag=etag, status_code=status_code, headers=headers)
 
 
 def json_bytes_response(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from timeline.domain.dates import DateSpan, parse_date
 from timeline.domain.events import derived_attributes
@@ -22,6 +22,35 @@ class ProcessInfo:
     description: str | None = None
     timezone: str = "UTC"
     url: str | None = None
+
+
+class _ParsedDate:
+    """`EventState.span`: the date parsed on the first read, then kept on the instance.
+
+    A non-data descriptor, so after the first read the instance's own `__dict__` answers and
+    the descriptor is not called again: the analyses and the feeds read the span of every event
+    many times per request. Not `functools.cached_property`, whose per-read lock made it slower
+    than parsing from a shared cache on Python 3.11. The state is frozen and `date` is one of
+    its fields, so the kept value can never go stale; it is not a dataclass field, so equality,
+    `replace` and `asdict` ignore it.
+    """
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any] | None = None) -> _ParsedDate: ...
+
+    @overload
+    def __get__(self, instance: EventState, owner: type[Any] | None = None) -> DateSpan: ...
+
+    def __get__(
+        self, instance: EventState | None, owner: type[Any] | None = None
+    ) -> DateSpan | _ParsedDate:
+        if instance is None:
+            return self
+        span = _span(instance.date)
+        # frozen dataclasses refuse setattr; the instance dict is where a non-data descriptor's
+        # value is looked up first
+        instance.__dict__["span"] = span
+        return span
 
 
 @dataclass(frozen=True)
@@ -64,10 +93,7 @@ class EventState:
             **meta,
         )
 
-    @property
-    def span(self) -> DateSpan:
-        """The parsed date (bounds, precision, qualifiers)."""
-        return _span(self.date)
+    span = _ParsedDate()  # the parsed date (bounds, precision, qualifiers)
 
     @property
     def start(self) -> dt.date:

@@ -44,7 +44,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, repeat
 from operator import mul
-from typing import Any
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from timeline.domain.dates import DateSpan
 from timeline.domain.items import ItemState
@@ -71,6 +73,8 @@ _MEETING_KINDS = frozenset({"session", "informal", "consultation"})
 _NO_CAPACITY = frozenset({"postponed", "suspended", "cancelled"})
 _MET_WITH = frozenset({"held", "suspended"})  # days a meeting actually sat
 _UNDATED = frozenset({"postponed", "suspended", "cancelled"})
+_FUZZY_PRECISIONS = frozenset({"month", "season", "year"})  # days not known yet
+_TAIL_BLOCK = 1 << 20  # terms computed at once by `_Tails.many` (8 MB of floats)
 
 
 def shift(day: dt.date, days: int) -> dt.date:
@@ -137,15 +141,59 @@ class _Tails:
         self.r, self.n = r, n
         self.ratios = tuple((k + r) / (k + 1) for k in range(max(0, n - 1)))
 
-    def __call__(self, p: float) -> float:
-        r, n = self.r, self.n
-        if n <= 0 or r <= 0 or not 0.0 < p < 1.0:
-            return negbin_tail(r, p, n)  # the edge cases and the error, as defined there
-        r_log_p = r * math.log(p)
+    def _first_term(self, p: float) -> float | None:
+        """p^r, the recurrence's first term; None where `negbin_tail` must answer instead."""
+        if self.n <= 0 or self.r <= 0 or not 0.0 < p < 1.0:
+            return None  # the edge cases and the error, as defined there
+        r_log_p = self.r * math.log(p)
         if r_log_p < -700.0:
-            return negbin_tail(r, p, n)
-        terms = accumulate(map(mul, self.ratios, repeat(1.0 - p)), mul, initial=math.exp(r_log_p))
+            return None
+        return math.exp(r_log_p)
+
+    def __call__(self, p: float) -> float:
+        first = self._first_term(p)
+        if first is None:
+            return negbin_tail(self.r, p, self.n)
+        terms = accumulate(map(mul, self.ratios, repeat(1.0 - p)), mul, initial=first)
         return min(1.0, max(0.0, 1.0 - sum(terms)))
+
+    def many(self, ps: Sequence[float]) -> list[float]:
+        """`[self(p) for p in ps]`, the same floats to the last bit, computed together.
+
+        An assessment asks about a hundred tails of a few hundred terms each; one pass of
+        numpy's C loops over all of them replaces a hundred Python-level passes. The float
+        operations are the very ones of `__call__`, in the same order: each step is
+        ratio * (1 - p), `cumprod` multiplies the steps in sequence from p^r, and `cumsum` adds
+        the terms in sequence (as `sum` does on 3.11; `np.sum` would add pairwise, which rounds
+        differently). p^r itself comes from `math`, whose exp and log can differ from numpy's by
+        an ulp.
+        """
+        answers = [0.0] * len(ps)
+        rows: list[int] = []
+        firsts: list[float] = []
+        for index, p in enumerate(ps):
+            first = self._first_term(p)
+            if first is None:
+                answers[index] = negbin_tail(self.r, p, self.n)
+            else:
+                rows.append(index)
+                firsts.append(first)
+        if not rows:
+            return answers
+        ratios = np.array(self.ratios, dtype=np.float64)
+        chunk = max(1, _TAIL_BLOCK // self.n)  # bounds the memory of one block of terms
+        for begin in range(0, len(rows), chunk):
+            block = rows[begin : begin + chunk]
+            terms = np.empty((len(block), self.n), dtype=np.float64)
+            terms[:, 0] = firsts[begin : begin + chunk]
+            np.multiply.outer(
+                1.0 - np.array([ps[i] for i in block], dtype=np.float64), ratios, out=terms[:, 1:]
+            )
+            np.cumprod(terms, axis=1, out=terms)
+            sums = np.cumsum(terms, axis=1)[:, -1]
+            for index, total in zip(block, sums.tolist(), strict=True):
+                answers[index] = min(1.0, max(0.0, 1.0 - total))
+        return answers
 
 
 def _weekdays(start: dt.date, end: dt.date) -> int:
@@ -170,7 +218,7 @@ def _meeting_weight(state: EventState, span: DateSpan | None = None) -> float:
         weight *= 0.5
     if span is None:
         span = state.span
-    if span.precision in ("month", "season", "year"):
+    if span.precision in _FUZZY_PRECISIONS:
         # The days are not known yet: assume a typical session spread over the span.
         weight *= min(1.0, TYPICAL_SESSION_DAYS / max(1, _weekdays(span.start, span.end)))
     return weight
@@ -198,17 +246,25 @@ def _meetings(events: Iterable[EventState]) -> list[_Meeting]:
     Weighed once per assessment: the past and the days to come both read this list.
     """
     meetings: list[_Meeting] = []
+    append = meetings.append
+    # `_meeting_weight` written out: this loop visits every event of the process, and the call
+    # was a third of its time (the tests hold the two to the same weights).
     for state in events:
-        if state.kind not in _MEETING_KINDS:
+        kind = state.kind
+        if kind not in _MEETING_KINDS:
             continue
-        if state.status in _NO_CAPACITY and state.status not in _MET_WITH:
+        status = state.status
+        if status in _NO_CAPACITY and status not in _MET_WITH:
             continue  # postponed or cancelled: neither sat nor will sit
-        # `span` is a property that looks the date up in a shared cache on every read: read it
-        # once per meeting (a process has thousands) and hand it to the weight.
         span = state.span
-        weight = _meeting_weight(state, span)
+        weight = 0.5 if kind != "session" or state.attributes.get("formal") is False else 1.0
+        if status == "tentative":
+            weight *= 0.5
+        start, end = span.start, span.end
+        if span.precision in _FUZZY_PRECISIONS:
+            weight *= min(1.0, TYPICAL_SESSION_DAYS / max(1, _weekdays(start, end)))
         if weight > 0:
-            meetings.append((state.status, span.start.toordinal(), span.end.toordinal(), weight))
+            append((status, start.toordinal(), end.toordinal(), weight))
     return meetings
 
 
@@ -281,21 +337,26 @@ class _RunningDays:
 
     def __init__(self, weights: Mapping[int, float]) -> None:
         self.days = sorted(weights)
-        ratios = [weights[day].as_integer_ratio() for day in self.days]
-        self.scale = max((denominator for _, denominator in ratios), default=1)
-        self.totals = [0]
-        for numerator, denominator in ratios:
-            self.totals.append(self.totals[-1] + numerator * (self.scale // denominator))
+        # a handful of distinct weights (1, 0.5, 0.25, fuzzy shares): scale each once
+        ratios = {weight: weight.as_integer_ratio() for weight in set(weights.values())}
+        self.scale = max((denominator for _, denominator in ratios.values()), default=1)
+        units = {w: numerator * (self.scale // d) for w, (numerator, d) in ratios.items()}
+        self.totals = list(
+            accumulate(map(units.__getitem__, map(weights.__getitem__, self.days)), initial=0)
+        )
 
     def through(self, last: dt.date) -> float:
         """fsum of the weights of the days on or before `last`."""
         return self.totals[bisect_right(self.days, last.toordinal())] / self.scale
 
 
-@dataclass(frozen=True, slots=True)
-class Projection:
+class Projection(NamedTuple):
     """When an event is expected to be done (at the latest, and at the earliest its fuzzy dates
-    allow), or why that cannot be said."""
+    allow), or why that cannot be said.
+
+    A named tuple, not a frozen dataclass: an assessment makes several per deadline, and a
+    frozen dataclass's `__init__` (one `object.__setattr__` per field) cost five times more.
+    """
 
     day: dt.date | None
     blocker: EventState | None = None
@@ -581,12 +642,18 @@ def _decided(
     # Each predecessor with the day it is done by, lag included (None when unknown): `end` is a
     # property that parses (or looks up) the date on every read, so read it once.
     deps: list[tuple[EventState | None, dt.date | None]] = []
+    all_held = True  # every predecessor known, held, and done by `last`
     for d in deadline.depends_on:
-        s, lag = states.get(d["event"]), int(d.get("lag_days", 0))
-        deps.append((s, None if s is None else shift(s.end, lag)))
-    if deps and all(
-        s is not None and s.status == "held" and by is not None and by <= last for s, by in deps
-    ):
+        s = states.get(d["event"])
+        if s is None:
+            deps.append((None, None))
+            all_held = False
+            continue
+        by = shift(s.end, int(d.get("lag_days", 0)))
+        deps.append((s, by))
+        if s.status != "held" or by > last:
+            all_held = False
+    if deps and all_held:
         done = max(by for _, by in deps if by is not None)
         names = ", ".join(s.title for s, _ in deps if s is not None)
         return "met", f"{names}: held by {_day(done)}, within the last possible day ({_day(last)})."
@@ -636,67 +703,77 @@ def assess_deadlines(
     future = _RunningDays(future_weights)
     tail = _Tails(a, math.ceil(open_effective - 1e-9))
     window_start = shift(as_of, -30)
-    any_postponed = any(
-        status == "postponed" and window_start < day <= as_of
-        for history in changes.values()
-        for day, status in history
-    )
-    results: list[DeadlineRisk] = []
+    any_postponed = False
+    for history in changes.values():  # loops, not any(genexpr): one pass per event of the log
+        for day, status in history:
+            if status == "postponed" and window_start < day <= as_of:
+                any_postponed = True
+                break
+        if any_postponed:
+            break
+    # First every deadline's dates, projection and capacity; then the chances of the undecided
+    # ones, all at once (`_Tails.many`); then their rules and the assessments, in date order.
+    firsts: list[tuple[EventState, EventRef, Projection, float, tuple[str, str] | None]] = []
     for deadline, span in deadlines:
         last = span.end
-        ref = EventRef(deadline.id, deadline.title, deadline.date, span.start, last)
         projection = _deadline_projection(states, deadline, as_of)
-        slack = None if projection.day is None else (last - projection.day).days
         capacity = round(future.through(last), 4)
-        required = round(open_effective / capacity, 4) if capacity > 0 else None
-        decided = _decided(states, deadline, last, as_of)
-
-        def make(status: str, p_meet: float | None, reasons: Sequence[str]) -> DeadlineRisk:
-            return DeadlineRisk(
-                event=ref,  # noqa: B023 - called within this iteration only
+        ref = EventRef(deadline.id, deadline.title, deadline.date, span.start, last)
+        firsts.append(
+            (deadline, ref, projection, capacity, _decided(states, deadline, last, as_of))
+        )
+    chances = iter(
+        tail.many([b / (b + capacity) for _, _, _, capacity, decided in firsts if decided is None])
+    )
+    results: list[DeadlineRisk] = []
+    for deadline, ref, projection, capacity, decided in firsts:
+        if decided is not None:
+            status, sentence = decided
+            p_meet: float | None = 1.0 if status == "met" else 0.0
+            reasons: Sequence[str] = (sentence,)
+        else:
+            chance = next(chances)
+            # Walking the ancestors is only worth it when something was postponed in the window.
+            recent = (
+                tuple(
+                    (states[ident].title, day)
+                    for ident in _ancestors(states, [d["event"] for d in deadline.depends_on])
+                    for day, status in changes.get(ident, ())
+                    if status == "postponed" and window_start < day <= as_of
+                )
+                if any_postponed
+                else ()
+            )
+            status, reasons = _rules(
+                _Inputs(
+                    deadline=deadline,
+                    last=ref.end,
+                    as_of=as_of,
+                    projection=projection,
+                    capacity=capacity,
+                    open_count=len(open_items),
+                    informals_count=informals,
+                    open_effective=open_effective,
+                    settled=settled,
+                    past_days=past_days,
+                    p_meet=chance,
+                    recent_postponements=recent,
+                )
+            )
+            p_meet = None if projection.day is None else round(chance, 4)
+        results.append(
+            DeadlineRisk(
+                event=ref,
                 status=status,
                 p_meet=p_meet,
-                slack_days=slack,  # noqa: B023
-                projected_date=projection.day,  # noqa: B023
-                capacity_days=capacity,  # noqa: B023
+                slack_days=None if projection.day is None else (ref.end - projection.day).days,
+                projected_date=projection.day,
+                capacity_days=capacity,
                 open_items=len(open_items),
                 open_items_effective=open_effective,
                 observed_pace=observed,
-                required_pace=required,  # noqa: B023
+                required_pace=round(open_effective / capacity, 4) if capacity > 0 else None,
                 reasons=tuple(reasons),
             )
-
-        if decided is not None:
-            status, sentence = decided
-            results.append(make(status, 1.0 if status == "met" else 0.0, [sentence]))
-            continue
-        p_meet = tail(b / (b + capacity))
-        # Walking the ancestors is only worth it when something was postponed in the window.
-        recent = (
-            tuple(
-                (states[ident].title, day)
-                for ident in _ancestors(states, [d["event"] for d in deadline.depends_on])
-                for day, status in changes.get(ident, ())
-                if status == "postponed" and window_start < day <= as_of
-            )
-            if any_postponed
-            else ()
         )
-        status, reasons = _rules(
-            _Inputs(
-                deadline=deadline,
-                last=last,
-                as_of=as_of,
-                projection=projection,
-                capacity=capacity,
-                open_count=len(open_items),
-                informals_count=informals,
-                open_effective=open_effective,
-                settled=settled,
-                past_days=past_days,
-                p_meet=p_meet,
-                recent_postponements=recent,
-            )
-        )
-        results.append(make(status, None if projection.day is None else round(p_meet, 4), reasons))
     return results
