@@ -136,24 +136,26 @@ def _json(value: Any) -> Any:
 def _state_from_values(row: Any, process: str) -> EventState:
     (ident, _process_id, kind, title, date, status, version, created, updated, known_on,
      location, summary, tags, parent, depends_on, sources, attributes) = row  # fmt: skip
-    return EventState(
-        id=ident,
-        process=process,
-        kind=kind,
-        title=title,
-        date=date,
-        status=status,
-        version=version,
-        created_at=as_utc(created),
-        updated_at=as_utc(updated),
-        known_on=_day(known_on),
-        location=location,
-        summary=summary,
-        tags=_json(tags),
-        parent=parent,
-        depends_on=_json(depends_on),
-        sources=_json(sources),
-        attributes=_json(attributes),
+    return EventState.from_fields(
+        {
+            "id": ident,
+            "process": process,
+            "kind": kind,
+            "title": title,
+            "date": date,
+            "status": status,
+            "version": version,
+            "created_at": as_utc(created),
+            "updated_at": as_utc(updated),
+            "known_on": _day(known_on),
+            "location": location,
+            "summary": summary,
+            "tags": _json(tags),
+            "parent": parent,
+            "depends_on": _json(depends_on),
+            "sources": _json(sources),
+            "attributes": _json(attributes),
+        }
     )
 
 
