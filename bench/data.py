@@ -22,8 +22,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from timeline.domain.events import diff_documents, validate_document_rules
+from timeline.domain.model import EventState
 from timeline.store import migrate
 from timeline.store.db import normalize_url
+from timeline.store.events import kept_calendar_entry
 from timeline.store.tables import Event, EventRevision, EventTag, Process
 
 __all__ = [
@@ -149,6 +151,18 @@ def _rows(process_id: int, prefix: str, start: int, stop: int, total: int) -> It
             "updated_at": _NOW,
             **document,
         }
+        # what the store keeps with every event it writes (the entry names no process)
+        event["ics_entry"] = kept_calendar_entry(
+            EventState.from_document(
+                document,
+                id=event_id,
+                process="",
+                version=1,
+                created_at=_NOW,
+                updated_at=_NOW,
+                known_on=_KNOWN_ON,
+            )
+        )
         revision = {
             "event_id": event_id,
             "process_id": process_id,

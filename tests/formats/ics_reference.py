@@ -112,7 +112,7 @@ def _event_component(state: EventState, options: CalendarOptions, zone: str) -> 
     event.add("categories", [state.kind, *state.tags])
     page = event_page(options.root, state)
     event.add("url", page, parameters={"VALUE": "URI"})
-    event.add("description", _description(state, span, page))
+    event.add("description", f"{_description(state, span)}\n\nEvent: {page}")
     if options.alarm_days is not None and state.kind in ALARM_KINDS:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")

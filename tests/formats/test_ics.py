@@ -14,7 +14,18 @@ from hypothesis import strategies as st
 
 from tests.formats.ics_reference import reference_calendar
 from timeline.domain.model import EventState, ProcessInfo
-from timeline.formats.ics import CalendarOptions, build_calendar, event_uid
+from timeline.formats.ics import (
+    ENTRY_FORMAT,
+    CalendarOptions,
+    EntryParts,
+    StoredEntry,
+    build_calendar,
+    decode_entry,
+    encode_entry,
+    entry_parts,
+    event_uid,
+    keeps_entry,
+)
 
 CREATED = dt.datetime(2023, 3, 1, 9, 30, 15, 123456, tzinfo=dt.UTC)
 UPDATED = dt.datetime(2023, 5, 2, 14, 5, 7, 654321, tzinfo=dt.UTC)
@@ -531,3 +542,50 @@ def test_the_feed_reads_back_as_the_icalendar_built_feed_did(
     assert_lines_are_crlf_within_75_octets(body)
     assert _read_back(body) == _read_back(reference_calendar(states, _PROCESSES, options))
     assert build_calendar(states, _PROCESSES, options) == body  # same input, same bytes
+
+
+# Kept entries (`encode_entry`): the parts of an entry that no feed option changes, kept with
+# the event and assembled per feed.
+
+
+def _kept(state: EventState) -> EventState | StoredEntry:
+    if not keeps_entry(state):
+        return state
+    parts = decode_entry(encode_entry(entry_parts(state, state.span, "UTC")))
+    assert parts is not None
+    return StoredEntry(state.id, state.process, state.kind, state.title, parts)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_STATES, max_size=6), _OPTIONS)
+def test_a_feed_of_kept_entries_is_the_feed_of_the_events(
+    states: list[EventState], options: CalendarOptions
+) -> None:
+    kept = [_kept(state) for state in states]
+    assert build_calendar(kept, _PROCESSES, options) == build_calendar(states, _PROCESSES, options)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_STATES.filter(keeps_entry))
+def test_kept_parts_read_back_as_written(state: EventState) -> None:
+    parts = entry_parts(state, state.span, "Europe/Berlin")
+    assert decode_entry(encode_entry(parts)) == parts
+
+
+def test_parts_of_another_format_or_unreadable_are_not_used() -> None:
+    parts = entry_parts(state(), state().span, "UTC")
+    text = encode_entry(parts)
+    assert ENTRY_FORMAT in text
+    assert decode_entry(text.replace(ENTRY_FORMAT, "vevent-0/0.0.0")) is None
+    for broken in (None, "", "null", "[]", "{}", '["x"]', text[:-5], "not json"):
+        assert decode_entry(broken) is None
+
+
+def test_timed_entries_in_a_local_zone_are_not_kept() -> None:
+    timed = state(date="2023-04-11T10:00:00-04:00", process="ahc")
+    assert not keeps_entry(timed)
+    parts = entry_parts(timed, timed.span, "America/New_York")
+    assert parts.local == ("America/New_York", 2023, 2023)
+    with pytest.raises(ValueError, match="local zone"):
+        encode_entry(parts)
+    assert isinstance(EntryParts("", "", "", True), tuple)

@@ -244,7 +244,12 @@ async def _feed(
         answer = _answer_from(request, db, etag, last_modified)
         if answer is not None:
             return answer
-        states = await event_store.event_states(session, rows, query.filter(), as_of=query.as_of)
+        if query.as_of is None:
+            entries = await event_store.calendar_entries(session, rows, query.filter())
+        else:  # replayed: the kept entries are those of the events now
+            entries = list(
+                await event_store.event_states(session, rows, query.filter(), as_of=query.as_of)
+            )
     if slug is not None:
         name = rows[0].title
         about = rows[0].description or f"Events of {rows[0].title}."
@@ -264,7 +269,7 @@ async def _feed(
         exact_only=query.exact_only,
         alarm_days=query.alarm_days,
     )
-    body = build_calendar(states, {r.slug: _info(r) for r in rows}, options)
+    body = build_calendar(entries, {r.slug: _info(r) for r in rows}, options)
     filename = f"{slug or 'timeline'}.ics"
     body_cache(db, "ics").put(etag, body, filename)
     return _ics_response(body, etag, last_modified, filename)

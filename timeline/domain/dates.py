@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import edtf
 
@@ -51,9 +50,13 @@ class DateError(ValueError):
     """A written date that cannot be understood; the message says why, for a person."""
 
 
-@dataclass(frozen=True, slots=True)
-class DateSpan:
-    """What a written date means: inclusive day bounds, precision and qualifiers."""
+class DateSpan(NamedTuple):
+    """What a written date means: inclusive day bounds, precision and qualifiers.
+
+    A named tuple rather than a frozen dataclass: a feed's first build parses thousands of
+    dates, and the dataclass's `__init__` (one `object.__setattr__` per field) cost as much as
+    the parse itself. Immutable either way.
+    """
 
     text: str
     start: date

@@ -33,8 +33,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import msgspec
 from icalendar import Timezone
 from icalendar.timezone import tzid_from_tzinfo
 
@@ -56,12 +58,19 @@ from timeline.formats.ical_writer import (
 
 __all__ = [
     "ALARM_KINDS",
+    "ENTRY_FORMAT",
     "PRODID",
     "REFRESH_INTERVAL",
     "CalendarOptions",
+    "EntryParts",
+    "StoredEntry",
     "build_calendar",
+    "decode_entry",
+    "encode_entry",
+    "entry_parts",
     "event_page",
     "event_uid",
+    "keeps_entry",
     "process_names",
 ]
 
@@ -106,11 +115,15 @@ def event_uid(event_id: str) -> str:
 
 def event_page(root: str, state: EventState) -> str:
     """The public page of an event (the same link the JSON gives as `links.page`)."""
-    return f"{root}/processes/{state.process}/events/{state.id}"
+    return _page(root, state.process, state.id)
+
+
+def _page(root: str, process: str, ident: str) -> str:
+    return f"{root}/processes/{process}/events/{ident}"
 
 
 def build_calendar(
-    events: Iterable[EventState],
+    events: Iterable[EventState | StoredEntry],
     processes: Mapping[str, ProcessInfo],
     options: CalendarOptions,
 ) -> bytes:
@@ -145,35 +158,98 @@ def build_calendar(
         trigger = duration_value(-dt.timedelta(days=options.alarm_days))
     years: dict[str, set[int]] = {}
     entries: list[str] = []
-    for state in events:
-        span = state.span
-        if options.exact_only and not span.is_exact:
+    for item in events:
+        if isinstance(item, StoredEntry):
+            parts, kind, title = item.parts, item.kind, item.title
+            ident, slug = item.id, item.process
+        else:
+            span = item.span
+            if options.exact_only and not span.is_exact:
+                continue  # before the entry is written: most of a fuzzy-heavy feed's cost
+            process = processes.get(item.process)
+            zone = process.timezone if process is not None else "UTC"
+            parts = entry_parts(item, span, zone)
+            kind, title, ident, slug = item.kind, item.title, item.id, item.process
+        if options.exact_only and not parts.exact:
             continue
-        process = processes.get(state.process)
-        zone = process.timezone if process is not None else "UTC"
-        entry, local = _vevent(state, span, options, zone, trigger)
-        entries.append(entry)
-        if local is not None:
-            tzid, *local_years = local
+        entries.append(_assemble(parts, ident, slug, kind, title, options, trigger))
+        if parts.local is not None:
+            tzid, *local_years = parts.local
             years.setdefault(tzid, set()).update(local_years)
     zones = [_vtimezone_cached(t, min(years[t]), max(years[t])) for t in sorted(years)]
     return "".join([content_lines(head), *zones, *entries, "END:VCALENDAR\r\n"]).encode()
 
 
-def _vevent(
-    state: EventState,
-    span: DateSpan,
-    options: CalendarOptions,
-    zone: str,
-    trigger: str | None,
-) -> tuple[str, tuple[str, int, int] | None]:
-    """The VEVENT of `state` as folded CRLF lines; and for times given in `zone` (with TZID),
-    that zone and the local years of the start and end, else None.
+class EntryParts(NamedTuple):
+    """An event's VEVENT without what depends on the feed it goes into.
 
-    `zone` is the IANA zone timed events are shown in when it agrees with their offset;
-    `trigger` the alarm's TRIGGER value when the feed has alarms.
+    `head` holds the folded lines from BEGIN:VEVENT through CREATED and `tail` those from
+    LAST-MODIFIED through TRANSP, each ending with CRLF; `body` is the escaped DESCRIPTION value
+    up to the event's link, unfolded. The link (from the feed's `root`), the URL line, the alarm
+    and END:VEVENT are added per feed (`_assemble`). `exact` says whether the date names exact
+    days (for `exact_only`); `local` is the zone and local years of times written with TZID.
+    A named tuple: a feed makes thousands, and a frozen dataclass costs three times more.
     """
-    # The hot path of every feed: one f-string per entry, and only lines that can outgrow 75
+
+    head: str
+    body: str
+    tail: str
+    exact: bool
+    local: tuple[str, int, int] | None = None
+
+
+class StoredEntry(NamedTuple):
+    """An event for `build_calendar` as its parts were kept (`encode_entry`), with the fields
+    the feed adds per entry: the link (id, process), the alarm (kind, title)."""
+
+    id: str
+    process: str
+    kind: str
+    title: str
+    parts: EntryParts
+
+
+# Names the shape and text of kept entry parts: a kept entry is used only when it matches, so
+# bump it whenever `entry_parts` would write other text for the same event (the package version
+# is part of it, so a release never serves parts kept by an earlier one).
+ENTRY_FORMAT = f"vevent-1/{__version__}"
+_entry_decoder = msgspec.json.Decoder(tuple[str, bool, str, str, str])
+
+
+def keeps_entry(state: EventState) -> bool:
+    """Whether the event's entry can be kept apart from its process: not for times, which are
+    written in the process's zone (that zone, and the zone rules, can change after)."""
+    return state.span.precision != "datetime"
+
+
+def encode_entry(parts: EntryParts) -> str:
+    """The parts of an entry as text to keep with the event (only zone-free parts: see
+    `keeps_entry`)."""
+    if parts.local is not None:
+        raise ValueError("parts written in a local zone depend on the process: not kept")
+    return msgspec.json.encode(
+        (ENTRY_FORMAT, parts.exact, parts.head, parts.body, parts.tail)
+    ).decode()
+
+
+def decode_entry(text: str | None) -> EntryParts | None:
+    """The parts `encode_entry` kept, or None when there are none or they were written in
+    another format (the event is then written afresh)."""
+    if not text:
+        return None
+    try:
+        version, exact, head, body, tail = _entry_decoder.decode(text)
+    except msgspec.DecodeError:
+        return None
+    if version != ENTRY_FORMAT:
+        return None
+    return EntryParts(head, body, tail, exact)
+
+
+def entry_parts(state: EventState, span: DateSpan, zone: str) -> EntryParts:
+    """The VEVENT of `state` (whose parsed date is `span`) as parts, with times in `zone` (the
+    IANA zone timed events are shown in when it agrees with their offset)."""
+    # The hot path of every feed: one f-string per part, and only lines that can outgrow 75
     # octets go through fold(); the others (stamps, constants, DATE values) never do.
     local: tuple[str, int, int] | None = None
     if span.precision == "datetime" and span.start_time is not None:
@@ -199,31 +275,53 @@ def _vevent(
             f"DTEND;VALUE=DATE:{date_value(last + _DAY)}\r\n"
         )
     stamp = _stamp(state.updated_at)
-    page = uri_value(event_page(options.root, state))
     location = ""
     if state.location:
         location = fold(f"LOCATION:{escape_text(state.location)}") + "\r\n"
+    summary = fold(f"SUMMARY:{escape_text(_summary(state, span))}")
+    uid = fold(f"UID:{escape_text(event_uid(state.id))}")
+    categories = fold(f"CATEGORIES:{text_list([state.kind, *state.tags])}")
+    head = (
+        f"BEGIN:VEVENT\r\n{summary}\r\n{dates}DTSTAMP:{stamp}\r\n{uid}\r\n"
+        f"SEQUENCE:{max(state.version - 1, 0)}\r\n{categories}\r\nCLASS:PUBLIC\r\n"
+        f"CREATED:{_stamp(state.created_at)}\r\n"
+    )
+    tail = (
+        f"LAST-MODIFIED:{stamp}\r\n{location}"
+        f"STATUS:{_ICAL_STATUS.get(state.status, 'CONFIRMED')}\r\nTRANSP:TRANSPARENT\r\n"
+    )
+    # Escaping is character by character, so the body escaped alone and the link escaped alone
+    # join into the whole description escaped (the body never ends with a CR that the link's
+    # line break would pair with: its last line is never empty).
+    body = escape_text(_description(state, span))
+    return EntryParts(head, body, tail, span.is_exact, local)
+
+
+def _assemble(
+    parts: EntryParts,
+    ident: str,
+    process: str,
+    kind: str,
+    title: str,
+    options: CalendarOptions,
+    trigger: str | None,
+) -> str:
+    """The VEVENT of the parts in a feed with these options (`trigger` is the alarm's TRIGGER
+    value when the feed has alarms)."""
+    page = uri_value(_page(options.root, process, ident))
     alarm = ""
-    if trigger is not None and state.kind in ALARM_KINDS:
+    if trigger is not None and kind in ALARM_KINDS:
         assert options.alarm_days is not None
-        said = escape_text(_alarm_text(state, options.alarm_days))
+        said = escape_text(_alarm_text(kind, title, options.alarm_days))
         alarm = (
             f"BEGIN:VALARM\r\nACTION:DISPLAY\r\n{fold(f'DESCRIPTION:{said}')}\r\n"
             f"TRIGGER:{trigger}\r\nEND:VALARM\r\n"
         )
-    summary = fold(f"SUMMARY:{escape_text(_summary(state, span))}")
-    uid = fold(f"UID:{escape_text(event_uid(state.id))}")
-    categories = fold(f"CATEGORIES:{text_list([state.kind, *state.tags])}")
-    description = fold(f"DESCRIPTION:{escape_text(_description(state, span, page))}")
-    entry = (
-        f"BEGIN:VEVENT\r\n{summary}\r\n{dates}DTSTAMP:{stamp}\r\n{uid}\r\n"
-        f"SEQUENCE:{max(state.version - 1, 0)}\r\n{categories}\r\nCLASS:PUBLIC\r\n"
-        f"CREATED:{_stamp(state.created_at)}\r\n{description}\r\n"
-        f"LAST-MODIFIED:{stamp}\r\n{location}"
-        f"STATUS:{_ICAL_STATUS.get(state.status, 'CONFIRMED')}\r\nTRANSP:TRANSPARENT\r\n"
+    description = fold(f"DESCRIPTION:{parts.body}\\n\\nEvent: {escape_text(page)}")
+    return (
+        f"{parts.head}{description}\r\n{parts.tail}"
         f"{fold(f'URL;VALUE=URI:{page}')}\r\n{alarm}END:VEVENT\r\n"
     )
-    return entry, local
 
 
 _DAY = dt.timedelta(days=1)
@@ -243,7 +341,8 @@ def _summary(state: EventState, span: DateSpan) -> str:
     return title
 
 
-def _description(state: EventState, span: DateSpan, page: str) -> str:
+def _description(state: EventState, span: DateSpan) -> str:
+    # The event's link ends the description; it is added per feed (`_assemble`).
     lines: list[str] = []
     if state.summary:
         lines += [state.summary, ""]
@@ -259,7 +358,6 @@ def _description(state: EventState, span: DateSpan, page: str) -> str:
             lines.append(f"- {title}: {source['url']}" if title else f"- {source['url']}")
             if source.get("quote"):
                 lines.append(f'  "{source["quote"]}"')
-    lines += ["", f"Event: {page}"]
     return "\n".join(lines)
 
 
@@ -272,10 +370,10 @@ def _unescaped(value: str) -> str:
     return value
 
 
-def _alarm_text(state: EventState, days: int) -> str:
-    what = "Deadline" if state.kind == "deadline" else "Vote point"
+def _alarm_text(kind: str, title: str, days: int) -> str:
+    what = "Deadline" if kind == "deadline" else "Vote point"
     when = "today" if days == 0 else ("in 1 day" if days == 1 else f"in {days} days")
-    return f"{what} {when}: {state.title}"
+    return f"{what} {when}: {title}"
 
 
 @lru_cache(maxsize=1024)

@@ -20,6 +20,7 @@ from timeline.domain.dates import parse_date
 from timeline.domain.errors import FieldError, InvalidFields
 from timeline.domain.events import find_cycle, validate_document_rules
 from timeline.schemas import EventFields, ProcessCreate
+from timeline.store.events import kept_calendar_entry, state_from_row
 from timeline.store.tables import (
     Event,
     EventRevision,
@@ -377,7 +378,7 @@ async def import_bundle(session: AsyncSession, bundle: Bundle) -> dict[str, int]
         assert process.id is not None
         counts["processes"] += 1
         for event in record.events:
-            _add_event(session, process.id, event)
+            _add_event(session, process.id, process.slug, event)
             counts["events"] += 1
             counts["revisions"] += len(event.revisions)
         await session.flush()
@@ -388,36 +389,37 @@ async def import_bundle(session: AsyncSession, bundle: Bundle) -> dict[str, int]
     return counts
 
 
-def _add_event(session: AsyncSession, process_id: int, event: EventRecord) -> None:
+def _add_event(session: AsyncSession, process_id: int, slug: str, event: EventRecord) -> None:
     first, last = event.revisions[0], event.revisions[-1]
     document = EventFields.model_validate(last.snapshot).model_dump(mode="json")
     span = parse_date(document["date"])
     deleted = last.change == "deleted"
-    session.add(
-        Event(
-            id=event.id,
-            process_id=process_id,
-            kind=document["kind"],
-            title=document["title"],
-            date=document["date"],
-            start_day=span.start,
-            end_day=span.end,
-            precision=span.precision,
-            status=document["status"],
-            location=document["location"],
-            summary=document["summary"],
-            tags=document["tags"],
-            parent=document["parent"],
-            depends_on=document["depends_on"],
-            sources=document["sources"],
-            attributes=document["attributes"],
-            version=last.version,
-            deleted=deleted,
-            known_on=last.known_on,
-            created_at=first.recorded_at,
-            updated_at=last.recorded_at,
-        )
+    row = Event(
+        id=event.id,
+        process_id=process_id,
+        kind=document["kind"],
+        title=document["title"],
+        date=document["date"],
+        start_day=span.start,
+        end_day=span.end,
+        precision=span.precision,
+        status=document["status"],
+        location=document["location"],
+        summary=document["summary"],
+        tags=document["tags"],
+        parent=document["parent"],
+        depends_on=document["depends_on"],
+        sources=document["sources"],
+        attributes=document["attributes"],
+        version=last.version,
+        deleted=deleted,
+        known_on=last.known_on,
+        created_at=first.recorded_at,
+        updated_at=last.recorded_at,
     )
+    if not deleted:
+        row.ics_entry = kept_calendar_entry(state_from_row(row, slug))
+    session.add(row)
     if not deleted:
         session.add_all(EventTag(event_id=event.id, tag=t) for t in document["tags"])
     session.add_all(

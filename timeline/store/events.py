@@ -8,8 +8,9 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
+import msgspec
 from pydantic import ValidationError
 from sqlalchemy import Date, Integer, String, and_, bindparam, func, or_, tuple_, type_coerce
 from sqlalchemy import select as core_select
@@ -25,24 +26,36 @@ from timeline.domain.events import (
     validate_document_rules,
 )
 from timeline.domain.model import ChangeRecord, EventState
+from timeline.formats.ics import (
+    StoredEntry,
+    decode_entry,
+    encode_entry,
+    entry_parts,
+    keeps_entry,
+)
 from timeline.schemas import EventFields
 from timeline.store.db import decode_json
 from timeline.store.processes import get_process
 from timeline.store.tables import Event, EventRevision, EventTag, Process
 from timeline.store.types import as_utc
 
+_decode = msgspec.json.decode
+
 __all__ = [
     "EventFilter",
     "PageKey",
+    "calendar_entries",
     "create_event",
     "delete_event",
     "event_states",
     "get_event",
     "history",
+    "kept_calendar_entry",
     "list_changes",
     "log_version",
     "new_event_id",
     "process_timeline",
+    "state_from_row",
     "update_event",
 ]
 
@@ -84,7 +97,8 @@ def page_key(state: EventState) -> PageKey:
     return (state.start, state.end, state.kind, state.id)
 
 
-def _state_from_row(row: Event, process: str) -> EventState:
+def state_from_row(row: Event, process: str) -> EventState:
+    """The state an ORM row of the events table stands for (of process `process`)."""
     return EventState.from_document(
         _row_document(row),
         id=row.id,
@@ -94,6 +108,15 @@ def _state_from_row(row: Event, process: str) -> EventState:
         updated_at=row.updated_at,
         known_on=row.known_on,
     )
+
+
+def kept_calendar_entry(state: EventState) -> str | None:
+    """The calendar entry parts to keep with the event in this state (`ics_entry`), or None
+    when its entry depends on its process's zone (timed events: see `keeps_entry`). The parts
+    name neither the process nor where the service is reached: a feed adds those."""
+    if not keeps_entry(state):
+        return None
+    return encode_entry(entry_parts(state, state.span, "UTC"))  # zone-free: any zone will do
 
 
 def _raw(column: Any) -> Any:
@@ -125,6 +148,16 @@ _STATE_COLUMNS = (
 )
 
 
+# What a calendar feed reads of an event whose entry parts are kept: what it adds per feed.
+_ENTRY_COLUMNS = (
+    col(Event.id),
+    col(Event.process_id),
+    col(Event.kind),
+    col(Event.title),
+    col(Event.ics_entry),
+)
+
+
 def _day(value: Any) -> dt.date:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
@@ -136,6 +169,20 @@ def _json(value: Any) -> Any:
 def _state_from_values(row: Any, process: str) -> EventState:
     (ident, _process_id, kind, title, date, status, version, created, updated, known_on,
      location, summary, tags, parent, depends_on, sources, attributes) = row  # fmt: skip
+    if tags.__class__ is str:
+        # SQLite gives the four JSON columns as text (asyncpg has decoded them): decoded here in
+        # one go, the way `decode_json` does, since a feed decodes 20,000 of them
+        try:
+            tags, depends_on, sources, attributes = (
+                _decode(tags),
+                _decode(depends_on),
+                _decode(sources),
+                _decode(attributes),
+            )
+        except msgspec.DecodeError:
+            tags, depends_on, sources, attributes = map(
+                _json, (tags, depends_on, sources, attributes)
+            )
     return EventState.from_fields(
         {
             "id": ident,
@@ -147,14 +194,14 @@ def _state_from_values(row: Any, process: str) -> EventState:
             "version": version,
             "created_at": as_utc(created),
             "updated_at": as_utc(updated),
-            "known_on": _day(known_on),
+            "known_on": known_on if known_on.__class__ is dt.date else _day(known_on),
             "location": location,
             "summary": summary,
-            "tags": _json(tags),
+            "tags": tags,
             "parent": parent,
-            "depends_on": _json(depends_on),
-            "sources": _json(sources),
-            "attributes": _json(attributes),
+            "depends_on": depends_on,
+            "sources": sources,
+            "attributes": attributes,
         }
     )
 
@@ -318,6 +365,7 @@ async def create_event(
         **{k: document[k] for k in ("kind", "title", "date", "status")},
     )
     _apply(row, document, span)
+    row.ics_entry = kept_calendar_entry(state_from_row(row, process.slug))
     session.add(row)
     await session.flush()
     session.add_all(EventTag(event_id=event_id, tag=t) for t in document["tags"])
@@ -325,7 +373,7 @@ async def create_event(
         _revision(row, "created", actor, known_on, now, diff_documents(None, document), document)
     )
     await session.flush()
-    return _state_from_row(row, process.slug)
+    return state_from_row(row, process.slug)
 
 
 async def _locked_current(
@@ -363,17 +411,18 @@ async def update_event(
     document, span = await _validate(session, process, event_id, merged)
     changes = diff_documents(before, document)
     if not changes:
-        return _state_from_row(row, process.slug)
+        return state_from_row(row, process.slug)
     _apply(row, document, span)
     row.version += 1
     row.updated_at = now
     row.known_on = known_on
+    row.ics_entry = kept_calendar_entry(state_from_row(row, process.slug))
     session.add(row)
     if "tags" in changes:
         await _replace_tags(session, event_id, document["tags"])
     session.add(_revision(row, "updated", actor, known_on, now, changes, document))
     await session.flush()
-    return _state_from_row(row, process.slug)
+    return state_from_row(row, process.slug)
 
 
 async def delete_event(
@@ -410,6 +459,7 @@ async def delete_event(
     row.version += 1
     row.updated_at = now
     row.known_on = known_on
+    row.ics_entry = None  # a tombstone is in no feed
     session.add(row)
     await _replace_tags(session, event_id, [])
     session.add(_revision(row, "deleted", actor, known_on, now, {}, document))
@@ -426,7 +476,7 @@ async def get_event(
     if as_of is None:
         if row.deleted:
             raise NotFound(f"event {event_id!r} was deleted")
-        return _state_from_row(row, process.slug)
+        return state_from_row(row, process.slug)
     revision = (
         await session.exec(
             select(EventRevision)
@@ -476,6 +526,44 @@ async def event_states(
     return [_state_from_values(row, slugs[row[1]]) for row in rows]
 
 
+async def calendar_entries(
+    session: AsyncSession, processes: Sequence[Process], flt: EventFilter
+) -> list[EventState | StoredEntry]:
+    """`event_states` of `processes` (live, no replay) as a calendar feed takes them: each
+    event as its kept entry parts when it has parts in the current format (`ics_entry`), else as
+    its state, for the feed to write its entry in full.
+
+    The events are read with only the columns an entry adds per feed; when some have no usable
+    parts (timed events, events written before parts were kept or in an older format), the
+    states are read too, in a second statement.
+    """
+    slugs = {p.id: p.slug for p in processes}
+    if not slugs:
+        return []
+    query, params = _live_query(False, flt, None, None, entries=True)
+    params["processes"] = list(slugs)
+    rows = (await (await session.connection()).execute(query, params)).all()
+    found: list[str | StoredEntry] = []  # an event id where the state is needed
+    missing = False
+    for ident, process_id, kind, title, text in rows:
+        parts = decode_entry(text)
+        if parts is None:
+            found.append(ident)
+            missing = True
+        else:
+            found.append(StoredEntry(ident, slugs[process_id], kind, title, parts))
+    if not missing:
+        return cast(list[EventState | StoredEntry], found)
+    states = {state.id: state for state in await event_states(session, processes, flt)}
+    # an event deleted between the two reads (PostgreSQL: each statement its own snapshot)
+    # is left out rather than failing the feed
+    return [
+        states[entry] if isinstance(entry, str) else entry
+        for entry in found
+        if not isinstance(entry, str) or entry in states
+    ]
+
+
 async def process_timeline(
     session: AsyncSession,
     slug: str,
@@ -502,9 +590,15 @@ async def process_timeline(
 
 
 def _live_query(
-    by_slug: bool, flt: EventFilter, after: PageKey | None, limit: int | None
+    by_slug: bool,
+    flt: EventFilter,
+    after: PageKey | None,
+    limit: int | None,
+    *,
+    entries: bool = False,
 ) -> tuple[Any, dict[str, Any]]:
-    """The statement for live events passing `flt` and the values of its parameters."""
+    """The statement for live events passing `flt` and the values of its parameters; with
+    `entries`, each row also carries the event's kept calendar entry."""
     params: dict[str, Any] = {
         "start": flt.start,
         "end": flt.end,
@@ -528,6 +622,7 @@ def _live_query(
         bool(flt.tags),
         after is not None,
         limit is not None,
+        entries,
     )
     return _live_statement(*shape), params
 
@@ -543,6 +638,7 @@ def _live_statement(
     tags: bool,
     after: bool,
     limit: bool,
+    entries: bool,
 ) -> Any:
     # One statement object per shape of filter, with bound parameters: plain columns, no ORM
     # entities (a page is read-only), and SQLAlchemy reuses a statement's compiled form and
@@ -553,7 +649,8 @@ def _live_statement(
         of_processes = col(Event.process_id) == process_id
     else:
         of_processes = col(Event.process_id).in_(bindparam("processes", expanding=True))
-    query: Any = core_select(*_STATE_COLUMNS).where(of_processes, col(Event.deleted).is_(False))
+    columns = _ENTRY_COLUMNS if entries else _STATE_COLUMNS
+    query: Any = core_select(*columns).where(of_processes, col(Event.deleted).is_(False))
     if start:
         query = query.where(col(Event.end_day) >= bindparam("start", type_=Date))
     if end:

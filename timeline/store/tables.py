@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Column, Index, MetaData, UniqueConstraint
+from sqlalchemy import Column, Index, MetaData, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from timeline.store.types import JSONValue, UTCDateTime
@@ -93,6 +93,10 @@ class Event(SQLModel, table=True):
     known_on: dt.date
     created_at: dt.datetime = Field(sa_column=_utc())
     updated_at: dt.datetime = Field(sa_column=_utc())
+    # The parts of its calendar entry that no feed option changes, written with the event
+    # (`timeline.formats.ics.encode_entry`); None for timed events and tombstones, and for
+    # events written before they were kept. Derived: never part of the event's document.
+    ics_entry: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class EventTag(SQLModel, table=True):
