@@ -25,6 +25,11 @@ How events become entries (the README's calendar section says the same for users
   titled "... (suspended)". Every entry is TRANSP:TRANSPARENT: tracking a negotiation must not
   mark its followers busy.
 - `alarm_days=N` adds a display VALARM N days before the start of deadlines and vote points.
+
+An entry is written in two steps: `entry_parts` gives every line that no feed option changes,
+and `_assemble` adds the event's link (from the feed's root), the URL line and the alarm. The
+store keeps each event's parts when it writes the event (`encode_entry`, `decode_entry`), so a
+feed of thousands of events only assembles them.
 """
 
 from __future__ import annotations
@@ -130,7 +135,8 @@ def build_calendar(
     """The VCALENDAR of `events` (in the order given) as UTF-8 bytes, CRLF line ends, lines
     folded at 75 octets.
 
-    `processes` maps each event's process slug to its description (for its time zone).
+    Each of `events` is an event state, whose entry is written here, or the parts of its entry
+    kept from when it was written (`StoredEntry`); either gives the same bytes. `processes` maps each event's process slug to its description (for its time zone).
     Every TZID used gets a VTIMEZONE covering only the years the feed's timed entries need,
     placed before the entries. The calendar's properties, then each entry's, come in the order
     the icalendar library writes them (VERSION, PRODID first; SUMMARY, DTSTART... in a VEVENT),
