@@ -40,7 +40,7 @@ import datetime as dt
 import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, repeat
 from operator import mul
@@ -440,9 +440,13 @@ def _deadline_projection(
     return Projection(day, earliest=first)
 
 
-@dataclass(frozen=True, slots=True)
-class EventRef:
-    """The identifying fields of the deadline an assessment is about."""
+class EventRef(NamedTuple):
+    """The identifying fields of the deadline an assessment is about.
+
+    This and `DeadlineRisk` are named tuples, immutable like frozen dataclasses: an assessment
+    makes one of each per deadline, and a frozen dataclass's `__init__` (one
+    `object.__setattr__` per field) cost three times more.
+    """
 
     id: str
     title: str
@@ -461,8 +465,7 @@ class EventRef:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class DeadlineRisk:
+class DeadlineRisk(NamedTuple):
     """The assessment of one deadline on one day. Numbers are rounded for stable output."""
 
     event: EventRef
@@ -475,7 +478,7 @@ class DeadlineRisk:
     open_items_effective: float
     observed_pace: float
     required_pace: float | None
-    reasons: tuple[str, ...] = field(default_factory=tuple)
+    reasons: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The API shape of one assessment (exactly the fields of the public contract)."""

@@ -136,7 +136,8 @@ def build_calendar(
     folded at 75 octets.
 
     Each of `events` is an event state, whose entry is written here, or the parts of its entry
-    kept from when it was written (`StoredEntry`); either gives the same bytes. `processes` maps each event's process slug to its description (for its time zone).
+    kept from when it was written (`StoredEntry`); either gives the same bytes. `processes`
+    maps each event's process slug to its description (for its time zone).
     Every TZID used gets a VTIMEZONE covering only the years the feed's timed entries need,
     placed before the entries. The calendar's properties, then each entry's, come in the order
     the icalendar library writes them (VERSION, PRODID first; SUMMARY, DTSTART... in a VEVENT),
