@@ -7,8 +7,9 @@ Create Date: 2026-11-28
 A cold calendar feed of thousands of events was mostly the writing of each entry. The parts of
 an entry that do not depend on the feed (everything but the event's link and the alarm) are
 now written when the event is, and kept beside it (`timeline.formats.ics.encode_entry`).
-Existing events have none until they next change: their entries are written at read time, as
-before, so nothing needs filling in here.
+Existing events have none yet: `timeline db upgrade` writes them after migrating (with the
+code of the release that runs it, which a migration must not depend on), and until then, or
+for an event it has not reached, a feed writes the entry at read time as before.
 """
 
 from collections.abc import Sequence

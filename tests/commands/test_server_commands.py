@@ -140,3 +140,33 @@ def test_docker_compose_file_is_valid() -> None:
         timeout=60,
     )
     assert set(services.stdout.split()) == {"db", "migrate", "api"}
+
+
+def test_db_upgrade_writes_the_calendar_entries_a_database_lacks(database_url: str) -> None:
+    import asyncio
+
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from timeline.store.db import normalize_url
+
+    assert _timeline(database_url, "seed", "ahc-cybercrime").returncode == 0
+
+    async def entries(clear: bool) -> int:
+        engine = create_async_engine(normalize_url(database_url))
+        async with engine.begin() as conn:
+            if clear:  # as a database from before entries were kept
+                await conn.execute(text("UPDATE events SET ics_entry = NULL"))
+            kept = (await conn.execute(text("SELECT count(ics_entry) FROM events"))).scalar_one()
+        await engine.dispose()
+        return int(kept)
+
+    seeded = asyncio.run(entries(clear=False))
+    assert seeded > 0
+    assert asyncio.run(entries(clear=True)) == 0
+    up = _timeline(database_url, "db", "upgrade")
+    assert up.returncode == 0, up.stderr
+    assert f"calendar entries written for {seeded} events" in up.stdout
+    assert asyncio.run(entries(clear=False)) == seeded
+    again = _timeline(database_url, "db", "upgrade")
+    assert again.returncode == 0 and "calendar entries" not in again.stdout

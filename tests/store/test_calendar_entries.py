@@ -252,3 +252,49 @@ async def test_imported_events_keep_their_entries(database_url: str) -> None:
         assert exported.count(b"BEGIN:VEVENT") == imported.count(b"BEGIN:VEVENT") == 3
     finally:
         await db.dispose()
+
+
+async def test_refresh_writes_the_entries_missing_or_stale_and_nothing_else(
+    database_url: str,
+) -> None:
+    db = Database(database_url)
+    slug = "kept-refresh"
+    documents = [
+        {"kind": "session", "title": f"Session {i}", "date": f"2024-0{i + 1}-10"} for i in range(5)
+    ]
+    documents.append({"kind": "session", "title": "Timed", "date": "2024-05-06T10:00:00+00:00"})
+    options = CalendarOptions(name="F", description="D", root="https://t.example")
+    try:
+        await _write(db, slug, "UTC", documents, [(4, None)])  # the fifth is deleted
+        before, _, _ = await _feeds(db, slug, options)
+        async with db.read() as session:
+            kept = dict((await _sql(session, text("SELECT id, ics_entry FROM events"))).all())
+        ids = sorted(i for i, entry in kept.items() if entry is not None)
+        assert len(ids) == 4  # the timed event and the deleted one keep none
+        async with db.write() as session:
+            for ident, entry in [
+                (ids[0], None),
+                (ids[1], kept[ids[1]].replace(ENTRY_FORMAT, "vevent-0/0.0.1")),
+            ]:
+                await _sql(
+                    session,
+                    text("UPDATE events SET ics_entry = :entry WHERE id = :id"),
+                    {"entry": entry, "id": ident},
+                )
+        written = []
+        while True:  # in batches of 1, as the command does in batches of 500
+            async with db.write() as session:
+                count = await event_store.refresh_calendar_entries(session, limit=1)
+            if not count:
+                break
+            written.append(count)
+        assert written == [1, 1]
+        async with db.read() as session:
+            after = dict((await _sql(session, text("SELECT id, ics_entry FROM events"))).all())
+            revisions = (await _sql(session, text("SELECT count(*) FROM event_revisions"))).scalar()
+        assert after == kept  # rewritten exactly as the writes kept them; the rest untouched
+        assert revisions == len(documents) + 1  # derived data: no revision
+        refreshed, fresh, count = await _feeds(db, slug, options)
+        assert refreshed == fresh == before and count == 4
+    finally:
+        await db.dispose()

@@ -58,9 +58,32 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _upgrade(args: argparse.Namespace) -> int:
-    asyncio.run(migrate.upgrade(Settings.from_env().database_url, args.revision))
+    url = Settings.from_env().database_url
+    asyncio.run(migrate.upgrade(url, args.revision))
     print(f"database at {args.revision}")
+    if args.revision == "head":
+        written = asyncio.run(_refresh_calendar_entries(url))
+        if written:
+            print(f"calendar entries written for {written} events")
     return 0
+
+
+async def _refresh_calendar_entries(url: str) -> int:
+    """Keep the calendar entries this release writes for every event without one (a database
+    from before they were kept, or from another release): one short transaction per batch."""
+    from timeline.store.events import refresh_calendar_entries
+
+    db = Database(url)
+    total = 0
+    try:
+        while True:
+            async with db.write() as session:
+                written = await refresh_calendar_entries(session)
+            if not written:
+                return total
+            total += written
+    finally:
+        await db.dispose()
 
 
 def _downgrade(args: argparse.Namespace) -> int:

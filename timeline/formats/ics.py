@@ -70,6 +70,7 @@ __all__ = [
     "EntryParts",
     "StoredEntry",
     "build_calendar",
+    "current_entry_prefix",
     "decode_entry",
     "encode_entry",
     "entry_parts",
@@ -237,6 +238,12 @@ def encode_entry(parts: EntryParts) -> str:
     return msgspec.json.encode(
         (ENTRY_FORMAT, parts.exact, parts.head, parts.body, parts.tail)
     ).decode()
+
+
+def current_entry_prefix() -> str:
+    """The text every entry kept by `encode_entry` in the current format begins with (for a
+    store to find the entries it must write again)."""
+    return msgspec.json.encode([ENTRY_FORMAT]).decode()[:-1] + ","
 
 
 def decode_entry(text: str | None) -> EntryParts | None:

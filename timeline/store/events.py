@@ -28,6 +28,7 @@ from timeline.domain.events import (
 from timeline.domain.model import ChangeRecord, EventState
 from timeline.formats.ics import (
     StoredEntry,
+    current_entry_prefix,
     decode_entry,
     encode_entry,
     entry_parts,
@@ -55,6 +56,7 @@ __all__ = [
     "log_version",
     "new_event_id",
     "process_timeline",
+    "refresh_calendar_entries",
     "state_from_row",
     "update_event",
 ]
@@ -117,6 +119,34 @@ def kept_calendar_entry(state: EventState) -> str | None:
     if not keeps_entry(state):
         return None
     return encode_entry(entry_parts(state, state.span, "UTC"))  # zone-free: any zone will do
+
+
+async def refresh_calendar_entries(session: AsyncSession, *, limit: int = 500) -> int:
+    """Write the kept calendar entry of up to `limit` live events that have none in the current
+    format (written before entries were kept, or by another release); return how many were
+    written, 0 when none is left. Timed events keep none, so they are never picked.
+
+    Entries are derived from the event's row: writing them makes no revision and changes no
+    feed's bytes or validators, only how fast a feed's first build is.
+    """
+    current = current_entry_prefix()
+    stale = or_(
+        col(Event.ics_entry).is_(None),
+        func.substr(col(Event.ics_entry), 1, len(current)) != current,
+    )
+    rows = (
+        await session.exec(
+            select(Event)
+            .where(col(Event.deleted).is_(False), Event.precision != "datetime", stale)
+            .order_by(col(Event.id))
+            .limit(limit)
+        )
+    ).all()
+    for row in rows:
+        row.ics_entry = kept_calendar_entry(state_from_row(row, ""))  # entries name no process
+        session.add(row)
+    await session.flush()
+    return len(rows)
 
 
 def _raw(column: Any) -> Any:
