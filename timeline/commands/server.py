@@ -24,7 +24,10 @@ def register(subparsers: Any) -> None:
 
     db = subparsers.add_parser("db", help="migrate the database schema")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    up = db_sub.add_parser("upgrade", help="migrate up (default: to the newest revision)")
+    up = db_sub.add_parser(
+        "upgrade",
+        help="migrate up (default: to the newest revision, then write missing calendar entries)",
+    )
     up.add_argument("revision", nargs="?", default="head")
     up.set_defaults(func=_upgrade)
     down = db_sub.add_parser("downgrade", help="migrate down to REV (base empties it)")
