@@ -589,3 +589,29 @@ def test_timed_entries_in_a_local_zone_are_not_kept() -> None:
     with pytest.raises(ValueError, match="local zone"):
         encode_entry(parts)
     assert isinstance(EntryParts("", "", "", True), tuple)
+
+
+# The entry format names the text `entry_parts` writes: kept entries are reused while their
+# format matches, so text written differently under the same name would be served stale. A
+# change to the entries' text must come with a new name: change both lines below together.
+_ENTRY_FORMAT_NAME = "vevent-1"
+_ENTRY_TEXT_DIGEST = "3affbc5592458492"
+
+
+def test_the_entry_format_changes_with_the_text_of_the_entries() -> None:
+    import hashlib
+
+    samples = [
+        state(),
+        state(date="2023-06", status="held", summary="Zero draft; in informals, \\ done"),
+        state(date="2023-04-11/2023-04-21", status="postponed", location="Vienna, VIC"),
+        state(date="2024-01-01~/2024-01-10~", status="cancelled", tags=["a,b", "c"]),
+        state(date="2023-21", status="tentative", sources=[{"url": "https://x.example/y"}]),
+    ]
+    text = "".join(encode_entry(entry_parts(s, s.span, "UTC")) for s in samples)
+    digest = hashlib.sha256(text.replace(ENTRY_FORMAT, "").encode()).hexdigest()[:16]
+    assert ENTRY_FORMAT.split("/")[0] == _ENTRY_FORMAT_NAME
+    assert digest == _ENTRY_TEXT_DIGEST, (
+        f"the entries' text changed (digest {digest}): give ENTRY_FORMAT a new name in "
+        "timeline/formats/ics.py and update both pins in this test"
+    )

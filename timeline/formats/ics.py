@@ -218,8 +218,9 @@ class StoredEntry(NamedTuple):
 
 
 # Names the shape and text of kept entry parts: a kept entry is used only when it matches, so
-# bump it whenever `entry_parts` would write other text for the same event (the package version
-# is part of it, so a release never serves parts kept by an earlier one).
+# bump it whenever `entry_parts` would write other text for the same event (a test pins the
+# text to the name and fails until both change; the package version is part of it too, so a
+# release never serves parts kept by an earlier one).
 ENTRY_FORMAT = f"vevent-1/{__version__}"
 _entry_decoder = msgspec.json.Decoder(tuple[str, bool, str, str, str])
 
