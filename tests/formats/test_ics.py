@@ -594,7 +594,7 @@ def test_timed_entries_in_a_local_zone_are_not_kept() -> None:
 # The entry format names the text `entry_parts` writes: kept entries are reused while their
 # format matches, so text written differently under the same name would be served stale. A
 # change to the entries' text must come with a new name: change both lines below together.
-_ENTRY_FORMAT_NAME = "vevent-1"
+_ENTRY_FORMAT_NAME = "vevent-2"
 _ENTRY_TEXT_DIGEST = "3affbc5592458492"
 
 
@@ -615,3 +615,24 @@ def test_the_entry_format_changes_with_the_text_of_the_entries() -> None:
         f"the entries' text changed (digest {digest}): give ENTRY_FORMAT a new name in "
         "timeline/formats/ics.py and update both pins in this test"
     )
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"tags": ["\r"]},
+        {"tags": ["a", "b\r"]},
+        {"tags": ["\r\r"]},
+        {"sources": [{"url": "https://x.example/\r"}]},
+        {"sources": [{"url": "u", "title": "T", "quote": "q\r"}]},
+        {"summary": "ends with a CR\r"},
+    ],
+)
+def test_a_description_ending_with_a_cr_reads_back_as_the_icalendar_built_one(
+    fields: dict[str, Any],
+) -> None:
+    # the CR and the line break before the event's link are one CRLF, as in the whole text
+    one = state(date="2023-06", **fields)
+    body = build_calendar([one], PROCESSES, OPTIONS)
+    assert _read_back(body) == _read_back(reference_calendar([one], PROCESSES, OPTIONS))
+    assert build_calendar([_kept(one)], PROCESSES, OPTIONS) == body

@@ -221,7 +221,7 @@ class StoredEntry(NamedTuple):
 # bump it whenever `entry_parts` would write other text for the same event (a test pins the
 # text to the name and fails until both change; the package version is part of it too, so a
 # release never serves parts kept by an earlier one).
-ENTRY_FORMAT = f"vevent-1/{__version__}"
+ENTRY_FORMAT = f"vevent-2/{__version__}"
 _entry_decoder = msgspec.json.Decoder(tuple[str, bool, str, str, str])
 
 
@@ -305,10 +305,12 @@ def entry_parts(state: EventState, span: DateSpan, zone: str) -> EntryParts:
         f"LAST-MODIFIED:{stamp}\r\n{location}"
         f"STATUS:{_ICAL_STATUS.get(state.status, 'CONFIRMED')}\r\nTRANSP:TRANSPARENT\r\n"
     )
-    # Escaping is character by character, so the body escaped alone and the link escaped alone
-    # join into the whole description escaped (the body never ends with a CR that the link's
-    # line break would pair with: its last line is never empty).
-    body = escape_text(_description(state, span))
+    # Escaping is character by character, so the body escaped alone and the link's line escaped
+    # alone join into the whole description escaped, but for one pair: a body ending with a CR
+    # (a tag or a source written with one) makes a CRLF with the link's line break, and the
+    # whole description had one line break there, not two.
+    text = _description(state, span)
+    body = escape_text(text[:-1] if text.endswith("\r") else text)
     return EntryParts(head, body, tail, span.is_exact, local)
 
 
