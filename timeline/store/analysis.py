@@ -32,9 +32,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.errors import NotFound
-from timeline.domain.items import ItemChange, ItemState
+from timeline.domain.items import ItemState
 from timeline.domain.model import EventState
 from timeline.store.db import decode_json
+from timeline.store.events import state_from_snapshot
+from timeline.store.items import item_change, item_state
 from timeline.store.tables import Event, EventRevision, Item, ItemRevision, Process
 
 __all__ = [
@@ -410,17 +412,8 @@ class AnalysisInputs:
 
 
 def _event_state(row: _EventRow, slug: str) -> EventState:
-    # exactly what timeline.store.events builds from a revision and its event row
     assert row.snapshot is not None
-    return EventState.from_document(
-        decode_json(row.snapshot),
-        id=row.event_id,
-        process=slug,
-        version=row.version,
-        created_at=row.created_at,
-        updated_at=row.recorded_at,
-        known_on=row.known_on,
-    )
+    return state_from_snapshot(decode_json(row.snapshot), row, row.created_at, slug)
 
 
 def _item_state(before: ItemState | None, rows: Iterable[_ItemRow], slug: str) -> ItemState:
@@ -430,17 +423,7 @@ def _item_state(before: ItemState | None, rows: Iterable[_ItemRow], slug: str) -
     for row in rows:
         assert row.snapshot is not None
         snapshot = decode_json(row.snapshot)
-        history.append(
-            ItemChange(
-                version=row.version,
-                change=row.change,
-                known_on=row.known_on,
-                recorded_at=row.recorded_at,
-                actor=row.actor,
-                status=str(snapshot.get("status")),
-                fields=dict(decode_json(row.fields or "{}")),
-            )
-        )
+        history.append(item_change(row, snapshot, decode_json(row.fields or "{}")))
         if last is None or row.version > last[0]:
             last = (row.version, snapshot, row)
     history.sort(key=lambda change: change.version)
@@ -448,18 +431,7 @@ def _item_state(before: ItemState | None, rows: Iterable[_ItemRow], slug: str) -
     if before is not None and before.version > last[0]:
         return replace(before, history=tuple(history))  # only older revisions came to light
     _, snapshot, row = last
-    return ItemState(
-        key=row.key,
-        process=slug,
-        title=snapshot["title"],
-        chapter=snapshot.get("chapter"),
-        status=snapshot["status"],
-        version=row.version,
-        known_on=row.known_on,
-        created_at=row.created_at,
-        updated_at=row.recorded_at,
-        history=tuple(history),
-    )
+    return item_state(row.key, slug, row.created_at, row, snapshot, history)
 
 
 async def refresh_inputs(

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, cast
 
-import msgspec
 from pydantic import ValidationError
 from sqlalchemy import Date, Integer, String, and_, bindparam, func, or_, tuple_, type_coerce
 from sqlalchemy import select as core_select
@@ -40,8 +39,6 @@ from timeline.store.processes import get_process
 from timeline.store.tables import Event, EventRevision, EventTag, Process
 from timeline.store.types import as_utc
 
-_decode = msgspec.json.decode
-
 __all__ = [
     "EventFilter",
     "PageKey",
@@ -58,6 +55,7 @@ __all__ = [
     "process_timeline",
     "refresh_calendar_entries",
     "state_from_row",
+    "state_from_snapshot",
     "update_event",
 ]
 
@@ -199,20 +197,6 @@ def _json(value: Any) -> Any:
 def _state_from_values(row: Any, process: str) -> EventState:
     (ident, _process_id, kind, title, date, status, version, created, updated, known_on,
      location, summary, tags, parent, depends_on, sources, attributes) = row  # fmt: skip
-    if tags.__class__ is str:
-        # SQLite gives the four JSON columns as text (asyncpg has decoded them): decoded here in
-        # one go, the way `decode_json` does, since a feed decodes 20,000 of them
-        try:
-            tags, depends_on, sources, attributes = (
-                _decode(tags),
-                _decode(depends_on),
-                _decode(sources),
-                _decode(attributes),
-            )
-        except msgspec.DecodeError:
-            tags, depends_on, sources, attributes = map(
-                _json, (tags, depends_on, sources, attributes)
-            )
     return EventState.from_fields(
         {
             "id": ident,
@@ -224,14 +208,14 @@ def _state_from_values(row: Any, process: str) -> EventState:
             "version": version,
             "created_at": as_utc(created),
             "updated_at": as_utc(updated),
-            "known_on": known_on if known_on.__class__ is dt.date else _day(known_on),
+            "known_on": _day(known_on),
             "location": location,
             "summary": summary,
-            "tags": tags,
+            "tags": _json(tags),
             "parent": parent,
-            "depends_on": depends_on,
-            "sources": sources,
-            "attributes": attributes,
+            "depends_on": _json(depends_on),
+            "sources": _json(sources),
+            "attributes": _json(attributes),
         }
     )
 
@@ -395,7 +379,8 @@ async def create_event(
         **{k: document[k] for k in ("kind", "title", "date", "status")},
     )
     _apply(row, document, span)
-    row.ics_entry = kept_calendar_entry(state_from_row(row, process.slug))
+    state = state_from_row(row, process.slug)
+    row.ics_entry = kept_calendar_entry(state)
     session.add(row)
     await session.flush()
     session.add_all(EventTag(event_id=event_id, tag=t) for t in document["tags"])
@@ -403,7 +388,7 @@ async def create_event(
         _revision(row, "created", actor, known_on, now, diff_documents(None, document), document)
     )
     await session.flush()
-    return state_from_row(row, process.slug)
+    return state
 
 
 async def _locked_current(
@@ -446,13 +431,14 @@ async def update_event(
     row.version += 1
     row.updated_at = now
     row.known_on = known_on
-    row.ics_entry = kept_calendar_entry(state_from_row(row, process.slug))
+    state = state_from_row(row, process.slug)
+    row.ics_entry = kept_calendar_entry(state)
     session.add(row)
     if "tags" in changes:
         await _replace_tags(session, event_id, document["tags"])
     session.add(_revision(row, "updated", actor, known_on, now, changes, document))
     await session.flush()
-    return state_from_row(row, process.slug)
+    return state
 
 
 async def delete_event(
@@ -521,12 +507,21 @@ async def get_event(
 
 
 def _state_from_revision(revision: EventRevision, row: Event, process: str) -> EventState:
+    return state_from_snapshot(revision.snapshot, revision, row.created_at, process)
+
+
+def state_from_snapshot(
+    snapshot: dict[str, Any], revision: Any, created_at: dt.datetime, process: str
+) -> EventState:
+    """The event as a revision recorded it: its document `snapshot` (decoded), and the
+    revision's `event_id`, `version`, `recorded_at` and `known_on` (an `EventRevision`, or a
+    row of those columns); `created_at` is the event's own."""
     return EventState.from_document(
-        revision.snapshot,
+        snapshot,
         id=revision.event_id,
         process=process,
         version=revision.version,
-        created_at=row.created_at,
+        created_at=created_at,
         updated_at=revision.recorded_at,
         known_on=revision.known_on,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func
@@ -16,7 +16,15 @@ from timeline.domain.errors import Conflict, InvalidFields, NotFound, Preconditi
 from timeline.domain.items import ITEM_STATUSES, ItemChange, ItemState
 from timeline.store.tables import Item, ItemRevision, Process
 
-__all__ = ["create_item", "get_item", "item_log_version", "item_states", "update_item"]
+__all__ = [
+    "create_item",
+    "get_item",
+    "item_change",
+    "item_log_version",
+    "item_state",
+    "item_states",
+    "update_item",
+]
 
 _FIELDS = ("key", "title", "chapter", "status")
 
@@ -32,34 +40,52 @@ def _check(document: dict[str, Any]) -> None:
         raise InvalidFields.one("title", "must not be empty")
 
 
-def _change(revision: ItemRevision) -> ItemChange:
+def item_change(
+    revision: Any, snapshot: Mapping[str, Any], fields: Mapping[str, Any]
+) -> ItemChange:
+    """One entry of an item's history: `revision` gives the revision's version, change,
+    known_on, recorded_at and actor (an `ItemRevision`, or a row of those columns); its
+    `snapshot` and changed `fields`, decoded."""
     return ItemChange(
         version=revision.version,
         change=revision.change,
         known_on=revision.known_on,
         recorded_at=revision.recorded_at,
         actor=revision.actor,
-        status=str(revision.snapshot.get("status")),
-        fields=dict(revision.fields),
+        status=str(snapshot.get("status")),
+        fields=dict(fields),
+    )
+
+
+def item_state(
+    key: str,
+    process: str,
+    created_at: dt.datetime,
+    last: Any,
+    snapshot: Mapping[str, Any],
+    history: Iterable[ItemChange],
+) -> ItemState:
+    """The item as its revision `last` (version, known_on, recorded_at) recorded it in
+    `snapshot`, with its `history` of changes."""
+    return ItemState(
+        key=key,
+        process=process,
+        title=snapshot["title"],
+        chapter=snapshot.get("chapter"),
+        status=snapshot["status"],
+        version=last.version,
+        known_on=last.known_on,
+        created_at=created_at,
+        updated_at=last.recorded_at,
+        history=tuple(history),
     )
 
 
 def _state(row: Item, slug: str, revisions: Sequence[ItemRevision]) -> ItemState:
     """The item as of its last revision in `revisions` (oldest first, at least one)."""
     last = revisions[-1]
-    snapshot = last.snapshot
-    return ItemState(
-        key=row.key,
-        process=slug,
-        title=snapshot["title"],
-        chapter=snapshot.get("chapter"),
-        status=snapshot["status"],
-        version=last.version,
-        known_on=last.known_on,
-        created_at=row.created_at,
-        updated_at=last.recorded_at,
-        history=tuple(_change(r) for r in revisions),
-    )
+    history = (item_change(r, r.snapshot, r.fields) for r in revisions)
+    return item_state(row.key, slug, row.created_at, last, last.snapshot, history)
 
 
 async def create_item(
