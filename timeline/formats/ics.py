@@ -168,6 +168,8 @@ def build_calendar(
     entries: list[str] = []
     for item in events:
         if isinstance(item, StoredEntry):
+            if options.exact_only and not item.parts.exact:
+                continue
             parts, kind, title = item.parts, item.kind, item.title
             ident, slug = item.id, item.process
         else:
@@ -178,8 +180,6 @@ def build_calendar(
             zone = process.timezone if process is not None else "UTC"
             parts = entry_parts(item, span, zone)
             kind, title, ident, slug = item.kind, item.title, item.id, item.process
-        if options.exact_only and not parts.exact:
-            continue
         entries.append(_assemble(parts, ident, slug, kind, title, options, trigger))
         if parts.local is not None:
             tzid, *local_years = parts.local
@@ -193,9 +193,10 @@ class EntryParts(NamedTuple):
 
     `head` holds the folded lines from BEGIN:VEVENT through CREATED and `tail` those from
     LAST-MODIFIED through TRANSP, each ending with CRLF; `body` is the escaped DESCRIPTION value
-    up to the event's link, unfolded. The link (from the feed's `root`), the URL line, the alarm
-    and END:VEVENT are added per feed (`_assemble`). `exact` says whether the date names exact
-    days (for `exact_only`); `local` is the zone and local years of times written with TZID.
+    up to the event's link (its blank line included), unfolded. The link (from the feed's
+    `root`), the URL line, the alarm and END:VEVENT are added per feed (`_assemble`). `exact`
+    says whether the date names exact days (for `exact_only`); `local` is the zone and local
+    years of times written with TZID.
     A named tuple: a feed makes thousands, and a frozen dataclass costs three times more.
     """
 
@@ -221,7 +222,7 @@ class StoredEntry(NamedTuple):
 # bump it whenever `entry_parts` would write other text for the same event (a test pins the
 # text to the name and fails until both change; the package version is part of it too, so a
 # release never serves parts kept by an earlier one).
-ENTRY_FORMAT = f"vevent-2/{__version__}"
+ENTRY_FORMAT = f"vevent-3/{__version__}"
 _entry_decoder = msgspec.json.Decoder(tuple[str, bool, str, str, str])
 
 
@@ -305,12 +306,10 @@ def entry_parts(state: EventState, span: DateSpan, zone: str) -> EntryParts:
         f"LAST-MODIFIED:{stamp}\r\n{location}"
         f"STATUS:{_ICAL_STATUS.get(state.status, 'CONFIRMED')}\r\nTRANSP:TRANSPARENT\r\n"
     )
-    # Escaping is character by character, so the body escaped alone and the link's line escaped
-    # alone join into the whole description escaped, but for one pair: a body ending with a CR
-    # (a tag or a source written with one) makes a CRLF with the link's line break, and the
-    # whole description had one line break there, not two.
-    text = _description(state, span)
-    body = escape_text(text[:-1] if text.endswith("\r") else text)
+    # The description is escaped with the blank line before the link (a CR ending the text
+    # pairs with its line break, as in the whole description); the link, which holds no line
+    # break, is escaped alone and appended per feed.
+    body = escape_text(f"{_description(state, span)}\n\n")
     return EntryParts(head, body, tail, span.is_exact, local)
 
 
@@ -334,7 +333,7 @@ def _assemble(
             f"BEGIN:VALARM\r\nACTION:DISPLAY\r\n{fold(f'DESCRIPTION:{said}')}\r\n"
             f"TRIGGER:{trigger}\r\nEND:VALARM\r\n"
         )
-    description = fold(f"DESCRIPTION:{parts.body}\\n\\nEvent: {escape_text(page)}")
+    description = fold(f"DESCRIPTION:{parts.body}Event: {escape_text(page)}")
     return (
         f"{parts.head}{description}\r\n{parts.tail}"
         f"{fold(f'URL;VALUE=URI:{page}')}\r\n{alarm}END:VEVENT\r\n"
