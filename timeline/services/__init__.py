@@ -1,0 +1,1 @@
+"""The application layer: one module per area, between the API/CLI and the store."""
