@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 
 from tests.api.conftest import record
-from timeline.api.body_cache import BodyCache
 from timeline.api.events import event_etag
+from timeline.services.caches import BodyCache
 
 
 async def test_a_cached_calendar_changes_as_soon_as_an_event_changes(

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from timeline.api.validator_cache import ValidatorCache, Validators
 from timeline.app import create_app
+from timeline.services.caches import ValidatorCache, Validators
 from timeline.settings import Settings
 from timeline.store import events as event_store
 from timeline.store.db import Database

@@ -10,6 +10,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from timeline.api.auth import Actor, authenticate
+from timeline.api.calendar import event_ics_response
 from timeline.api.common import base_url, event_public, json_response, today, utcnow
 from timeline.api.conditional import expected_version, version_etag
 from timeline.api.problems import problems
@@ -105,10 +106,7 @@ class EventController(Controller):
         """The event; 304 when If-None-Match names its current ETag."""
         if event_id.endswith(".ics"):
             # Litestar cannot route "{event_id}.ics" apart from "{event_id}" (a path parameter
-            # takes the whole segment), so the .ics form is dispatched here. Imported late:
-            # timeline.api.calendar imports this module.
-            from timeline.api.calendar import event_ics_response
-
+            # takes the whole segment), so the .ics form is dispatched here.
             return await event_ics_response(request, db, slug, event_id[: -len(".ics")], as_of)
         async with db.read() as session:
             process = await get_process(session, slug)

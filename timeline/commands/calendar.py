@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 import httpx
 from icalendar import Calendar, Event
 
-from timeline.api.calendar import CalendarQuery, calendar_url
 from timeline.commands.base import CommandError
 from timeline.formats.ics import PRODID, UID_DOMAIN
+from timeline.services.calendar import CalendarQuery, calendar_url
 
 __all__ = ["PushReport", "push_calendar", "register"]
 
