@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from functools import lru_cache
-from html import escape
 from typing import Any
 
 from timeline.domain.dates import DateError, DateSpan, describe_fuzzy, parse_date
 from timeline.domain.model import ChangeRecord, EventState
+from timeline.domain.vocabulary import HELD_WORDS, STATUS_WORDS
+from timeline.formats.html_templates import template
 
 __all__ = [
     "TAG_AUTHORITY",
@@ -47,24 +48,6 @@ _FIELD_LABELS: dict[str, str] = {
     "attributes": "details",
 }
 
-# How a status reads after an event's title. Some kinds "happen" differently: a document that
-# is held has been released, a vote point that is held has been taken.
-_STATUS_WORDS: dict[str, str] = {
-    "planned": "planned",
-    "tentative": "now tentative",
-    "held": "held",
-    "postponed": "postponed",
-    "suspended": "suspended",
-    "cancelled": "cancelled",
-}
-_HELD_BY_KIND: dict[str, str] = {
-    "document": "released",
-    "vote_point": "taken",
-    "deadline": "reached",
-    "signature": "took place",
-    "ratification": "deposited",
-}
-
 # Fields that make a headline on their own; the others are listed in the content only.
 _HEADLINE_FIELDS = ("title", "status", "date", "location")
 
@@ -87,9 +70,9 @@ def rfc3339(moment: dt.datetime) -> str:
 
 def status_phrase(kind: str, status: str) -> str:
     """How a status reads after a title: 'suspended', 'released' for a held document, …"""
-    if status == "held" and kind in _HELD_BY_KIND:
-        return _HELD_BY_KIND[kind]
-    return _STATUS_WORDS.get(status, status)
+    if status == "held" and kind in HELD_WORDS:
+        return HELD_WORDS[kind]
+    return STATUS_WORDS.get(status, status)
 
 
 def field_label(name: str) -> str:
@@ -235,39 +218,16 @@ def change_text(record: ChangeRecord) -> str:
 def change_html(record: ChangeRecord, event_url: str | None = None) -> str:
     """An HTML fragment for a feed entry: the event line, a list of every changed field
     (old → new; a creation lists the values), and the event's sources as links."""
-    event = record.event
-    out: list[str] = []
-    line = escape(_event_line(event))
-    if event_url:
-        line = f'<a href="{escape(event_url)}">{escape(event.title)}</a> · {line}'
-    out.append(f"<p>{line}</p>")
-    if record.change == "deleted":
-        out.append("<p>The event was removed from the timeline; its history is kept.</p>")
-    if record.fields:
-        out.append("<ul>")
-        for name, (old, new) in record.fields.items():
-            label = escape(field_label(name))
-            if record.change == "created":
-                value = escape(describe_value(name, new))
-                out.append(f"<li><strong>{label}</strong>: {value}</li>")
-            else:
-                before = escape(describe_value(name, old))
-                after = escape(describe_value(name, new))
-                out.append(
-                    f"<li><strong>{label}</strong>: <del>{before}</del> → <ins>{after}</ins></li>"
-                )
-        out.append("</ul>")
-    if event.sources:
-        out.append("<p>Sources:</p><ul>")
-        for source in event.sources:
-            url = escape(str(source.get("url", "")))
-            title = escape(str(source.get("title") or source.get("url", "")))
-            quote = source.get("quote")
-            extra = f" — “{escape(str(quote))}”" if quote else ""
-            out.append(f'<li><a href="{url}">{title}</a>{extra}</li>')
-        out.append("</ul>")
-    out.append(
-        f"<p>Known on {record.known_on.isoformat()}; recorded {rfc3339(record.recorded_at)}"
-        f" by {escape(record.actor)}; version {record.version}.</p>"
+    created = record.change == "created"
+    fields = [
+        (field_label(name), "" if created else describe_value(name, old), describe_value(name, new))
+        for name, (old, new) in record.fields.items()
+    ]
+    return template("change.html").render(
+        record=record,
+        event=record.event,
+        event_url=event_url,
+        event_line=_event_line(record.event),
+        fields=fields,
+        recorded=rfc3339(record.recorded_at),
     )
-    return "".join(out)
