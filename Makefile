@@ -5,6 +5,11 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 export TIMELINE_DATABASE_URL ?= sqlite+aiosqlite:///./timeline.db
 PYTEST_ARGS ?=
+# Coverage of timeline/ (lines and branches) by the in-process tests; servers the robustness tests
+# start are not measured. The SQLite run starts the data afresh and the PostgreSQL run adds to it,
+# so its report is the total of both. The data lives in the git-ignored .cache/.
+COVERAGE_ARGS ?= --cov=timeline --cov-branch --cov-report=term:skip-covered
+export COVERAGE_FILE ?= .cache/coverage/data
 
 .PHONY: install install-timelinejs run test test-sqlite test-postgres lint bench clean
 
@@ -30,13 +35,17 @@ lint: install
 	$(VENV)/bin/mypy
 
 test-sqlite: install
-	env -u TIMELINE_TEST_DATABASE_URL -u TIMELINE_REQUIRE_POSTGRES $(PY) -m pytest $(PYTEST_ARGS)
+	@mkdir -p $(dir $(COVERAGE_FILE))
+	env -u TIMELINE_TEST_DATABASE_URL -u TIMELINE_REQUIRE_POSTGRES \
+		$(PY) -m pytest $(COVERAGE_ARGS) $(PYTEST_ARGS)
 
-# pytest exits 5 when it ran no test; make treats any non-zero exit as failure.
+# pytest exits 5 when it ran no test; make treats any non-zero exit as failure. Coverage only
+# reports: pytest's exit code is the recipe's.
 test-postgres: install
 	@if [ -n "$$TIMELINE_TEST_DATABASE_URL" ]; then \
-		echo "== PostgreSQL run: $$TIMELINE_TEST_DATABASE_URL"; \
-		$(PY) -m pytest $(PYTEST_ARGS); \
+		echo "== PostgreSQL run: $$TIMELINE_TEST_DATABASE_URL (coverage adds to the SQLite run's)"; \
+		mkdir -p $(dir $(COVERAGE_FILE)); \
+		$(PY) -m pytest $(COVERAGE_ARGS) --cov-append $(PYTEST_ARGS); \
 	elif [ -n "$$TIMELINE_REQUIRE_POSTGRES" ]; then \
 		echo "TIMELINE_REQUIRE_POSTGRES is set but TIMELINE_TEST_DATABASE_URL is not: the PostgreSQL run would be skipped" >&2; \
 		exit 1; \
@@ -57,4 +66,5 @@ bench: install
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) timeline.db timeline.db-wal timeline.db-shm .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) timeline.db timeline.db-wal timeline.db-shm .pytest_cache .mypy_cache .ruff_cache \
+		.cache/coverage
