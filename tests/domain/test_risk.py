@@ -12,22 +12,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.domain.items import ItemChange, ItemState
-from timeline.domain.model import EventState
-from timeline.domain.risk import (
+from timeline.domain.capacity import (
     TYPICAL_SESSION_DAYS,
     _meeting_weight,
-    _meetings,
-    _past_and_future,
-    _RunningDays,
-    _Tails,
     _weights_within,
-    assess_deadlines,
     day_weights,
     effective_days,
-    negbin_tail,
-    project,
 )
+from timeline.domain.capacity import RunningDays as _RunningDays
+from timeline.domain.capacity import meetings as _meetings
+from timeline.domain.capacity import past_and_future as _past_and_future
+from timeline.domain.items import ItemChange, ItemState
+from timeline.domain.model import EventState
+from timeline.domain.negbin import Tails as _Tails
+from timeline.domain.negbin import negbin_tail
+from timeline.domain.projection import project
+from timeline.domain.risk import assess_deadlines
 
 D = dt.date
 STAMP = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
@@ -597,7 +597,7 @@ def test_tails_of_many_chances_split_into_blocks_give_the_same_floats(
     tails = _Tails(37.0, 250)
     ps = [i / 101 for i in range(1, 101)]
     whole = tails.many(ps)
-    monkeypatch.setattr("timeline.domain.risk._TAIL_BLOCK", 3 * 250)  # blocks of 3 rows
+    monkeypatch.setattr("timeline.domain.negbin._TAIL_BLOCK", 3 * 250)  # blocks of 3 rows
     assert tails.many(ps) == whole == [tails(p) for p in ps]
 
 

@@ -12,13 +12,21 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime, timedelta
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 import edtf
 
-__all__ = ["DateError", "DateSpan", "Precision", "add_days", "describe_fuzzy", "parse_date"]
+from timeline.domain.vocabulary import MONTH_NAMES, Precision
 
-Precision = Literal["day", "month", "season", "year", "datetime"]
+__all__ = [
+    "DateError",
+    "DateSpan",
+    "Precision",
+    "add_days",
+    "describe_fuzzy",
+    "parse_date",
+    "shift",
+]
 
 _PRECISION_RANK: dict[str, int] = {"datetime": 0, "day": 1, "month": 2, "season": 3, "year": 4}
 _ENDPOINT = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2}|XX)(?:-(?P<day>\d{2}|XX))?)?$")
@@ -28,21 +36,6 @@ _PLAIN = re.compile(rf"{_PLAIN_DATE}(?:/{_PLAIN_DATE})?")
 _DAYS = re.compile(r"\d{4}-\d{2}-\d{2}(?:/\d{4}-\d{2}-\d{2})?")
 _QUALIFIERS = "~?%"
 _SEASON_MONTHS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 2)}
-_MONTH_NAMES = [
-    "",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 _SEASON_NAMES = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
 
 
@@ -233,7 +226,7 @@ def describe_fuzzy(span: DateSpan) -> str:
         text = _describe_timed(span.start_time, span.end_time)
     elif (part := _part_of_month(span)) is not None:
         # "2024-01-01~/2024-01-10~" is how EDTF says "early January 2024": say it back that way.
-        return f"{part} {_MONTH_NAMES[span.start.month]} {span.start.year}" + (
+        return f"{part} {MONTH_NAMES[span.start.month]} {span.start.year}" + (
             " (unconfirmed)" if span.uncertain else ""
         )
     elif "/" in span.text:
@@ -266,8 +259,8 @@ def _describe_single(span: DateSpan) -> str:
     if span.precision == "year":
         return bare.replace("X", "0") + "s" if "X" in bare[:4] else bare[:4]
     if span.precision == "month":
-        return f"{_MONTH_NAMES[span.start.month]} {span.start.year}"
-    return f"{span.start.day} {_MONTH_NAMES[span.start.month]} {span.start.year}"
+        return f"{MONTH_NAMES[span.start.month]} {span.start.year}"
+    return f"{span.start.day} {MONTH_NAMES[span.start.month]} {span.start.year}"
 
 
 def _describe_range(span: DateSpan) -> str:
@@ -279,28 +272,38 @@ def _describe_range(span: DateSpan) -> str:
         return _describe_single(span)
     if start.year != end.year:
         return (
-            f"{start.day} {_MONTH_NAMES[start.month]} {start.year} – "
-            f"{end.day} {_MONTH_NAMES[end.month]} {end.year}"
+            f"{start.day} {MONTH_NAMES[start.month]} {start.year} – "
+            f"{end.day} {MONTH_NAMES[end.month]} {end.year}"
         )
     if start.month != end.month:
         return (
-            f"{start.day} {_MONTH_NAMES[start.month]} – "
-            f"{end.day} {_MONTH_NAMES[end.month]} {end.year}"
+            f"{start.day} {MONTH_NAMES[start.month]} – "
+            f"{end.day} {MONTH_NAMES[end.month]} {end.year}"
         )
-    return f"{start.day}–{end.day} {_MONTH_NAMES[start.month]} {start.year}"
+    return f"{start.day}–{end.day} {MONTH_NAMES[start.month]} {start.year}"
 
 
 def _describe_timed(first: datetime, last: datetime) -> str:
-    day = f"{first.day} {_MONTH_NAMES[first.month]} {first.year}"
+    day = f"{first.day} {MONTH_NAMES[first.month]} {first.year}"
     offset = first.strftime("%z")
     zone = f"UTC{offset[:3]}:{offset[3:]}" if offset not in ("+0000", "") else "UTC"
     if first == last:
         return f"{day}, {first:%H:%M} {zone}"
     if first.date() == last.date():
         return f"{day}, {first:%H:%M}–{last:%H:%M} {zone}"
-    return f"{day} {first:%H:%M} – {last.day} {_MONTH_NAMES[last.month]} {last:%H:%M} {zone}"
+    return f"{day} {first:%H:%M} – {last.day} {MONTH_NAMES[last.month]} {last:%H:%M} {zone}"
 
 
 def add_days(day: date, days: int) -> date:
     """The calendar day `days` after `day` (negative goes back)."""
     return day + timedelta(days=days)
+
+
+def shift(day: date, days: int) -> date:
+    """The day `days` after `day`, clamped to the calendar's ends (years 1 to 9999)."""
+    if not days:
+        return day  # most lags are 0: no timedelta to build
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min

@@ -29,8 +29,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from timeline.domain.dates import shift
 from timeline.domain.model import EventState
-from timeline.domain.risk import EventRef, negbin_tail, shift
+from timeline.domain.negbin import negbin_tail
+from timeline.domain.risk import EventRef
 
 __all__ = [
     "COMPARABLE_TREATIES",

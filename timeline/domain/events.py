@@ -13,6 +13,7 @@ from typing import Any
 
 from timeline.domain.dates import DateError, DateSpan, parse_date
 from timeline.domain.errors import FieldError, InvalidFields
+from timeline.domain.vocabulary import KINDS, STATUSES
 from timeline.domain.votes import VOTE_RULES, outcome, required_yes
 
 __all__ = [
@@ -27,20 +28,6 @@ __all__ = [
     "validate_document_rules",
 ]
 
-KINDS: tuple[str, ...] = (
-    "session",
-    "informal",
-    "consultation",
-    "vote_point",
-    "eif_threshold",
-    "deadline",
-    "document",
-    "signature",
-    "ratification",
-    "milestone",
-    "note",
-)
-STATUSES: tuple[str, ...] = ("planned", "tentative", "held", "postponed", "suspended", "cancelled")
 
 DOCUMENT_FIELDS: tuple[str, ...] = (
     "kind",
