@@ -3,18 +3,47 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.types import Scope
 
 from timeline.settings import Settings
 from timeline.store.db import Database
-from timeline.store.tokens import find_token
+from timeline.store.tokens import find_token, hash_token
 
-__all__ = ["Actor", "authenticate"]
+__all__ = ["Actor", "authenticate", "bearer_key", "bearer_secret", "header_value"]
+
+
+def header_value(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
+    """The first value of header `name` (lower case) among raw ASGI headers, or None."""
+    # Hand-written rather than litestar's Headers.from_scope: on a fresh scope that costs
+    # 3.9 us against 0.8 us for this scan (python -m timeit, 100k loops), and the middleware
+    # that calls it runs on every request.
+    for key, value in headers:
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def bearer_secret(authorization: str | None) -> str | None:
+    """The secret of an `Authorization: Bearer <secret>` value; None for anything else."""
+    scheme, _, secret = (authorization or "").partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not secret:
+        return None
+    return secret
+
+
+def bearer_key(scope: Scope) -> str | None:
+    """The request's bearer secret as the token table stores it (its SHA-256), or None when
+    the request has none: counters and idempotency records never hold a usable secret."""
+    secret = bearer_secret(header_value(scope.get("headers", ()), b"authorization"))
+    return None if secret is None else hash_token(secret)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +79,8 @@ async def authenticate(
     db: NamedDependency[Database],
 ) -> Actor:
     """The actor behind the request's bearer token; 401 when it is missing or unknown."""
-    header = request.headers.get("authorization", "")
-    scheme, _, secret = header.partition(" ")
-    secret = secret.strip()
-    if scheme.lower() != "bearer" or not secret:
+    secret = bearer_secret(request.headers.get("authorization"))
+    if secret is None:
         raise NotAuthorizedException(
             detail="send Authorization: Bearer <token>", headers=_UNAUTHORIZED
         )

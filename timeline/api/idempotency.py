@@ -33,6 +33,7 @@ from litestar.exceptions import HTTPException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, HTTPRequestEvent, Message, Receive, ReceiveMessage, Scope, Send
 
+from timeline.api.auth import bearer_key, header_value
 from timeline.clock import utcnow
 from timeline.domain.errors import InvalidFields
 from timeline.settings import Settings
@@ -61,24 +62,6 @@ def request_fingerprint(method: str, path: str, query: str, body: bytes) -> str:
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope["headers"]:
-        if key.lower() == name:
-            return bytes(value).decode("latin-1")
-    return None
-
-
-def _token_scope(authorization: str | None) -> str | None:
-    if not authorization:
-        return None
-    scheme, _, secret = authorization.partition(" ")
-    secret = secret.strip()
-    if scheme.lower() != "bearer" or not secret:
-        return None
-    # The token's hash, never the token: the table must not hold usable secrets.
-    return "token:" + hashlib.sha256(secret.encode()).hexdigest()
 
 
 def _check_key(key: str) -> None:
@@ -159,12 +142,17 @@ class IdempotencyMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         """Reserve, replay or refuse, then run the create and store its successful response."""
-        key = _header(scope, b"idempotency-key")
-        owner = _token_scope(_header(scope, b"authorization"))
-        api = scope["path"].startswith("/api/")
-        if scope.get("method") != "POST" or not api or key is None or owner is None:
+        # Reads pass without a look at their headers: only API creates are remembered.
+        if scope.get("method") != "POST" or not scope["path"].startswith("/api/"):
             await next_app(scope, receive, send)
             return
+        key = header_value(scope["headers"], b"idempotency-key")
+        token = bearer_key(scope)
+        if key is None or token is None:
+            await next_app(scope, receive, send)
+            return
+        # The token's hash, never the token: the table must not hold usable secrets.
+        owner = "token:" + token
         key = key.strip()
         _check_key(key)
         settings: Settings = scope["app"].state.settings

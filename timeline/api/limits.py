@@ -25,7 +25,6 @@ limit off. `/healthz` and `/readyz` are never counted.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +33,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from timeline.api.auth import bearer_key
 from timeline.api.problems import Problem, problem_type
 from timeline.clock import utcnow
 from timeline.settings import Settings
@@ -52,20 +52,12 @@ def _client_address(scope: Scope) -> str:
     return str(client[0]) if client else "unknown"
 
 
-def _header(scope: Scope, name: bytes) -> str:
-    for key, value in scope.get("headers", ()):
-        if key.lower() == name:
-            return bytes(value).decode("latin-1")
-    return ""
-
-
 def write_key(scope: Scope) -> str:
     """The counter a write is charged to: its bearer token's SHA-256 (the same hash the token
     table stores), else the client address."""
-    scheme, _, secret = _header(scope, b"authorization").partition(" ")
-    secret = secret.strip()
-    if scheme.lower() == "bearer" and secret:
-        return "write:" + hashlib.sha256(secret.encode()).hexdigest()
+    token = bearer_key(scope)
+    if token is not None:
+        return "write:" + token
     return "write-anonymous:" + _client_address(scope)
 
 

@@ -47,11 +47,9 @@ class SecurityHeadersMiddleware(ASGIMiddleware):
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", ()))
-                present = {bytes(k).lower() for k, _ in headers}
-                content_type = b""
-                for key, value in headers:
-                    if bytes(key).lower() == b"content-type":
-                        content_type = bytes(value).lower()
+                # one pass for both the names present and the (last) Content-Type
+                present = {bytes(k).lower(): bytes(v) for k, v in headers}
+                content_type = present.get(b"content-type", b"").lower()
                 wanted = list(_ALWAYS)
                 if content_type.startswith(b"text/html"):
                     csp = SCHEMA_UI_CSP if is_schema else HTML_CSP
