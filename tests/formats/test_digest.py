@@ -15,11 +15,11 @@ from timeline.formats.digest import (
     DigestInput,
     build_digest,
     changed_since,
-    digest_html,
     digest_json,
-    digest_markdown,
     when_phrase,
 )
+from timeline.formats.digest_html import digest_html
+from timeline.formats.digest_markdown import digest_markdown
 
 AS_OF = dt.date(2023, 5, 25)
 PAST = dt.datetime(2023, 5, 20, 10, 0, tzinfo=dt.UTC)

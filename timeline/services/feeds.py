@@ -22,10 +22,10 @@ from timeline.formats.digest import (
     DigestInput,
     build_digest,
     changed_since,
-    digest_html,
     digest_json,
-    digest_markdown,
 )
+from timeline.formats.digest_html import digest_html
+from timeline.formats.digest_markdown import digest_markdown
 from timeline.formats.feedinfo import FeedInfo, feed_id, feed_updated
 from timeline.formats.jsonfeed import JSON_FEED_MEDIA_TYPE, json_feed
 from timeline.formats.timelinejs import timelinejs
