@@ -22,7 +22,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "timeline.commands.server",
     "timeline.commands.data",
     "timeline.commands.calendar",
-    "timeline.commands.client",
+    "timeline.commands.client_read",
+    "timeline.commands.client_write",
+    "timeline.commands.client_reports",
+    "timeline.commands.client_push",
     "timeline.commands.backtest",
 )
 

@@ -24,6 +24,7 @@ import httpx
 from icalendar import Calendar, Event
 
 from timeline.commands.base import CommandError
+from timeline.domain.vocabulary import KINDS, STATUSES
 from timeline.formats.ics import PRODID, UID_DOMAIN
 from timeline.services.calendar import CalendarQuery, calendar_url
 
@@ -31,20 +32,6 @@ __all__ = ["PushReport", "push_calendar", "register"]
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 FEED_PROPERTY = "X-TIMELINE-FEED"
-_KINDS = (
-    "session",
-    "informal",
-    "consultation",
-    "vote_point",
-    "eif_threshold",
-    "deadline",
-    "document",
-    "signature",
-    "ratification",
-    "milestone",
-    "note",
-)
-_STATUSES = ("planned", "tentative", "held", "postponed", "suspended", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -84,9 +71,9 @@ def register(subparsers: Any) -> None:
         help=f"timeline server to read from (default: TIMELINE_URL, else {DEFAULT_SERVER})",
     )
     push.add_argument("--process", help="only this process (default: every process)")
-    push.add_argument("--kind", action="append", choices=_KINDS, help="any of these (repeat)")
+    push.add_argument("--kind", action="append", choices=KINDS, help="any of these (repeat)")
     push.add_argument("--tag", action="append", help="any of these tags (repeat)")
-    push.add_argument("--status", action="append", choices=_STATUSES, help="any of these (repeat)")
+    push.add_argument("--status", action="append", choices=STATUSES, help="any of these (repeat)")
     push.add_argument("--exact-only", action="store_true", help="leave out fuzzy dates")
     push.add_argument("--alarm-days", type=int, help="reminders N days before deadlines and votes")
     push.set_defaults(func=_push)

@@ -1,0 +1,133 @@
+"""Client-side reports: deadline `risks`, entry into force (`eif`) and the `digest`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from rich.table import Table
+
+from timeline.commands.base import CommandError
+from timeline.commands.client import (
+    EXIT_USAGE,
+    add_client_options,
+    api_client,
+    print_json,
+    table_console,
+)
+
+__all__ = ["register"]
+
+
+def _pct(value: Any) -> str:
+    return "" if value is None else f"{float(value):.0%}"
+
+
+def _risks(args: argparse.Namespace) -> int:
+    with api_client(args) as api:
+        report = api.risks(args.process, as_of=args.as_of)
+    if args.json:
+        print_json(report.raw)
+        return 0
+    console = table_console()
+    table = Table(title=f"Deadlines of {args.process} as of {report.as_of}", title_justify="left")
+    for column in ("Deadline", "Due", "Status", "P(meet)", "Slack", "Projected"):
+        table.add_column(column)
+    for risk in report.deadlines:
+        due = str(risk.event.get("end") or risk.event.get("date") or "")
+        slack = "" if risk.slack_days is None else f"{risk.slack_days} d"
+        table.add_row(
+            str(risk.event.get("title", "")),
+            due,
+            risk.status,
+            _pct(risk.p_meet),
+            slack,
+            str(risk.projected_date or ""),
+        )
+    console.print(table)
+    for risk in report.deadlines:
+        for reason in risk.reasons:
+            console.print(f"- {risk.event.get('title', '')}: {reason}")
+    return 0
+
+
+def _eif(args: argparse.Namespace) -> int:
+    with api_client(args) as api:
+        report = api.entry_into_force(args.process, as_of=args.as_of)
+    if args.json:
+        print_json(report.raw)
+        return 0
+    rule = report.rule or {}
+    instruments = rule.get("instruments")
+    lines = [f"Entry into force of {args.process}, as of {report.as_of}"]
+    if instruments is not None:
+        lines.append(
+            f"Rule: {instruments} instruments, in force {rule.get('delay_days', 90)} days after"
+        )
+    lines.append(f"Deposited: {report.count if report.count is not None else 'unknown'}")
+    if report.reached_on:
+        lines.append(f"Threshold reached on {report.reached_on}")
+        lines.append(f"Enters into force on {report.entry_into_force}")
+    elif report.projection:
+        projection = report.projection
+        lines.append(
+            f"Projected: threshold around {projection.get('p50')} (50%),"
+            f" by {projection.get('p80')} (80%)"
+            + (" - little evidence so far" if projection.get("low_evidence") else "")
+        )
+    for scenario in report.scenarios:
+        lines.append(
+            f"Scenario {scenario.get('instruments')} instruments:"
+            f" in force around {scenario.get('entry_into_force') or scenario.get('p50')}"
+        )
+    print("\n".join(lines))
+    return 0
+
+
+def _digest(args: argparse.Namespace) -> int:
+    with api_client(args) as api:
+        feed = api.digest(
+            days=args.days,
+            since=args.since,
+            process=args.process,
+            format=args.format,
+            as_of=args.as_of,
+        )
+    if args.output:
+        try:
+            with open(args.output, "wb") as out:
+                out.write(feed.content)
+        except OSError as error:
+            raise CommandError(
+                f"cannot write {args.output}: {error.strerror}", EXIT_USAGE
+            ) from None
+    else:
+        sys.stdout.buffer.write(feed.content)
+        sys.stdout.flush()
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add the client-side reports."""
+    risks = subparsers.add_parser("risks", help="will the deadlines hold? (server)")
+    add_client_options(risks)
+    risks.add_argument("process")
+    risks.add_argument("--as-of", dest="as_of")
+    risks.set_defaults(func=_risks)
+
+    eif = subparsers.add_parser("eif", help="entry-into-force count and projection (server)")
+    add_client_options(eif)
+    eif.add_argument("process")
+    eif.add_argument("--as-of", dest="as_of")
+    eif.set_defaults(func=_eif)
+
+    digest = subparsers.add_parser("digest", help="the newsletter digest (server)")
+    add_client_options(digest, json_flag=False)
+    digest.add_argument("--days", type=int)
+    digest.add_argument("--since", help="changes since this day (YYYY-MM-DD)")
+    digest.add_argument("--process", action="append")
+    digest.add_argument("--format", choices=("md", "html", "json"), default="md")
+    digest.add_argument("--as-of", dest="as_of")
+    digest.add_argument("--output", "-o", help="write to this file (default: standard output)")
+    digest.set_defaults(func=_digest)
