@@ -16,23 +16,17 @@ from typing import Any
 
 from timeline.domain.dates import DateSpan, describe_fuzzy
 from timeline.domain.model import EventState, ProcessInfo
+from timeline.domain.vocabulary import KIND_LABELS
 from timeline.formats.change_words import cached_span, status_phrase
 
 __all__ = ["GROUPS", "date_objects", "timelinejs", "timelinejs_document"]
 
-# The row label of each kind in TimelineJS's navigation.
+# The row label of each kind in TimelineJS's navigation: the kinds' labels, two of them shorter
+# for its narrow rows.
 GROUPS: dict[str, str] = {
-    "session": "Sessions",
-    "informal": "Informals",
-    "consultation": "Consultations",
+    **KIND_LABELS,
     "vote_point": "Votes",
     "eif_threshold": "Entry into force",
-    "deadline": "Deadlines",
-    "document": "Documents",
-    "signature": "Signatures",
-    "ratification": "Ratifications",
-    "milestone": "Milestones",
-    "note": "Notes",
 }
 
 

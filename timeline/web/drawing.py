@@ -1,7 +1,7 @@
-"""Lay out a process's timeline for drawing: lanes by kind, bars, markers, ticks, a today line.
+"""Lay out a process's timeline for drawing: lanes by kind, bars, markers, a today line.
 
-Pure: event states, today and a day window in; coordinates out. Nothing here reads a clock or
-the database, so every layout decision is testable without a browser.
+Pure: event states, today and a day window (`timeline.web.axis`) in; coordinates out. Nothing
+here reads a clock or the database, so every layout decision is testable without a browser.
 
 x positions are percentages of the drawing's width, so the server-rendered SVG stretches to any
 screen while its text keeps a readable size; y positions and heights are pixels. Labels are
@@ -11,17 +11,23 @@ wider size the bars spread apart and labels still never overlap.
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from timeline.domain.dates import DateSpan, describe_fuzzy
-from timeline.domain.errors import FieldError, InvalidFields
-from timeline.domain.events import KINDS
 from timeline.domain.model import EventState
+from timeline.domain.vocabulary import (
+    DURATION_KINDS,
+    KIND_LABELS,
+    KINDS,
+    MONTH_NAMES,
+    RISK_LABELS,
+    RISK_STATUSES,
+)
+from timeline.web.axis import Tick, Window, choose_window, overview_window
+from timeline.web.axis import ticks as axis_ticks
 
 __all__ = [
     "KIND_COLOURS",
@@ -53,20 +59,6 @@ TRACK_GAP_PX = 10
 MARKER_RADIUS_PX = 6
 MAX_LABEL_CHARS = 36
 
-KIND_LABELS: dict[str, str] = {
-    "session": "Sessions",
-    "informal": "Informals",
-    "consultation": "Consultations",
-    "vote_point": "Vote points",
-    "eif_threshold": "Entry-into-force thresholds",
-    "deadline": "Deadlines",
-    "document": "Documents",
-    "signature": "Signatures",
-    "ratification": "Ratifications",
-    "milestone": "Milestones",
-    "note": "Notes",
-}
-
 # Colours chosen to stay distinct for common colour-vision deficiencies and to reach at least
 # 4.5:1 against white, so white text inside a bar stays readable.
 KIND_COLOURS: dict[str, str] = {
@@ -83,7 +75,6 @@ KIND_COLOURS: dict[str, str] = {
     "note": "#57534e",
 }
 
-RISK_STATUSES: tuple[str, ...] = ("met", "on_track", "at_risk", "off_track", "missed", "unknown")
 RISK_COLOURS: dict[str, str] = {
     "met": "#15803d",
     "on_track": "#0d9488",
@@ -92,67 +83,6 @@ RISK_COLOURS: dict[str, str] = {
     "missed": "#7f1d1d",
     "unknown": "#6b7280",
 }
-RISK_LABELS: dict[str, str] = {
-    "met": "met",
-    "on_track": "on track",
-    "at_risk": "at risk",
-    "off_track": "off track",
-    "missed": "missed",
-    "unknown": "risk not assessed",
-}
-
-# Kinds whose events take time: always drawn as bars, even when they last a single day.
-_DURATION_KINDS = frozenset({"session", "informal", "consultation"})
-_ZOOM = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2}))?$")
-_MONTHS_SHORT = [""] + [calendar.month_abbr[m] for m in range(1, 13)]
-_MONTHS_LONG = [""] + [calendar.month_name[m] for m in range(1, 13)]
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """The days a drawing covers, both ends included."""
-
-    start: dt.date
-    end: dt.date
-
-    @property
-    def days(self) -> int:
-        """How many days the window covers."""
-        return (self.end - self.start).days + 1
-
-    def x(self, day: dt.date) -> float:
-        """Where the start of `day` falls, as a percentage of the width (may leave 0..100)."""
-        return (day - self.start).days * 100.0 / self.days
-
-    def overlaps(self, start: dt.date, end: dt.date) -> bool:
-        """Whether the inclusive span [start, end] shares a day with the window."""
-        return start <= self.end and end >= self.start
-
-    def describe(self) -> str:
-        """The window as people say it: '2023', 'June 2023', 'January 2021 – December 2026'."""
-        first, last = self.start, self.end
-        whole_months = first.day == 1 and last.day == calendar.monthrange(last.year, last.month)[1]
-        if whole_months and (first.month, last.month) == (1, 12):
-            return str(first.year) if first.year == last.year else f"{first.year}–{last.year}"
-        if whole_months:
-            if (first.year, first.month) == (last.year, last.month):
-                return f"{_MONTHS_LONG[first.month]} {first.year}"
-            return (
-                f"{_MONTHS_LONG[first.month]} {first.year} – {_MONTHS_LONG[last.month]} {last.year}"
-            )
-        return (
-            f"{first.day} {_MONTHS_LONG[first.month]} {first.year} – "
-            f"{last.day} {_MONTHS_LONG[last.month]} {last.year}"
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Tick:
-    """A line on the axis: `major` ones carry the coarser label (a year, a month)."""
-
-    x: float
-    label: str
-    major: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,70 +169,6 @@ class Drawing:
         return [m for m in self.marks if m.kind == kind]
 
 
-def overview_window(states: Iterable[EventState], today: dt.date) -> Window:
-    """Whole calendar years from the first event's year to the last one's (or today's year)."""
-    spans = [s.span for s in states]
-    if not spans:
-        return Window(dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
-    first = min(s.start for s in spans)
-    last = max(s.end for s in spans)
-    return Window(dt.date(first.year, 1, 1), dt.date(last.year, 12, 31))
-
-
-def choose_window(
-    states: Sequence[EventState],
-    today: dt.date,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    zoom: str | None = None,
-) -> Window:
-    """The window a page asks for: `zoom` ('all', a year 'YYYY' or a month 'YYYY-MM'), then
-    `start`/`end` override either edge; default the whole process (`overview_window`).
-
-    Raises InvalidFields naming `zoom` or `to` for a zoom it cannot read or an inverted window.
-    """
-    base = overview_window(states, today)
-    if zoom and zoom != "all":
-        base = _zoom_window(zoom)
-        _within_calendar("zoom", base.start, base.end)
-    _within_calendar("from", start, start)
-    _within_calendar("to", end, end)
-    first = start or base.start
-    last = end or base.end
-    if start is not None and end is None and last < first:
-        last = dt.date(first.year, 12, 31)
-    if end is not None and start is None and last < first:
-        first = dt.date(last.year, 1, 1)
-    if last < first:
-        raise InvalidFields([FieldError("to", "is before from")])
-    return Window(first, last)
-
-
-_DRAWABLE = (dt.date(2, 1, 1), dt.date(9998, 12, 31))
-
-
-def _within_calendar(field: str, first: dt.date | None, last: dt.date | None) -> None:
-    # Ticks, zoom links and margins step a year past the window; keep that inside the calendar.
-    if (first is not None and first < _DRAWABLE[0]) or (last is not None and last > _DRAWABLE[1]):
-        raise InvalidFields([FieldError(field, "must lie between the years 2 and 9998")])
-
-
-def _zoom_window(zoom: str) -> Window:
-    match = _ZOOM.match(zoom)
-    if not match or int(match["year"]) < 1:
-        raise InvalidFields([FieldError("zoom", "is 'all', a year (2023) or a month (2023-06)")])
-    year = int(match["year"])
-    if match["month"] is None:
-        return Window(dt.date(year, 1, 1), dt.date(year, 12, 31))
-    month = int(match["month"])
-    if not 1 <= month <= 12:
-        raise InvalidFields([FieldError("zoom", f"month {month} does not exist")])
-    return Window(
-        dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-    )
-
-
 def draw(
     states: Sequence[EventState],
     *,
@@ -319,7 +185,7 @@ def draw(
     """
     risks = risks or {}
     visible = [s for s in states if window.overlaps(s.start, s.end)]
-    ticks = tuple(_ticks(window))
+    ticks = tuple(axis_ticks(window))
     y = AXIS_HEIGHT
     lanes: list[Lane] = []
     marks: list[Mark] = []
@@ -387,7 +253,7 @@ def _plural(lane: Lane) -> str:
 
 
 def _day_text(day: dt.date) -> str:
-    return f"{day.day} {_MONTHS_LONG[day.month]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month]} {day.year}"
 
 
 def _fuzzy(span: DateSpan) -> bool:
@@ -445,7 +311,7 @@ def _mark(state: EventState, window: Window, risks: Mapping[str, str]) -> tuple[
         shape = "deadline"
         # "Met by anything on or before its latest day": the diamond sits at the window's end.
         cx = window.x(span.end + dt.timedelta(days=1)) if span.end <= window.end else 100.0
-    elif state.kind in _DURATION_KINDS or span.days > 1:
+    elif state.kind in DURATION_KINDS or span.days > 1:
         shape = "bar"
         cx = x + width / 2
     else:
@@ -502,53 +368,3 @@ def _mark(state: EventState, window: Window, risks: Mapping[str, str]) -> tuple[
 
 def _at(mark: Mark, y: int) -> Mark:
     return dataclasses.replace(mark, y=y)
-
-
-def _ticks(window: Window) -> Iterable[Tick]:
-    """Axis lines: days within a month, months within a year or two, years beyond that."""
-    days = window.days
-    if days <= 62:
-        yield from _day_ticks(window)
-    elif days <= 800:
-        yield from _month_ticks(window, step=1 if days <= 400 else 3)
-    else:
-        yield from _year_ticks(window)
-
-
-def _day_ticks(window: Window) -> Iterable[Tick]:
-    step = 1 if window.days <= 31 else 7
-    day = window.start
-    index = 0
-    while day <= window.end:
-        if day.day == 1 or day == window.start:
-            yield Tick(window.x(day), f"{_MONTHS_SHORT[day.month]} {day.year}", True)
-        if index % step == 0:
-            yield Tick(window.x(day), str(day.day), False)
-        day += dt.timedelta(days=1)
-        index += 1
-
-
-def _month_ticks(window: Window, step: int) -> Iterable[Tick]:
-    year, month = window.start.year, window.start.month
-    while (day := dt.date(year, month, 1)) <= window.end:
-        if day >= window.start:
-            if month == 1 or day == window.start.replace(day=1):
-                yield Tick(window.x(day), str(year), True)
-            if (month - 1) % step == 0:
-                yield Tick(window.x(day), _MONTHS_SHORT[month], False)
-        month += 1
-        if month > 12:
-            year, month = year + 1, 1
-
-
-def _year_ticks(window: Window) -> Iterable[Tick]:
-    years = window.end.year - window.start.year + 1
-    step = next((s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if years / s <= 14), 2000)
-    first = window.start.year + (-window.start.year % step)
-    if first == window.start.year and window.start != dt.date(first, 1, 1):
-        first += step
-    for year in range(first, window.end.year + 1, step):
-        yield Tick(window.x(dt.date(year, 1, 1)), str(year), True)
-        if step == 1 and years <= 8:
-            for month in (4, 7, 10):
-                yield Tick(window.x(dt.date(year, month, 1)), "", False)

@@ -15,7 +15,8 @@ from urllib.parse import urlencode
 
 from timeline.domain.dates import DateError, describe_fuzzy, parse_date
 from timeline.domain.model import EventState
-from timeline.web.drawing import KIND_LABELS, RISK_LABELS, Window, overview_window
+from timeline.domain.vocabulary import KIND_LABELS, MONTH_NAMES, RISK_LABELS
+from timeline.web.axis import Window, overview_window
 
 __all__ = [
     "Change",
@@ -105,7 +106,7 @@ class Change:
 
 def say_day(day: dt.date) -> str:
     """A day as people write it: '30 June 2023'."""
-    return f"{day.day} {day:%B} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month]} {day.year}"
 
 
 def event_rows(
