@@ -6,25 +6,17 @@ import datetime as dt
 
 import feedparser
 
+from tests.formats._feeds import feed_info
 from tests.formats._records import record
 from timeline.formats.atom import atom_feed
-from timeline.formats.feedinfo import FeedInfo, feed_id
+from timeline.formats.feedinfo import FeedInfo
 
 CREATED = dt.datetime(2022, 3, 11, 9, 0, tzinfo=dt.UTC)
 MOVED = dt.datetime(2023, 9, 1, 12, 0, 0, 250000, tzinfo=dt.UTC)
 
 
 def _info(fallback: dt.datetime = CREATED) -> FeedInfo:
-    return FeedInfo(
-        id=feed_id("ahc"),
-        title="AHC: what changed",
-        subtitle="Every recorded change.",
-        root="https://timeline.example",
-        self_url="https://timeline.example/api/v1/processes/ahc/changes.atom",
-        alternate_url="https://timeline.example/processes/ahc",
-        author="timeline",
-        fallback_updated=fallback,
-    )
+    return feed_info(fallback_updated=fallback)
 
 
 def _records() -> list:  # newest first, as the store lists them

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from tests.formats._feeds import ROOT, feed_info
 from tests.formats._records import record
 from timeline.formats.feedinfo import FeedInfo, feed_id
 from timeline.formats.jsonfeed import JSON_FEED_VERSION, json_feed
@@ -13,14 +14,11 @@ RECORDED = dt.datetime(2024, 2, 9, 23, 15, 7, tzinfo=dt.UTC)
 
 
 def _info() -> FeedInfo:
-    return FeedInfo(
+    return feed_info(
         id=feed_id(None, kinds=["session"], tags=["b", "a"]),
         title="timeline: what changed",
-        subtitle="Every recorded change.",
-        root="https://timeline.example",
-        self_url="https://timeline.example/api/v1/changes.json?kind=session",
-        alternate_url="https://timeline.example/",
-        author="timeline",
+        self_url=f"{ROOT}/api/v1/changes.json?kind=session",
+        alternate_url=f"{ROOT}/",
         fallback_updated=dt.datetime(2021, 1, 1, tzinfo=dt.UTC),
     )
 
