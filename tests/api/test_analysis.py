@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.api.conftest import record
-from timeline.api.analysis import EifBody, RiskBody
+from timeline.schemas import EifBody, RiskBody
 from timeline.seed import load_seed, seed_event_id
 from timeline.settings import Settings
 from timeline.store.db import Database

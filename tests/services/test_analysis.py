@@ -15,8 +15,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from tests.store._random_log import AS_OF, RandomLog
-from timeline.analysis import (
-    _LRU,
+from timeline.domain.eif import assess_entry_into_force as eif_model
+from timeline.domain.risk import assess_deadlines
+from timeline.seed import load_seed
+from timeline.services.analysis import (
     INPUTS_CACHE_SIZE,
     RiskReport,
     _inputs_caches,
@@ -24,9 +26,6 @@ from timeline.analysis import (
     assess_entry_into_force,
     assess_risks,
 )
-from timeline.domain.eif import assess_entry_into_force as eif_model
-from timeline.domain.risk import assess_deadlines
-from timeline.seed import load_seed
 from timeline.store import events as event_store
 from timeline.store.analysis import event_status_changes
 from timeline.store.db import Database
@@ -62,16 +61,6 @@ async def _check_cache(db: Database) -> None:
     assert again.log_version != first.log_version
     assert again.deadlines[0].open_items == first.deadlines[0].open_items - 1
     assert again.to_json()["deadlines"][0]["open_items"] == 21
-
-
-def test_lru_forgets_the_least_recently_used_first() -> None:
-    cache: _LRU[str] = _LRU(2)
-    cache.put(("a",), "A")
-    cache.put(("b",), "B")
-    assert cache.get(("a",)) == "A"  # now "b" is the oldest
-    cache.put(("c",), "C")
-    assert cache.get(("b",)) is None
-    assert (cache.get(("a",)), cache.get(("c",))) == ("A", "C")
 
 
 # Answers are keyed by what is known on their day ---------------------------------------------
@@ -217,7 +206,7 @@ async def test_inputs_are_kept_for_a_bounded_number_of_days(database_url: str) -
         first = dt.date(2023, 1, 2)
         for offset in range(INPUTS_CACHE_SIZE + 3):
             await assess_entry_into_force(db, "ahc-cybercrime", first + dt.timedelta(days=offset))
-        kept = _inputs_caches[db].entries
+        kept = _inputs_caches[db]
         assert len(kept) == INPUTS_CACHE_SIZE
         assert min(day for _, day in kept) == first + dt.timedelta(days=3)  # oldest out first
     finally:

@@ -3,13 +3,11 @@ status histories), change (JSON merge patch with If-Match)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody, QueryParameter
-from pydantic import BaseModel, ConfigDict, Field
+from litestar.params import FromPath, JSONBody
 
 from timeline.api.auth import Actor, authenticate
 from timeline.api.common import (
@@ -21,95 +19,17 @@ from timeline.api.common import (
     utcnow,
 )
 from timeline.api.conditional import expected_version, version_etag
-from timeline.api.events import AsOf, resolve_known_on
+from timeline.api.events import resolve_known_on
+from timeline.api.params import AsOf, Cursor, Limit
 from timeline.api.problems import problems
 from timeline.domain.errors import InvalidFields
 from timeline.domain.items import ItemState
-from timeline.schemas import Day
-from timeline.store import items as item_store
+from timeline.schemas.items import ItemCreate, ItemPage, ItemPatch, ItemPublic
+from timeline.services import items as item_service
+from timeline.services.items import item_public
 from timeline.store.db import Database
-from timeline.store.processes import get_process
 
-__all__ = [
-    "ItemController",
-    "ItemCreate",
-    "ItemPage",
-    "ItemPatch",
-    "ItemPublic",
-    "item_etag",
-    "item_public",
-]
-
-ItemStatus = Literal["open", "informals", "agreed", "dropped"]
-Limit = Annotated[
-    int, QueryParameter(name="limit", ge=1, le=500, description="Page size (max 500).")
-]
-Cursor = Annotated[str | None, QueryParameter(name="cursor", description="Opaque page cursor.")]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class ItemCreate(_Strict):
-    """A new negotiation item; `known_on` is the day it became public (default: today)."""
-
-    key: str = Field(min_length=1, max_length=100, pattern=r"^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$")
-    title: str = Field(min_length=1, max_length=300)
-    chapter: str | None = Field(default=None, max_length=300)
-    status: ItemStatus = "open"
-    known_on: Day | None = None
-
-
-class ItemPatch(_Strict):
-    """A JSON merge patch of an item: title, chapter (null removes it), status, and `known_on`."""
-
-    title: str | None = Field(default=None, min_length=1, max_length=300)
-    chapter: str | None = Field(default=None, max_length=300)
-    status: ItemStatus | None = None
-    known_on: Day | None = None
-
-
-class ItemRevisionPublic(BaseModel):
-    """One revision of an item, as it became known."""
-
-    version: int
-    change: str
-    known_on: dt.date
-    recorded_at: dt.datetime
-    actor: str
-    status: str
-    fields: dict[str, list[Any]]
-
-
-class ItemLinks(BaseModel):
-    """Where the item and its process live."""
-
-    self: str
-    process: str
-
-
-class ItemPublic(BaseModel):
-    """An item with its status on the day asked about and every revision known by then."""
-
-    key: str
-    process: str
-    title: str
-    chapter: str | None
-    status: str
-    version: int
-    known_on: dt.date
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    history: list[ItemRevisionPublic]
-    links: ItemLinks
-
-
-class ItemPage(BaseModel):
-    """A page of items, ordered by key."""
-
-    items: list[ItemPublic]
-    next: str | None
+__all__ = ["ItemController", "item_etag"]
 
 
 def item_etag(key: str, version: int) -> str:
@@ -117,33 +37,16 @@ def item_etag(key: str, version: int) -> str:
     return version_etag("item", key, version)
 
 
-def item_public(state: ItemState, root: str) -> ItemPublic:
-    """The API representation of an item state."""
-    api = f"{root}/api/v1/processes/{state.process}"
-    return ItemPublic(
-        key=state.key,
-        process=state.process,
-        title=state.title,
-        chapter=state.chapter,
-        status=state.status,
-        version=state.version,
-        known_on=state.known_on,
-        created_at=state.created_at,
-        updated_at=state.updated_at,
-        history=[
-            ItemRevisionPublic(
-                version=c.version,
-                change=c.change,
-                known_on=c.known_on,
-                recorded_at=c.recorded_at,
-                actor=c.actor,
-                status=c.status,
-                fields=c.fields,
-            )
-            for c in state.history
-        ],
-        links=ItemLinks(self=f"{api}/items/{state.key}", process=api),
-    )
+def _one(
+    request: Request[Any, Any, Any], state: ItemState, *, created: bool = False
+) -> Response[ItemPublic]:
+    """The item as a JSON response with its ETag (201 with its Location when `created`)."""
+    body = item_public(state, base_url(request))
+    etag = item_etag(state.key, state.version)
+    if created:
+        headers = {"Location": body.links.self}
+        return json_response(request, body, etag=etag, status_code=201, headers=headers)
+    return json_response(request, body, etag=etag)
 
 
 class ItemController(Controller):
@@ -172,20 +75,11 @@ class ItemController(Controller):
         key is taken."""
         actor.require_process(slug)
         known_on = resolve_known_on(data.known_on)
-        raw = data.model_dump(mode="json", exclude={"known_on"})
-        async with db.write() as session:
-            process = await get_process(session, slug)
-            state = await item_store.create_item(
-                session, process, raw, known_on=known_on, actor=actor.name, now=utcnow()
-            )
-        body = item_public(state, base_url(request))
-        return json_response(
-            request,
-            body,
-            etag=item_etag(state.key, state.version),
-            status_code=201,
-            headers={"Location": body.links.self},
+        fields = data.model_dump(mode="json", exclude={"known_on"})
+        state = await item_service.create_item(
+            db, slug, fields, known_on=known_on, actor=actor.name, now=utcnow()
         )
+        return _one(request, state, created=True)
 
     @get(
         "/",
@@ -208,13 +102,8 @@ class ItemController(Controller):
             (after,) = decode_cursor(cursor, 1)
             if not isinstance(after, str):
                 raise InvalidFields.one("cursor", "is not a cursor this service issued")
-        async with db.read() as session:
-            process = await get_process(session, slug)
-            states = await item_store.item_states(session, process, as_of)
-        if after is not None:
-            states = [s for s in states if s.key > after]
-        page = states[:limit]
-        more = encode_cursor([page[-1].key]) if len(states) > limit else None
+        page, last = await item_service.item_page(db, slug, as_of, after=after, limit=limit)
+        more = None if last is None else encode_cursor([last])
         root = base_url(request)
         return json_response(
             request,
@@ -236,12 +125,7 @@ class ItemController(Controller):
         as_of: AsOf = None,
     ) -> Response[ItemPublic]:
         """The item with its history; 304 when If-None-Match names its ETag."""
-        async with db.read() as session:
-            process = await get_process(session, slug)
-            state = await item_store.get_item(session, process, key, as_of)
-        return json_response(
-            request, item_public(state, base_url(request)), etag=item_etag(key, state.version)
-        )
+        return _one(request, await item_service.read_item(db, slug, key, as_of))
 
     @patch(
         "/{key:str}",
@@ -265,21 +149,14 @@ class ItemController(Controller):
         changes = data.model_dump(mode="json", exclude_unset=True)
         known_on = resolve_known_on(data.known_on)
         changes.pop("known_on", None)
-        for name in ("title", "status"):
-            if name in changes and changes[name] is None:
-                raise InvalidFields.one(name, "cannot be removed")
-        async with db.write() as session:
-            process = await get_process(session, slug)
-            state = await item_store.update_item(
-                session,
-                process,
-                key,
-                changes,
-                expected_version=version,
-                known_on=known_on,
-                actor=actor.name,
-                now=utcnow(),
-            )
-        return json_response(
-            request, item_public(state, base_url(request)), etag=item_etag(key, state.version)
+        state = await item_service.update_item(
+            db,
+            slug,
+            key,
+            changes,
+            expected_version=version,
+            known_on=known_on,
+            actor=actor.name,
+            now=utcnow(),
         )
+        return _one(request, state)

@@ -8,8 +8,8 @@ import datetime as dt
 import json
 from typing import Any
 
-from timeline.analysis import RiskReport, assess_risks
 from timeline.commands.base import CommandError, run_with_database
+from timeline.services.analysis import RiskReport, assess_risks
 from timeline.store.db import Database
 
 __all__ = ["MAX_STEPS", "backtest_rows", "register"]

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
-__all__ = ["ITEM_STATUSES", "OPEN_STATUSES", "RESOLVED_STATUSES", "ItemChange", "ItemState"]
+__all__ = [
+    "ITEM_STATUSES",
+    "OPEN_STATUSES",
+    "RESOLVED_STATUSES",
+    "ItemChange",
+    "ItemState",
+    "ItemStatus",
+]
 
-ITEM_STATUSES = ("open", "informals", "agreed", "dropped")
+ItemStatus = Literal["open", "informals", "agreed", "dropped"]
+ITEM_STATUSES: tuple[str, ...] = get_args(ItemStatus)
 OPEN_STATUSES = frozenset({"open", "informals"})
 RESOLVED_STATUSES = frozenset({"agreed", "dropped"})
 

@@ -14,7 +14,6 @@ from typing import Literal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from timeline import analysis
 from timeline.domain.errors import InvalidFields
 from timeline.domain.model import ChangeRecord, ProcessInfo
 from timeline.formats.atom import ATOM_MEDIA_TYPE, atom_feed
@@ -29,6 +28,7 @@ from timeline.formats.digest_markdown import digest_markdown
 from timeline.formats.feedinfo import FeedInfo, feed_id, feed_updated
 from timeline.formats.jsonfeed import JSON_FEED_MEDIA_TYPE, json_feed
 from timeline.formats.timelinejs import timelinejs
+from timeline.services import analysis
 from timeline.store.db import Database
 from timeline.store.events import EventFilter, event_states, list_changes
 from timeline.store.processes import get_process, get_processes, list_processes

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from timeline.analysis import assess_risks
 from timeline.domain.errors import NotFound
 from timeline.domain.model import EventState
 from timeline.domain.vocabulary import KIND_LABELS
 from timeline.schemas import ProcessLinks
+from timeline.services.analysis import assess_risks
 from timeline.store import events as event_store
 from timeline.store.db import Database
 from timeline.store.events import EventFilter

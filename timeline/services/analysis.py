@@ -1,6 +1,8 @@
-"""The analyses as an application service: for one process and one day, load what the deadline
-risk and entry-into-force models need (through `timeline.store`), run the pure models in
-`timeline.domain`, and return plain dataclasses whose `to_json()` is exactly the API body.
+"""The analyses service: deadline risks and entry into force of one process on one day.
+
+For one process and one day, load what the deadline risk and entry-into-force models need
+(through `timeline.store`), run the pure models in `timeline.domain`, and return plain
+dataclasses whose `to_json()` is exactly the API body.
 
 Two caches per database, per server worker (nothing shared or persisted):
 
@@ -23,10 +25,11 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import Any, Protocol, Self, TypeVar
+
+from cachetools import LRUCache
 
 from timeline.domain.eif import EifReport
 from timeline.domain.eif import assess_entry_into_force as eif_model
@@ -103,35 +106,18 @@ class _Answer(Protocol):
     def served_from(self, log_version: str) -> Self: ...
 
 
-T = TypeVar("T")
 A = TypeVar("A", bound=_Answer)
+_Key = tuple[Any, ...]
 
-
-class _LRU(Generic[T]):
-    """A bounded mapping that forgets the least recently used entry first."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[tuple[Any, ...], T] = OrderedDict()
-
-    def get(self, key: tuple[Any, ...]) -> T | None:
-        value = self.entries.get(key)
-        if value is not None:
-            self.entries.move_to_end(key)
-        return value
-
-    def put(self, key: tuple[Any, ...], value: T) -> None:
-        self.entries[key] = value
-        self.entries.move_to_end(key)
-        while len(self.entries) > self.size:
-            self.entries.popitem(last=False)
-
-
-_inputs_caches: weakref.WeakKeyDictionary[Database, _LRU[AnalysisInputs]] = (
+_inputs_caches: weakref.WeakKeyDictionary[Database, LRUCache[_Key, AnalysisInputs]] = (
     weakref.WeakKeyDictionary()
 )
-_risk_caches: weakref.WeakKeyDictionary[Database, _LRU[RiskReport]] = weakref.WeakKeyDictionary()
-_eif_caches: weakref.WeakKeyDictionary[Database, _LRU[EifAnalysis]] = weakref.WeakKeyDictionary()
+_risk_caches: weakref.WeakKeyDictionary[Database, LRUCache[_Key, RiskReport]] = (
+    weakref.WeakKeyDictionary()
+)
+_eif_caches: weakref.WeakKeyDictionary[Database, LRUCache[_Key, EifAnalysis]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def analysis_version(db: Database, slug: str) -> str:
@@ -147,13 +133,13 @@ async def _answer(
     db: Database,
     slug: str,
     as_of: dt.date,
-    answers: weakref.WeakKeyDictionary[Database, _LRU[A]],
+    answers: weakref.WeakKeyDictionary[Database, LRUCache[_Key, A]],
     compute: Callable[[AnalysisInputs, str], A],
 ) -> A:
     """The cached answer for (process, as_of, what is known on as_of), else `compute` run on
     the inputs brought up to date; either way labelled with the log version read now."""
-    cache = answers.setdefault(db, _LRU(CACHE_SIZE))
-    inputs_cache = _inputs_caches.setdefault(db, _LRU(INPUTS_CACHE_SIZE))
+    cache = answers.setdefault(db, LRUCache(CACHE_SIZE))
+    inputs_cache = _inputs_caches.setdefault(db, LRUCache(INPUTS_CACHE_SIZE))
     async with db.read() as session:
         await one_snapshot(session)
         stamps = await analysis_stamps(session, slug, as_of)
@@ -163,14 +149,14 @@ async def _answer(
             if cached.log_version != stamps.version:
                 # same answer, later log: label it with the version it is now served from
                 cached = cached.served_from(stamps.version)
-                cache.put(key, cached)
+                cache[key] = cached
             return cached
         previous = inputs_cache.get((stamps.process_id, as_of))
         inputs = await refresh_inputs(session, stamps, previous)
-    inputs_cache.put((stamps.process_id, as_of), inputs)
+    inputs_cache[stamps.process_id, as_of] = inputs
     answer = compute(inputs, stamps.version)
     # keyed by what the inputs hold (the same stamp, read in the same snapshot)
-    cache.put((stamps.process_id, as_of, inputs.known), answer)
+    cache[stamps.process_id, as_of, inputs.known] = answer
     return answer
 
 

@@ -1,76 +1,31 @@
-"""Request and response shapes of the public API (pydantic; never table models).
-
-Request models forbid unknown fields, so `id`, `version` or a misspelt field is a 422 naming it.
-Response models describe exactly what is served; the OpenAPI document is generated from them.
-"""
+"""Events as the API takes and serves them: the writable fields, merge patches, pages, history."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from typing import Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
+
+from timeline.schemas.common import Day, Kind, Precision, ShortText, Status, Strict, http_url
 
 __all__ = [
-    "Day",
     "Dependency",
     "EventCreate",
+    "EventFields",
     "EventLinks",
     "EventPage",
     "EventPatch",
     "EventPublic",
     "HistoryPage",
-    "ProcessCreate",
-    "ProcessLinks",
-    "ProcessPage",
-    "ProcessPatch",
-    "ProcessPublic",
     "Revision",
     "Source",
     "UpcomingEvent",
     "UpcomingPage",
 ]
 
-Kind = Literal[
-    "session",
-    "informal",
-    "consultation",
-    "vote_point",
-    "eif_threshold",
-    "deadline",
-    "document",
-    "signature",
-    "ratification",
-    "milestone",
-    "note",
-]
-Status = Literal["planned", "tentative", "held", "postponed", "suspended", "cancelled"]
-Precision = Literal["day", "month", "season", "year", "datetime"]
-Slug = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
-ShortText = Field(min_length=1, max_length=300)
 
-
-_WRITTEN_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _written_day(value: Any) -> Any:
-    # pydantic alone would read 0 or "0" as 1970-01-01 (a Unix timestamp).
-    if isinstance(value, dt.date) or (isinstance(value, str) and _WRITTEN_DAY.fullmatch(value)):
-        return value
-    raise ValueError("must be a day written YYYY-MM-DD")
-
-
-Day = Annotated[dt.date, BeforeValidator(_written_day)]
-"""A calendar day in a request body, written `YYYY-MM-DD` and nothing else."""
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class Source(_Strict):
+class Source(Strict):
     """Where a fact comes from: an http(s) URL, optionally a title and the quoted words."""
 
     url: str = Field(max_length=2000)
@@ -80,23 +35,17 @@ class Source(_Strict):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError("must be an absolute http(s) URL")
-        return value
+        return http_url(value)
 
 
-class Dependency(_Strict):
+class Dependency(Strict):
     """A predecessor an event waits for, with the fewest days that must pass after it."""
 
     event: str = Field(min_length=1, max_length=64)
     lag_days: int = Field(default=0, ge=0, le=3650)
 
 
-Tag = Field(min_length=1, max_length=64, pattern=r"^[^\s,][^,]*$")
-
-
-class EventFields(_Strict):
+class EventFields(Strict):
     """The writable fields of an event, as a person writes them."""
 
     kind: Kind
@@ -127,7 +76,7 @@ class EventCreate(EventFields):
     known_on: Day | None = None
 
 
-class EventPatch(_Strict):
+class EventPatch(Strict):
     """A JSON merge patch (RFC 7396) of an event's fields; null removes an optional field."""
 
     kind: Kind | None = None
@@ -221,91 +170,4 @@ class HistoryPage(BaseModel):
 
     event: str
     items: list[Revision]
-    next: str | None
-
-
-class ProcessCreate(_Strict):
-    """A new negotiation process."""
-
-    slug: str = Slug
-    title: str = ShortText
-    description: str | None = Field(default=None, max_length=10000)
-    timezone: str = Field(default="UTC", max_length=64)
-    url: str | None = Field(default=None, max_length=2000)
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        return _check_zone(value)
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        return None if value is None else Source._http_url(value)
-
-
-class ProcessPatch(_Strict):
-    """A JSON merge patch of a process's fields (the slug never changes)."""
-
-    title: str | None = Field(default=None, min_length=1, max_length=300)
-    description: str | None = Field(default=None, max_length=10000)
-    timezone: str | None = Field(default=None, max_length=64)
-    url: str | None = Field(default=None, max_length=2000)
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str | None) -> str | None:
-        return None if value is None else _check_zone(value)
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str | None) -> str | None:
-        return None if value is None else Source._http_url(value)
-
-
-def _check_zone(value: str) -> str:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError("must be an IANA time zone such as Europe/Vienna") from None
-    return value
-
-
-class ProcessLinks(BaseModel):
-    """Where a process's views live."""
-
-    self: str
-    events: str
-    timeline: str
-    calendar: str
-    webcal: str
-    atom: str
-    json_feed: str
-    risks: str
-    entry_into_force: str
-    timelinejs: str
-    page: str
-
-
-class ProcessPublic(BaseModel):
-    """A process as served, with its counts and links."""
-
-    slug: str
-    title: str
-    description: str | None
-    timezone: str
-    url: str | None
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    counts: dict[str, int]
-    links: ProcessLinks
-
-
-class ProcessPage(BaseModel):
-    """One page of processes."""
-
-    items: list[ProcessPublic]
     next: str | None
