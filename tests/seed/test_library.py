@@ -1,0 +1,160 @@
+"""The library of real negotiations: every data file loads through the public loader, cites its
+sources, never knows an outcome before it happened, and replays to what actually happened."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from importlib import resources
+from typing import Any
+
+import httpx
+import pytest
+
+from timeline.clock import today
+from timeline.domain.dates import parse_date
+from timeline.seed import load_seed
+from timeline.seed.dataset import available, read_raw
+from timeline.settings import Settings
+from timeline.store.db import Database
+
+# What happened, per process: each deadline's outcome (by title) and the entry-into-force date
+# (None while the treaty is not in force). The files must replay to exactly this today.
+EXPECTED: dict[str, dict[str, Any]] = {
+    "arms-trade-treaty": {
+        "deadlines": {
+            "Treaty concluded at the July 2012 conference": "missed",
+            "Treaty concluded at the final conference (by 28 March 2013)": "missed",
+        },
+        "entry_into_force": "2014-12-24",
+    },
+    "minamata": {
+        "deadlines": {
+            "Negotiations completed before the 27th session of the UNEP Governing Council": "met",
+            "Convention adopted at a diplomatic conference in October 2013": "met",
+        },
+        "entry_into_force": "2017-08-16",
+    },
+}
+
+# Data sets that are not part of the library (the worked example is checked on its own).
+NOT_LIBRARY = frozenset({"ahc-cybercrime"})
+LIBRARY = sorted(name for name in available() if name not in NOT_LIBRARY)
+# Outcome statuses: an event recorded with one of these has happened (or started).
+OUTCOMES = frozenset({"held", "suspended"})
+
+
+def _schema() -> dict[str, Any]:
+    text = resources.files("timeline.seed").joinpath("process.schema.json").read_text()
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def _merged(steps: list[dict[str, Any]]) -> list[tuple[dt.date, dict[str, Any]]]:
+    """Each step's known_on with the event as it stood after that step (merge patches)."""
+    state: dict[str, Any] = {}
+    out = []
+    for step in steps:
+        if "document" in step:
+            state = dict(step["document"])
+        else:
+            for name, value in step["patch"].items():
+                if value is None:
+                    state.pop(name, None)
+                else:
+                    state[name] = value
+        out.append((dt.date.fromisoformat(step["known_on"]), dict(state)))
+    return out
+
+
+def _first_day(raw: dict[str, Any]) -> dt.date:
+    return min(
+        dt.date.fromisoformat(step["known_on"])
+        for event in raw["events"]
+        for step in event["steps"]
+    )
+
+
+def test_the_library_holds_ten_processes_with_met_and_missed_targets() -> None:
+    assert set(LIBRARY) == set(EXPECTED)
+    assert len(LIBRARY) >= 10
+    outcomes = [o for e in EXPECTED.values() for o in e["deadlines"].values()]
+    assert "met" in outcomes and "missed" in outcomes
+    assert not {"pandemic", "plastics", "bbnj"} & {w for n in LIBRARY for w in n.split("-")}
+
+
+@pytest.mark.parametrize("name", LIBRARY)
+def test_file_matches_the_schema(name: str) -> None:
+    jsonschema_rs = pytest.importorskip("jsonschema_rs")
+    validator = jsonschema_rs.validator_for(_schema())
+    errors = [f"{e.instance_path}: {e.message}" for e in validator.iter_errors(read_raw(name))]
+    assert errors == []
+    assert read_raw(name)["process"]["slug"] == name
+
+
+@pytest.mark.parametrize("name", LIBRARY)
+def test_every_step_cites_a_source_with_a_url(name: str) -> None:
+    raw = read_raw(name)
+    for event in raw["events"]:
+        for index, step in enumerate(event["steps"]):
+            body = step.get("document") or step["patch"]
+            sources = body.get("sources") or []
+            urls = [(raw["sources"][s] if isinstance(s, str) else s)["url"] for s in sources]
+            assert urls, f"{event['key']} step {index} cites no source"
+            assert all(u.startswith(("https://", "http://")) for u in urls)
+
+
+@pytest.mark.parametrize("name", LIBRARY)
+def test_no_outcome_is_known_before_it_happened(name: str) -> None:
+    raw = read_raw(name)
+    for event in raw["events"]:
+        for known_on, state in _merged(event["steps"]):
+            if state["status"] in OUTCOMES:
+                end = parse_date(state["date"]).end
+                assert known_on >= end, f"{event['key']}: {state['status']} known on {known_on}"
+            if state["kind"] in ("signature", "ratification"):
+                assert known_on >= parse_date(state["date"]).end, event["key"]
+
+
+@pytest.fixture
+async def library_client(settings: Settings, app_client: httpx.AsyncClient) -> httpx.AsyncClient:
+    db = Database(settings.database_url)
+    for name in LIBRARY:
+        assert await load_seed(db, name) is not None
+    await db.dispose()
+    return app_client
+
+
+async def _get(client: httpx.AsyncClient, path: str, **params: Any) -> Any:
+    response = await client.get(path, params=params)
+    assert response.status_code == 200, (path, params, response.text)
+    return response.json()
+
+
+async def test_every_process_replays_from_its_first_fact_to_today(
+    library_client: httpx.AsyncClient,
+) -> None:
+    for name in LIBRARY:
+        base = f"/api/v1/processes/{name}"
+        first = _first_day(read_raw(name))
+        for day in (first, today()):
+            page = await _get(library_client, f"{base}/timeline", as_of=day.isoformat(), limit=500)
+            assert page["items"], (name, day)
+            await _get(library_client, f"{base}/risks", as_of=day.isoformat())
+            await _get(library_client, f"{base}/entry-into-force", as_of=day.isoformat())
+        before = await _get(
+            library_client, f"{base}/timeline", as_of=(first - dt.timedelta(days=1)).isoformat()
+        )
+        assert before["items"] == []
+
+
+async def test_every_process_replays_to_what_happened(
+    library_client: httpx.AsyncClient,
+) -> None:
+    for name in LIBRARY:
+        base = f"/api/v1/processes/{name}"
+        risks = await _get(library_client, f"{base}/risks", as_of=today().isoformat())
+        statuses = {r["event"]["title"]: r["status"] for r in risks["deadlines"]}
+        assert statuses == EXPECTED[name]["deadlines"], name
+        eif = await _get(library_client, f"{base}/entry-into-force", as_of=today().isoformat())
+        assert eif["entry_into_force"] == EXPECTED[name]["entry_into_force"], name
