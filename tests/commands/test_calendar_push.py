@@ -252,18 +252,22 @@ async def test_push_writes_updates_in_place_and_removes_deleted_events(
     assert str(marker) == "/api/v1/processes/ahc/calendar.ics?kind=vote_point"
 
 
-async def test_push_with_a_wrong_password_is_one_clear_line(
-    app_client: httpx.AsyncClient,
-    admin_headers: dict[str, str],
-    radicale: str,
-    timeline_server: str,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+@pytest.fixture
+async def one_session(app_client: httpx.AsyncClient, admin_headers: dict[str, str]) -> None:
+    """Process `ahc` with one session: something to push."""
     created = await app_client.post(
         "/api/v1/processes", json={"slug": "ahc", "title": "AHC"}, headers=admin_headers
     )
     assert created.status_code == 201
     await post_event(app_client, admin_headers, kind="session", title="S", date="2023-04-11")
+
+
+async def test_push_with_a_wrong_password_is_one_clear_line(
+    one_session: None,
+    radicale: str,
+    timeline_server: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert push(radicale, timeline_server, password="wrong") == 1
     err = capsys.readouterr().err
     assert err.startswith("timeline: ") and err.count("\n") == 1
@@ -279,17 +283,11 @@ def test_push_of_an_unknown_process_names_it(
 
 
 async def test_push_to_a_calendar_that_does_not_exist_says_so(
-    app_client: httpx.AsyncClient,
-    admin_headers: dict[str, str],
+    one_session: None,
     radicale: str,
     timeline_server: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    created = await app_client.post(
-        "/api/v1/processes", json={"slug": "ahc", "title": "AHC"}, headers=admin_headers
-    )
-    assert created.status_code == 201
-    await post_event(app_client, admin_headers, kind="session", title="S", date="2023-04-11")
     missing = radicale.rstrip("/").rsplit("/", 1)[0] + "/nowhere/"
     assert push(missing, timeline_server) == 1
     err = capsys.readouterr().err

@@ -35,6 +35,11 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def add_event(capsys: pytest.CaptureFixture[str], server: str, *argv: str) -> tuple[int, str, str]:
+    """`timeline add-event` in the seeded process against `server`, with `argv` after."""
+    return run(capsys, "add-event", SLUG, "--server", server, *argv)
+
+
 def test_upcoming_prints_json_for_scripts(
     shared_server: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -102,11 +107,8 @@ def test_add_event_and_set_status_write_through_the_api(
     shared_server: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TIMELINE_TOKEN", ADMIN_TOKEN)
-    code, out, err = run(
+    code, out, err = add_event(
         capsys,
-        "add-event",
-        SLUG,
-        "--server",
         shared_server,
         "--kind",
         "session",
@@ -148,34 +150,14 @@ def test_a_refusal_is_one_line_with_exit_code_1(
     code, out, err = run(capsys, "show", SLUG, "no-such-event", "--server", shared_server)
     assert code == 1 and out == ""
     assert err.startswith("timeline: 404") and err.count("\n") == 1
-    code, _, err = run(
-        capsys,
-        "add-event",
-        SLUG,
-        "--server",
-        shared_server,
-        "--kind",
-        "note",
-        "--title",
-        "x",
-        "--date",
-        "2026-01-01",
+    code, _, err = add_event(
+        capsys, shared_server, "--kind", "note", "--title", "x", "--date", "2026-01-01"
     )
     assert code == 1 and err.startswith("timeline: 401") and err.count("\n") == 1
-    code, _, err = run(
+    code, _, err = add_event(
         capsys,
-        "add-event",
-        SLUG,
-        "--server",
         shared_server,
-        "--token",
-        ADMIN_TOKEN,
-        "--kind",
-        "note",
-        "--title",
-        "x",
-        "--date",
-        "someday",
+        *("--token", ADMIN_TOKEN, "--kind", "note", "--title", "x", "--date", "someday"),
     )
     assert code == 1 and err.startswith("timeline: 422") and "date" in err
 

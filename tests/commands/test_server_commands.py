@@ -124,21 +124,19 @@ def test_bad_bundle_is_refused_naming_the_record(database_url: str, tmp_path: Pa
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not installed")
 def test_docker_compose_file_is_valid() -> None:
     root = Path(__file__).resolve().parents[2]
-    result = subprocess.run(
-        ["docker-compose", "-f", str(root / "docker-compose.yml"), "config", "-q"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "TIMELINE_ADMIN_TOKEN": "compose-check"},
-        timeout=60,
-    )
+
+    def config(*flags: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["docker-compose", "-f", str(root / "docker-compose.yml"), "config", *flags],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "TIMELINE_ADMIN_TOKEN": "compose-check"},
+            timeout=60,
+        )
+
+    result = config("-q")
     assert result.returncode == 0, result.stderr
-    services = subprocess.run(
-        ["docker-compose", "-f", str(root / "docker-compose.yml"), "config", "--services"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "TIMELINE_ADMIN_TOKEN": "compose-check"},
-        timeout=60,
-    )
+    services = config("--services")
     assert set(services.stdout.split()) == {"db", "migrate", "api"}
 
 
