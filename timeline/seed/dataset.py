@@ -90,31 +90,15 @@ def read_dataset(name: str) -> DataSet:
             return {k: resolve(v, k) for k, v in value.items()}
         return value
 
-    event_steps = sorted(
-        (
-            (dt.date.fromisoformat(step["known_on"]), order, index, event["key"], step)
-            for order, event in enumerate(raw["events"])
-            for index, step in enumerate(event["steps"])
-        ),
-        key=lambda step: step[:3],
-    )
     events = [
         EventStep(
             known_on,
-            seed_event_id(slug, key),
+            seed_event_id(slug, event["key"]),
             index == 0,
             resolve(step["document"] if index == 0 else step["patch"]),
         )
-        for known_on, _, index, key, step in event_steps
+        for known_on, index, event, step in _in_log_order(raw["events"], "steps")
     ]
-    item_steps = sorted(
-        (
-            (dt.date.fromisoformat(change["known_on"]), order, index, item, change["status"])
-            for order, item in enumerate(raw["items"])
-            for index, change in enumerate(item["history"])
-        ),
-        key=lambda step: step[:3],
-    )
     items = [
         ItemStep(
             known_on,
@@ -124,13 +108,29 @@ def read_dataset(name: str) -> DataSet:
                 {
                     "key": item["key"],
                     "title": item["title"],
-                    "chapter": item["chapter"],
-                    "status": status,
+                    "chapter": item.get("chapter"),
+                    "status": change["status"],
                 }
                 if index == 0
-                else {"status": status}
+                else {"status": change["status"]}
             ),
         )
-        for known_on, _, index, item, status in item_steps
+        for known_on, index, item, change in _in_log_order(raw["items"], "history")
     ]
     return DataSet(process, events, items)
+
+
+def _in_log_order(
+    records: list[dict[str, Any]], steps: str
+) -> list[tuple[dt.date, int, dict[str, Any], dict[str, Any]]]:
+    # By the day each step became public, then by the record's place in the file, then by the
+    # step's place in its record: (day, index, record, step), index 0 being the record's first.
+    ordered = sorted(
+        (
+            (dt.date.fromisoformat(step["known_on"]), order, index, record, step)
+            for order, record in enumerate(records)
+            for index, step in enumerate(record[steps])
+        ),
+        key=lambda entry: entry[:3],
+    )
+    return [(day, index, record, step) for day, _, index, record, step in ordered]
