@@ -27,10 +27,11 @@ from timeline.api.params import AsOf, From, Kinds, Tags, To
 from timeline.api.problems import exception_handlers, problems
 from timeline.api.processes import process_links
 from timeline.domain.errors import DomainError
+from timeline.domain.vocabulary import KIND_LABELS, RISK_LABELS
 from timeline.services import pages
 from timeline.store.db import Database
-from timeline.web import drawing as drawing_module
 from timeline.web import views
+from timeline.web.drawing import KIND_COLOURS, RISK_COLOURS
 
 __all__ = [
     "SECURITY_HEADERS",
@@ -66,10 +67,10 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.trim_blocks = True
     env.lstrip_blocks = True
-    env.globals["KIND_LABELS"] = drawing_module.KIND_LABELS
-    env.globals["KIND_COLOURS"] = drawing_module.KIND_COLOURS
-    env.globals["RISK_COLOURS"] = drawing_module.RISK_COLOURS
-    env.globals["RISK_LABELS"] = drawing_module.RISK_LABELS
+    env.globals["KIND_LABELS"] = KIND_LABELS
+    env.globals["KIND_COLOURS"] = KIND_COLOURS
+    env.globals["RISK_COLOURS"] = RISK_COLOURS
+    env.globals["RISK_LABELS"] = RISK_LABELS
     env.globals["version"] = __version__
     env.filters["day"] = views.say_day
     env.filters["pct"] = lambda value: f"{value:.3f}%"

@@ -1,7 +1,7 @@
 """What the HTML pages show, computed from event states: pure, no I/O, no clock.
 
-The controllers in `timeline/api/pages.py` read the database and pass the states in; the
-templates only format what these functions return.
+The page services (`timeline/services/pages.py`) read the database and pass the states in;
+the templates only format what these functions return.
 """
 
 from __future__ import annotations
