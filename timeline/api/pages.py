@@ -25,10 +25,10 @@ from timeline.api.common import base_url, today
 from timeline.api.conditional import content_etag, is_not_modified, not_modified
 from timeline.api.params import AsOf, From, Kinds, Tags, To
 from timeline.api.problems import exception_handlers, problems
-from timeline.api.processes import process_links
 from timeline.domain.errors import DomainError
 from timeline.domain.vocabulary import KIND_LABELS, RISK_LABELS
 from timeline.services import pages
+from timeline.services.processes import process_links
 from timeline.store.db import Database
 from timeline.web import views
 from timeline.web.drawing import KIND_COLOURS, RISK_COLOURS

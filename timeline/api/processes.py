@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 
 from timeline.api.auth import Actor, authenticate
 from timeline.api.common import (
@@ -18,75 +18,26 @@ from timeline.api.common import (
     utcnow,
 )
 from timeline.api.conditional import expected_version, version_etag
+from timeline.api.params import Cursor, Limit
 from timeline.api.problems import problems
-from timeline.schemas import (
-    ProcessCreate,
-    ProcessLinks,
-    ProcessPage,
-    ProcessPatch,
-    ProcessPublic,
-)
-from timeline.store import processes as process_store
+from timeline.schemas import ProcessCreate, ProcessPage, ProcessPatch, ProcessPublic
+from timeline.services import processes as process_service
+from timeline.services.processes import DescribedProcess
 from timeline.store.db import Database
-from timeline.store.events import log_version
-from timeline.store.items import item_log_version
-from timeline.store.tables import Process
 
-__all__ = ["ProcessController", "process_links"]
-
-Limit = Annotated[
-    int, QueryParameter(name="limit", ge=1, le=500, description="Page size (max 500).")
-]
-Cursor = Annotated[str | None, QueryParameter(name="cursor", description="Opaque page cursor.")]
+__all__ = ["ProcessController"]
 
 
-def process_links(root: str, slug: str) -> ProcessLinks:
-    """Every view of a process, as absolute URLs."""
-    api = f"{root}/api/v1/processes/{slug}"
-    calendar = f"{api}/calendar.ics"
-    return ProcessLinks(
-        self=api,
-        events=f"{api}/events",
-        timeline=f"{api}/timeline",
-        calendar=calendar,
-        webcal="webcal://" + calendar.split("://", 1)[1],
-        atom=f"{api}/changes.atom",
-        json_feed=f"{api}/changes.json",
-        risks=f"{api}/risks",
-        entry_into_force=f"{api}/entry-into-force",
-        timelinejs=f"{api}/timelinejs.json",
-        page=f"{root}/processes/{slug}",
-    )
-
-
-def _public(row: Process, counts: dict[str, int], root: str) -> ProcessPublic:
-    return ProcessPublic(
-        slug=row.slug,
-        title=row.title,
-        description=row.description,
-        timezone=row.timezone,
-        url=row.url,
-        version=row.version,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        counts=counts,
-        links=process_links(root, row.slug),
-    )
-
-
-async def _described(db: Database, slug: str) -> tuple[Process, dict[str, int], str]:
-    async with db.read() as session:
-        row = await process_store.get_process(session, slug)
-        assert row.id is not None
-        counts = await process_store.count_events(session, row.id)
-        events = await log_version(session, [row.id])
-        items = await item_log_version(session, [row.id])
-    return row, counts, f"{events}.{items}"
-
-
-def _etag(row: Process, log: str) -> str:
-    # The representation carries counts, so the ETag moves with the event and item logs too.
-    return version_etag("process", row.slug, f"{row.version}.{log}")
+def _respond(
+    request: Request[Any, Any, Any], described: DescribedProcess, *, created: bool = False
+) -> Response[ProcessPublic]:
+    """The process as a JSON response with its ETag (201 with its Location when `created`)."""
+    body = described.body
+    etag = version_etag("process", body.slug, described.version)
+    if created:
+        headers = {"Location": body.links.self}
+        return json_response(request, body, etag=etag, status_code=201, headers=headers)
+    return json_response(request, body, etag=etag)
 
 
 class ProcessController(Controller):
@@ -112,17 +63,10 @@ class ProcessController(Controller):
     ) -> Response[ProcessPublic]:
         """Store a process; 201 with Location and ETag, 409 when the slug is taken."""
         actor.require_admin()
-        async with db.write() as session:
-            row = await process_store.create_process(session, data.model_dump(), now=utcnow())
-        counts = {"events": 0, "items": 0}
-        body = _public(row, counts, base_url(request))
-        return json_response(
-            request,
-            body,
-            etag=_etag(row, "0.0.0"),
-            status_code=201,
-            headers={"Location": body.links.self},
+        described = await process_service.create_process(
+            db, data.model_dump(), root=base_url(request), now=utcnow()
         )
+        return _respond(request, described, created=True)
 
     @get("/", operation_id="listProcesses", summary="Every process", responses=problems(422, 429))
     async def list_all(
@@ -134,13 +78,10 @@ class ProcessController(Controller):
     ) -> Response[ProcessPage]:
         """Processes ordered by slug, a page at a time."""
         after = decode_cursor(cursor, 1)[0] if cursor else None
-        root = base_url(request)
-        async with db.read() as session:
-            rows = await process_store.list_processes(session, after=after, limit=limit + 1)
-            page = rows[:limit]
-            counts = await process_store.count_events_many(session, [r.id for r in page if r.id])
-            items = [_public(row, counts[row.id], root) for row in page if row.id is not None]
-        more = encode_cursor([rows[limit - 1].slug]) if len(rows) > limit else None
+        items, last = await process_service.process_page(
+            db, after=after, limit=limit, root=base_url(request)
+        )
+        more = None if last is None else encode_cursor([last])
         return json_response(request, ProcessPage(items=items, next=next_url(request, more)))
 
     @get(
@@ -153,8 +94,9 @@ class ProcessController(Controller):
         self, request: Request[Any, Any, Any], slug: FromPath[str], db: NamedDependency[Database]
     ) -> Response[ProcessPublic]:
         """The process; 304 when If-None-Match matches."""
-        row, counts, log = await _described(db, slug)
-        return json_response(request, _public(row, counts, base_url(request)), etag=_etag(row, log))
+        return _respond(
+            request, await process_service.describe_process(db, slug, root=base_url(request))
+        )
 
     @patch(
         "/{slug:str}",
@@ -173,13 +115,12 @@ class ProcessController(Controller):
         """Apply the patch if the process is still at the If-Match version."""
         actor.require_admin()
         version = expected_version(request, "process", slug)
-        async with db.write() as session:
-            await process_store.update_process(
-                session,
-                slug,
-                data.model_dump(exclude_unset=True),
-                expected_version=version,
-                now=utcnow(),
-            )
-        row, counts, log = await _described(db, slug)
-        return json_response(request, _public(row, counts, base_url(request)), etag=_etag(row, log))
+        described = await process_service.update_process(
+            db,
+            slug,
+            data.model_dump(exclude_unset=True),
+            expected_version=version,
+            root=base_url(request),
+            now=utcnow(),
+        )
+        return _respond(request, described)
