@@ -23,9 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from timeline.domain.events import diff_documents, validate_document_rules
 from timeline.domain.model import EventState
+from timeline.services.events import kept_calendar_entry
 from timeline.store import migrate
 from timeline.store.db import normalize_url
-from timeline.store.events import kept_calendar_entry
 from timeline.store.tables import Event, EventRevision, EventTag, Process
 
 __all__ = [

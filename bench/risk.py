@@ -31,7 +31,7 @@ import httpx
 from bench.data import create_sqlite_database
 from bench.harness import BENCH_ADMIN_TOKEN, Figure, Options, Server, median, wrk
 from timeline.domain.items import ITEM_STATUSES
-from timeline.store import events as event_store
+from timeline.services import events as event_store
 from timeline.store.db import Database
 from timeline.store.items import create_item
 from timeline.store.processes import create_process

@@ -15,9 +15,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from timeline.app import create_app
+from timeline.services import events as event_store
 from timeline.services.caches import ValidatorCache, Validators
 from timeline.settings import Settings
-from timeline.store import events as event_store
 from timeline.store.db import Database
 from timeline.store.processes import get_process
 

@@ -17,8 +17,8 @@ import pytest
 from tests.conftest import PG_URL
 from tests.robustness.server import ADMIN_TOKEN, running_server
 from timeline.seed import load_seed
+from timeline.services.bundle import dump_bundle, export_bundle, import_bundle, parse_bundle
 from timeline.store import migrate
-from timeline.store.bundle import dump_bundle, export_bundle, import_bundle, parse_bundle
 from timeline.store.db import Database
 
 pytestmark = pytest.mark.slow

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from timeline.domain.dates import DateError, parse_date
 from timeline.domain.errors import InvalidFields
+from timeline.services.bundle import dump_bundle, export_bundle, import_bundle, parse_bundle
 from timeline.settings import Settings
-from timeline.store.bundle import dump_bundle, export_bundle, import_bundle, parse_bundle
 from timeline.store.db import Database
 
 # derandomize: the same examples on every run, so CI is reproducible (widen locally with

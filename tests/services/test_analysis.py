@@ -18,6 +18,7 @@ from tests.store._random_log import AS_OF, RandomLog
 from timeline.domain.eif import assess_entry_into_force as eif_model
 from timeline.domain.risk import assess_deadlines
 from timeline.seed import load_seed
+from timeline.services import events as event_store
 from timeline.services.analysis import (
     INPUTS_CACHE_SIZE,
     RiskReport,
@@ -26,7 +27,6 @@ from timeline.services.analysis import (
     assess_entry_into_force,
     assess_risks,
 )
-from timeline.store import events as event_store
 from timeline.store.analysis import event_status_changes
 from timeline.store.db import Database
 from timeline.store.items import item_states, update_item

@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from timeline.domain.errors import InvalidFields
-from timeline.store import events as event_store
+from timeline.services import events as event_store
 from timeline.store.db import Database
 from timeline.store.items import create_item, update_item
 from timeline.store.processes import get_process

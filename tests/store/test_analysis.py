@@ -20,7 +20,7 @@ from tests.store._random_log import AS_OF, NOW, RandomLog
 from timeline.domain.eif import assess_entry_into_force
 from timeline.domain.errors import NotFound
 from timeline.domain.risk import assess_deadlines
-from timeline.store import events as event_store
+from timeline.services import events as event_store
 from timeline.store.analysis import (
     AnalysisInputs,
     LogPosition,

@@ -11,8 +11,8 @@ from sqlmodel import func, select
 
 from timeline.domain.errors import InvalidFields
 from timeline.seed import load_seed
+from timeline.services.bundle import dump_bundle, export_bundle, import_bundle, parse_bundle
 from timeline.store import migrate
-from timeline.store.bundle import dump_bundle, export_bundle, import_bundle, parse_bundle
 from timeline.store.db import Database
 from timeline.store.tables import Event, EventRevision, Process
 

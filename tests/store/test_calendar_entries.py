@@ -14,8 +14,8 @@ from sqlalchemy import text
 
 from timeline.domain.model import ProcessInfo
 from timeline.formats.ics import ENTRY_FORMAT, CalendarOptions, StoredEntry, build_calendar
-from timeline.store import events as event_store
-from timeline.store.bundle import export_bundle, import_bundle, parse_bundle
+from timeline.services import events as event_store
+from timeline.services.bundle import export_bundle, import_bundle, parse_bundle
 from timeline.store.db import Database
 from timeline.store.processes import create_process, get_process, update_process
 

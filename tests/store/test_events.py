@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from timeline.domain.model import EventState
-from timeline.store import events as event_store
+from timeline.services import events as event_store
 from timeline.store.db import Database
 from timeline.store.processes import create_process, get_process
 

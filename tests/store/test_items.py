@@ -10,13 +10,8 @@ from sqlmodel import col, select
 
 from timeline.domain.errors import Conflict, InvalidFields, NotFound, PreconditionFailed
 from timeline.store.db import Database
-from timeline.store.items import (
-    create_item,
-    get_item,
-    item_log_version,
-    item_states,
-    update_item,
-)
+from timeline.store.items import create_item, get_item, item_states, update_item
+from timeline.store.log_position import item_log_version
 from timeline.store.processes import create_process, get_process
 from timeline.store.tables import Item, ItemRevision
 
@@ -67,7 +62,9 @@ async def test_create_and_update_append_revisions_with_snapshots(database_url: s
             await session.exec(select(ItemRevision).order_by(col(ItemRevision.version)))
         ).all()
         row = (await session.exec(select(Item))).one()
-        assert await item_log_version(session, [process.id]) == revisions[-1].id
+        assert (
+            await item_log_version(session, [process.id]) == f"{revisions[-1].id}.{len(revisions)}"
+        )
     assert [r.fields for r in revisions] == [
         {"key": [None, "art-57"], "title": [None, "Article 57"], "status": [None, "informals"]},
         {"status": ["informals", "agreed"]},

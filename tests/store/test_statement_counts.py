@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import event
 
 from timeline.app import create_app
+from timeline.services import events as event_store
 from timeline.settings import Settings
-from timeline.store import events as event_store
 from timeline.store.db import Database
 from timeline.store.items import create_item
 from timeline.store.processes import create_process

@@ -16,7 +16,7 @@ from timeline.api.conditional import expected_version, version_etag
 from timeline.api.problems import problems
 from timeline.domain.errors import InvalidFields
 from timeline.schemas import EventCreate, EventPatch, EventPublic, HistoryPage, Revision
-from timeline.store import events as event_store
+from timeline.services import events as event_store
 from timeline.store.db import Database
 from timeline.store.processes import get_process
 

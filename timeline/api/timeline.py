@@ -22,7 +22,7 @@ from timeline.api.events import AsOf
 from timeline.api.problems import problems
 from timeline.domain.errors import InvalidFields
 from timeline.schemas import EventPage, Kind, Status, UpcomingPage
-from timeline.store import events as event_store
+from timeline.services import events as event_store
 from timeline.store.db import Database
 from timeline.store.events import EventFilter, PageKey
 from timeline.store.processes import get_processes

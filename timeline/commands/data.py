@@ -9,7 +9,7 @@ from typing import Any
 
 from timeline.commands.base import CommandError, run_with_database
 from timeline.domain.errors import InvalidFields
-from timeline.store.bundle import dump_bundle, export_bundle, import_bundle, parse_bundle
+from timeline.services.bundle import dump_bundle, export_bundle, import_bundle, parse_bundle
 from timeline.store.db import Database
 
 __all__ = ["register"]

@@ -74,7 +74,7 @@ def _upgrade(args: argparse.Namespace) -> int:
 async def _refresh_calendar_entries(url: str) -> int:
     """Keep the calendar entries this release writes for every event without one (a database
     from before they were kept, or from another release): one short transaction per batch."""
-    from timeline.store.events import refresh_calendar_entries
+    from timeline.services.events import refresh_calendar_entries
 
     db = Database(url)
     total = 0

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from timeline.clock import utcnow
 from timeline.domain.errors import NotFound
 from timeline.seed.dataset import available, read_dataset, seed_event_id
-from timeline.store import events as event_store
+from timeline.services import events as event_service
 from timeline.store.db import Database
 from timeline.store.items import create_item, update_item
 from timeline.store.processes import create_process, get_process
@@ -14,6 +17,11 @@ __all__ = ["SEEDS", "load_seed", "seed_event_id"]
 
 # The data sets' names: `timeline/seed/<name>.json`, described by `process.schema.json`.
 SEEDS: tuple[str, ...] = tuple(available())
+
+
+def _recorded(known_on: dt.date) -> dict[str, Any]:
+    # Every step is written by the actor "seed", recorded now, public from its own day.
+    return {"known_on": known_on, "actor": "seed", "now": utcnow()}
 
 
 async def load_seed(db: Database, name: str) -> tuple[str, int] | None:
@@ -35,31 +43,25 @@ async def load_seed(db: Database, name: str) -> tuple[str, int] | None:
         process = await create_process(session, dict(data.process), now=utcnow())
         for event in data.events:
             if event.first:
-                await event_store.create_event(
+                await event_service.create_event(
                     session,
                     process,
                     event.body,
-                    known_on=event.known_on,
-                    actor="seed",
-                    now=utcnow(),
                     event_id=event.event_id,
+                    **_recorded(event.known_on),
                 )
             else:
-                await event_store.update_event(
+                await event_service.update_event(
                     session,
                     process,
                     event.event_id,
                     event.body,
                     expected_version=None,
-                    known_on=event.known_on,
-                    actor="seed",
-                    now=utcnow(),
+                    **_recorded(event.known_on),
                 )
         for item in data.items:
             if item.first:
-                await create_item(
-                    session, process, item.body, known_on=item.known_on, actor="seed", now=utcnow()
-                )
+                await create_item(session, process, item.body, **_recorded(item.known_on))
             else:
                 await update_item(
                     session,
@@ -67,8 +69,6 @@ async def load_seed(db: Database, name: str) -> tuple[str, int] | None:
                     item.key,
                     item.body,
                     expected_version=None,
-                    known_on=item.known_on,
-                    actor="seed",
-                    now=utcnow(),
+                    **_recorded(item.known_on),
                 )
     return slug, len(data.events)

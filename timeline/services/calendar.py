@@ -24,8 +24,8 @@ from urllib.parse import urlencode
 from timeline import __version__
 from timeline.domain.model import ProcessInfo
 from timeline.formats.ics import CalendarOptions, build_calendar
+from timeline.services import events as event_store
 from timeline.services.caches import Validators, body_cache, validator_cache
-from timeline.store import events as event_store
 from timeline.store.calendar import log_stamp
 from timeline.store.db import Database
 from timeline.store.events import EventFilter

@@ -29,8 +29,9 @@ from timeline.formats.feedinfo import FeedInfo, feed_id, feed_updated
 from timeline.formats.jsonfeed import JSON_FEED_MEDIA_TYPE, json_feed
 from timeline.formats.timelinejs import timelinejs
 from timeline.services import analysis
+from timeline.store.changes import list_changes
 from timeline.store.db import Database
-from timeline.store.events import EventFilter, event_states, list_changes
+from timeline.store.events import EventFilter, event_states
 from timeline.store.processes import get_process, get_processes, list_processes
 from timeline.store.tables import Process
 

@@ -15,8 +15,8 @@ from timeline.domain.errors import NotFound
 from timeline.domain.model import EventState
 from timeline.domain.vocabulary import KIND_LABELS
 from timeline.schemas import ProcessLinks
+from timeline.services import events as event_store
 from timeline.services.analysis import assess_risks
-from timeline.store import events as event_store
 from timeline.store.db import Database
 from timeline.store.events import EventFilter
 from timeline.store.processes import get_process, list_processes

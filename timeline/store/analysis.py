@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Date, String, Text, bindparam, case, cast, func
+from sqlalchemy import Date, String, Text, bindparam, case, cast
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -35,8 +35,9 @@ from timeline.domain.errors import NotFound
 from timeline.domain.items import ItemState
 from timeline.domain.model import EventState
 from timeline.store.db import decode_json
-from timeline.store.events import state_from_snapshot
+from timeline.store.event_rows import state_from_snapshot
 from timeline.store.items import item_change, item_state
+from timeline.store.log_position import LogPosition, position_columns
 from timeline.store.tables import Event, EventRevision, Item, ItemRevision, Process
 
 __all__ = [
@@ -52,15 +53,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class LogPosition:
-    """How far into one revision log something has read: the newest id and how many in all."""
-
-    newest: int = 0
-    count: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.newest}-{self.count}"
+_UNREAD = LogPosition()  # a log of which nothing is accounted for yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +64,8 @@ class KnownStamp:
     otherwise: changes made public after the day leave it (and every answer for the day) alone.
     """
 
-    events: LogPosition = LogPosition()
-    items: LogPosition = LogPosition()
+    events: LogPosition = _UNREAD
+    items: LogPosition = _UNREAD
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,37 +85,19 @@ class LogStamps:
         return f"{self.events}.{self.items}"
 
 
-def _position(newest: Any, count: Any) -> LogPosition:
-    return LogPosition(int(newest or 0), int(count or 0))
-
-
-def _log_columns(
-    table: type[EventRevision] | type[ItemRevision], process_id: Any, as_of: Any = None
-) -> list[Any]:
-    """max(id) and count(*) of the process's revisions (known on `as_of`, when given) as scalar
-    subqueries; `process_id` may be a column of an outer query (they correlate)."""
-    where = [col(table.process_id) == process_id]
-    if as_of is not None:
-        where.append(col(table.known_on) <= as_of)
-    return [
-        select(func.max(table.id)).where(*where).scalar_subquery(),
-        select(func.count()).select_from(table).where(*where).scalar_subquery(),
-    ]
-
-
 # Built once with bind parameters: these run on every request for an analysis (or its ETag),
 # and building eight correlated subqueries cost more than the database took to answer them.
 _SLUG = bindparam("slug", type_=String())
 _AS_OF = bindparam("as_of", type_=Date())
 _LOG_VERSION = select(
-    *_log_columns(EventRevision, Process.id), *_log_columns(ItemRevision, Process.id)
+    *position_columns(EventRevision, Process.id), *position_columns(ItemRevision, Process.id)
 ).where(col(Process.slug) == _SLUG)
 _STAMPS = select(
     Process.id,
-    *_log_columns(EventRevision, Process.id),
-    *_log_columns(ItemRevision, Process.id),
-    *_log_columns(EventRevision, Process.id, _AS_OF),
-    *_log_columns(ItemRevision, Process.id, _AS_OF),
+    *position_columns(EventRevision, Process.id),
+    *position_columns(ItemRevision, Process.id),
+    *position_columns(EventRevision, Process.id, _AS_OF),
+    *position_columns(ItemRevision, Process.id, _AS_OF),
 ).where(col(Process.slug) == _SLUG)
 
 
@@ -137,7 +112,7 @@ async def process_log_version(session: AsyncSession, slug: str) -> str:
     row = (await session.exec(_LOG_VERSION, params={"slug": slug})).one_or_none()
     if row is None:
         raise NotFound(f"no process {slug!r}")
-    return f"{_position(row[0], row[1])}.{_position(row[2], row[3])}"
+    return f"{LogPosition.of(row[0], row[1])}.{LogPosition.of(row[2], row[3])}"
 
 
 async def analysis_stamps(session: AsyncSession, slug: str, as_of: dt.date) -> LogStamps:
@@ -151,9 +126,9 @@ async def analysis_stamps(session: AsyncSession, slug: str, as_of: dt.date) -> L
         process_id=row[0],
         slug=slug,
         as_of=as_of,
-        events=_position(row[1], row[2]),
-        items=_position(row[3], row[4]),
-        known=KnownStamp(_position(row[5], row[6]), _position(row[7], row[8])),
+        events=LogPosition.of(row[1], row[2]),
+        items=LogPosition.of(row[3], row[4]),
+        known=KnownStamp(LogPosition.of(row[5], row[6]), LogPosition.of(row[7], row[8])),
     )
 
 
@@ -320,8 +295,8 @@ class AnalysisInputs:
     process_id: int
     slug: str
     as_of: dt.date
-    events_position: LogPosition = LogPosition()
-    items_position: LogPosition = LogPosition()
+    events_position: LogPosition = _UNREAD
+    items_position: LogPosition = _UNREAD
     known: KnownStamp = KnownStamp()
     events: tuple[EventState, ...] = ()
     items: tuple[ItemState, ...] = ()

@@ -2,25 +2,23 @@
 
 The bundle is the backup and migration format (`timeline export` / `timeline import`). Export is
 deterministic (sorted keys, stable order), so export -> import -> export gives the same bytes.
-Import checks the whole bundle before writing anything and writes it in one transaction; an
-error names the record and field (`processes[0].events[3].revisions[1].snapshot.date`).
+Import writes a bundle `timeline.services.bundle` has checked, in one transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.dates import parse_date
 from timeline.domain.errors import FieldError, InvalidFields
-from timeline.domain.events import find_cycle, validate_document_rules
-from timeline.schemas import EventFields, ProcessCreate
-from timeline.store.events import kept_calendar_entry, state_from_row
+from timeline.store.event_rows import state_from_row
+from timeline.store.event_writes import KeepEntry
 from timeline.store.tables import (
     Event,
     EventRevision,
@@ -35,73 +33,14 @@ __all__ = [
     "dump_bundle",
     "export_bundle",
     "import_bundle",
-    "parse_bundle",
     "snapshot_transaction",
 ]
 
+Document = Callable[[dict[str, Any]], dict[str, Any]]
+"""The normalised event document a checked revision snapshot stands for."""
+
 BUNDLE_FORMAT = "timeline-bundle"
 BUNDLE_VERSION = 1
-ITEM_STATUSES = ("open", "informals", "agreed", "dropped")
-
-
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class RevisionRecord(_Record):
-    """One revision as exported."""
-
-    version: int = Field(ge=1)
-    change: Literal["created", "updated", "deleted"]
-    actor: str = Field(min_length=1, max_length=200)
-    known_on: dt.date
-    recorded_at: dt.datetime
-    fields: dict[str, Any]
-    snapshot: dict[str, Any]
-
-
-class EventRecord(_Record):
-    """An event with every revision, oldest first."""
-
-    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    revisions: list[RevisionRecord] = Field(min_length=1)
-
-
-class ItemRecord(_Record):
-    """A negotiation item with its current fields and every revision."""
-
-    key: str = Field(min_length=1, max_length=100)
-    title: str = Field(min_length=1, max_length=300)
-    chapter: str | None = Field(default=None, max_length=300)
-    status: str
-    version: int = Field(ge=1)
-    known_on: dt.date
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    revisions: list[RevisionRecord] = Field(min_length=1)
-
-
-class ProcessRecord(_Record):
-    """A process with its events and items."""
-
-    slug: str
-    title: str
-    description: str | None = None
-    timezone: str = "UTC"
-    url: str | None = None
-    version: int = Field(ge=1)
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    events: list[EventRecord] = Field(default_factory=list)
-    items: list[ItemRecord] = Field(default_factory=list)
-
-
-class Bundle(_Record):
-    """The whole export."""
-
-    format: Literal["timeline-bundle"]
-    version: Literal[1]
-    processes: list[ProcessRecord]
 
 
 def _stamp(moment: dt.datetime) -> str:
@@ -197,142 +136,12 @@ def dump_bundle(bundle: dict[str, Any]) -> str:
     return json.dumps(bundle, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "bundle"
-
-
-def parse_bundle(raw: Any) -> Bundle:
-    """Check a decoded bundle's structure and every event's content; raise naming the record."""
-    try:
-        bundle = Bundle.model_validate(raw)
-    except ValidationError as error:
-        raise InvalidFields(
-            [FieldError(_path(tuple(e["loc"])), e["msg"]) for e in error.errors()]
-        ) from None
-    errors: list[FieldError] = []
-    slugs: set[str] = set()
-    for p_index, process in enumerate(bundle.processes):
-        where = f"processes[{p_index}]"
-        errors += _check_process(process, where)
-        if process.slug in slugs:
-            errors.append(FieldError(f"{where}.slug", f"{process.slug!r} appears twice"))
-        slugs.add(process.slug)
-        errors += _check_events(process, where)
-        errors += _check_items(process, where)
-    if errors:
-        raise InvalidFields(errors)
-    return bundle
-
-
-def _check_process(process: ProcessRecord, where: str) -> list[FieldError]:
-    try:
-        ProcessCreate.model_validate(
-            {
-                "slug": process.slug,
-                "title": process.title,
-                "description": process.description,
-                "timezone": process.timezone,
-                "url": process.url,
-            }
-        )
-    except ValidationError as error:
-        return [FieldError(f"{where}.{_path(tuple(e['loc']))}", e["msg"]) for e in error.errors()]
-    return []
-
-
-def _check_history(revisions: list[RevisionRecord], where: str) -> list[FieldError]:
-    errors: list[FieldError] = []
-    for index, revision in enumerate(revisions):
-        here = f"{where}.revisions[{index}]"
-        if revision.version != index + 1:
-            errors.append(FieldError(f"{here}.version", f"expected {index + 1}"))
-        expected = "created" if index == 0 else None
-        if expected and revision.change != expected:
-            errors.append(FieldError(f"{here}.change", "the first revision must be 'created'"))
-        if index > 0 and revision.change == "created":
-            errors.append(FieldError(f"{here}.change", "only the first revision is 'created'"))
-        if revision.change == "deleted" and index != len(revisions) - 1:
-            errors.append(FieldError(f"{here}.change", "nothing may follow a deletion"))
-        if index > 0 and revision.recorded_at < revisions[index - 1].recorded_at:
-            errors.append(FieldError(f"{here}.recorded_at", "is earlier than the revision before"))
-    return errors
-
-
-def _check_events(process: ProcessRecord, where: str) -> list[FieldError]:
-    errors: list[FieldError] = []
-    ids = [e.id for e in process.events]
-    live: dict[str, dict[str, Any]] = {}
-    for e_index, event in enumerate(process.events):
-        here = f"{where}.events[{e_index}]"
-        if ids.count(event.id) > 1:
-            errors.append(FieldError(f"{here}.id", f"{event.id!r} appears twice"))
-        errors += _check_history(event.revisions, here)
-        for r_index, revision in enumerate(event.revisions):
-            errors += _check_snapshot(revision.snapshot, f"{here}.revisions[{r_index}].snapshot")
-        if event.revisions[-1].change != "deleted":
-            live[event.id] = event.revisions[-1].snapshot
-    if errors:
-        return errors
-    for e_index, event in enumerate(process.events):
-        if event.id not in live:
-            continue
-        document = live[event.id]
-        here = f"{where}.events[{e_index}].revisions[{len(event.revisions) - 1}].snapshot"
-        parent = document.get("parent")
-        if parent is not None and parent not in live:
-            errors.append(FieldError(f"{here}.parent", f"no live event {parent!r} in this process"))
-        for d_index, dependency in enumerate(document.get("depends_on") or []):
-            if dependency["event"] not in live:
-                errors.append(
-                    FieldError(
-                        f"{here}.depends_on[{d_index}].event",
-                        f"no live event {dependency['event']!r} in this process",
-                    )
-                )
-    graph = {k: [d["event"] for d in v.get("depends_on") or []] for k, v in live.items()}
-    for event_id, predecessors in graph.items():
-        others = {k: v for k, v in graph.items() if k != event_id}
-        cycle = find_cycle(event_id, others, predecessors)
-        if cycle:
-            errors.append(FieldError(f"{where}.events", "dependency cycle: " + " -> ".join(cycle)))
-            break
-    return errors
-
-
-def _check_snapshot(snapshot: dict[str, Any], where: str) -> list[FieldError]:
-    try:
-        document = EventFields.model_validate(snapshot).model_dump(mode="json")
-    except ValidationError as error:
-        return [FieldError(f"{where}.{_path(tuple(e['loc']))}", e["msg"]) for e in error.errors()]
-    try:
-        _, problems = validate_document_rules(document)
-    except InvalidFields as error:
-        problems = error.errors
-    return [FieldError(f"{where}.{p.field}", p.message) for p in problems]
-
-
-def _check_items(process: ProcessRecord, where: str) -> list[FieldError]:
-    errors: list[FieldError] = []
-    keys = [i.key for i in process.items]
-    for i_index, item in enumerate(process.items):
-        here = f"{where}.items[{i_index}]"
-        if keys.count(item.key) > 1:
-            errors.append(FieldError(f"{here}.key", f"{item.key!r} appears twice"))
-        if item.status not in ITEM_STATUSES:
-            errors.append(
-                FieldError(f"{here}.status", f"must be one of {', '.join(ITEM_STATUSES)}")
-            )
-        if item.version != len(item.revisions):
-            errors.append(FieldError(f"{here}.version", "must equal the number of revisions"))
-        errors += _check_history(item.revisions, here)
-    return errors
-
-
-async def import_bundle(session: AsyncSession, bundle: Bundle) -> dict[str, int]:
-    """Write a checked bundle; refuses (naming the record) a process or event that exists."""
+async def import_bundle(
+    session: AsyncSession, bundle: Any, *, document: Document, keep_entry: KeepEntry
+) -> dict[str, int]:
+    """Write a checked bundle (a `timeline.services.bundle.Bundle`); refuses (naming the
+    record) a process or event that exists. `document` normalises an event's last snapshot,
+    `keep_entry` derives the calendar entry kept with a live event."""
     existing = set(
         (
             await session.exec(
@@ -378,7 +187,7 @@ async def import_bundle(session: AsyncSession, bundle: Bundle) -> dict[str, int]
         assert process.id is not None
         counts["processes"] += 1
         for event in record.events:
-            _add_event(session, process.id, process.slug, event)
+            _add_event(session, process.id, process.slug, event, document, keep_entry)
             counts["events"] += 1
             counts["revisions"] += len(event.revisions)
         await session.flush()
@@ -389,9 +198,16 @@ async def import_bundle(session: AsyncSession, bundle: Bundle) -> dict[str, int]
     return counts
 
 
-def _add_event(session: AsyncSession, process_id: int, slug: str, event: EventRecord) -> None:
+def _add_event(
+    session: AsyncSession,
+    process_id: int,
+    slug: str,
+    event: Any,
+    normalised: Document,
+    keep_entry: KeepEntry,
+) -> None:
     first, last = event.revisions[0], event.revisions[-1]
-    document = EventFields.model_validate(last.snapshot).model_dump(mode="json")
+    document = normalised(last.snapshot)
     span = parse_date(document["date"])
     deleted = last.change == "deleted"
     row = Event(
@@ -418,7 +234,7 @@ def _add_event(session: AsyncSession, process_id: int, slug: str, event: EventRe
         updated_at=last.recorded_at,
     )
     if not deleted:
-        row.ics_entry = kept_calendar_entry(state_from_row(row, slug))
+        row.ics_entry = keep_entry(state_from_row(row, slug))
     session.add(row)
     if not deleted:
         session.add_all(EventTag(event_id=event.id, tag=t) for t in document["tags"])
@@ -428,7 +244,7 @@ def _add_event(session: AsyncSession, process_id: int, slug: str, event: EventRe
     )
 
 
-def _revision_columns(revision: RevisionRecord, process_id: int) -> dict[str, Any]:
+def _revision_columns(revision: Any, process_id: int) -> dict[str, Any]:
     # Event and item revisions share every column but the one naming what they revise.
     return {
         "process_id": process_id,
@@ -442,7 +258,7 @@ def _revision_columns(revision: RevisionRecord, process_id: int) -> dict[str, An
     }
 
 
-async def _add_item(session: AsyncSession, process_id: int, item: ItemRecord) -> None:
+async def _add_item(session: AsyncSession, process_id: int, item: Any) -> None:
     row = Item(
         process_id=process_id,
         key=item.key,

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from timeline.store.log_position import LogPosition, position_columns
 from timeline.store.tables import EventRevision
 
 __all__ = ["log_stamp"]
@@ -18,19 +19,18 @@ async def log_stamp(
 ) -> tuple[str, dt.datetime | None]:
     """A stamp of these processes' event log that changes with every recorded change
     (deletions included; "0.0" when none), and when the newest change was recorded."""
-    # One aggregate per subquery: SQLite answers a lone max() from the end of an index
-    # (migration 0002), two aggregates in one SELECT would read every revision of the process.
-    # The count is there because on PostgreSQL a lower id can commit after a higher one is
-    # already visible: the max alone would not move, and a cached feed would stay stale.
-    where = col(EventRevision.process_id).in_(process_ids)
-    query = select(
-        select(func.max(EventRevision.id)).where(where).scalar_subquery(),
-        select(func.count()).select_from(EventRevision).where(where).scalar_subquery(),
-        select(func.max(EventRevision.recorded_at)).where(where).scalar_subquery(),
-    )
-    newest, count, recorded = (await session.exec(query)).one()
+    # The position (see `timeline.store.log_position`) and the newest recording time, each its
+    # own subquery for the same reason the position's two are.
+    ids = list(process_ids)
+    columns = [
+        *position_columns(EventRevision, ids),
+        select(func.max(EventRevision.recorded_at))
+        .where(col(EventRevision.process_id).in_(ids))
+        .scalar_subquery(),
+    ]
+    newest, count, recorded = (await session.exec(select(*columns))).one()
     if isinstance(recorded, str):  # SQLite hands an aggregate back as text, without its type
         recorded = dt.datetime.fromisoformat(recorded)
     if recorded is not None and recorded.tzinfo is None:
         recorded = recorded.replace(tzinfo=dt.UTC)
-    return f"{int(newest or 0)}.{int(count or 0)}", recorded
+    return LogPosition.of(newest, count).dotted, recorded

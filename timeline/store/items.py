@@ -8,7 +8,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,7 +19,6 @@ __all__ = [
     "create_item",
     "get_item",
     "item_change",
-    "item_log_version",
     "item_state",
     "item_states",
     "update_item",
@@ -240,9 +238,3 @@ async def get_item(
     if not revisions.get(row.id or 0):
         raise NotFound(f"item {key!r} was not known on {as_of}")
     return _state(row, process.slug, revisions[row.id or 0])
-
-
-async def item_log_version(session: AsyncSession, process_ids: Sequence[int | None]) -> int:
-    """A number that grows with every item change in these processes (0 when none)."""
-    query = select(func.max(ItemRevision.id)).where(col(ItemRevision.process_id).in_(process_ids))
-    return int((await session.exec(query)).one() or 0)

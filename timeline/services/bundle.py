@@ -1,0 +1,237 @@
+"""Bundles: the one place an imported bundle is checked (structure, histories, every event
+document, references and cycles) before the store writes it in one transaction.
+
+An error names the record and field (`processes[0].events[3].revisions[1].snapshot.date`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from timeline.domain.errors import FieldError, InvalidFields
+from timeline.domain.events import find_cycle, validate_document_rules
+from timeline.schemas import EventFields, ProcessCreate
+from timeline.services.events import kept_calendar_entry
+from timeline.store import bundle as bundle_store
+from timeline.store.bundle import BUNDLE_FORMAT, dump_bundle, export_bundle
+
+__all__ = [
+    "BUNDLE_FORMAT",
+    "Bundle",
+    "dump_bundle",
+    "export_bundle",
+    "import_bundle",
+    "parse_bundle",
+]
+
+ITEM_STATUSES = ("open", "informals", "agreed", "dropped")
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RevisionRecord(_Record):
+    """One revision as exported."""
+
+    version: int = Field(ge=1)
+    change: Literal["created", "updated", "deleted"]
+    actor: str = Field(min_length=1, max_length=200)
+    known_on: dt.date
+    recorded_at: dt.datetime
+    fields: dict[str, Any]
+    snapshot: dict[str, Any]
+
+
+class EventRecord(_Record):
+    """An event with every revision, oldest first."""
+
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    revisions: list[RevisionRecord] = Field(min_length=1)
+
+
+class ItemRecord(_Record):
+    """A negotiation item with its current fields and every revision."""
+
+    key: str = Field(min_length=1, max_length=100)
+    title: str = Field(min_length=1, max_length=300)
+    chapter: str | None = Field(default=None, max_length=300)
+    status: str
+    version: int = Field(ge=1)
+    known_on: dt.date
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    revisions: list[RevisionRecord] = Field(min_length=1)
+
+
+class ProcessRecord(_Record):
+    """A process with its events and items."""
+
+    slug: str
+    title: str
+    description: str | None = None
+    timezone: str = "UTC"
+    url: str | None = None
+    version: int = Field(ge=1)
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    events: list[EventRecord] = Field(default_factory=list)
+    items: list[ItemRecord] = Field(default_factory=list)
+
+
+class Bundle(_Record):
+    """The whole export."""
+
+    format: Literal["timeline-bundle"]
+    version: Literal[1]
+    processes: list[ProcessRecord]
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "bundle"
+
+
+def parse_bundle(raw: Any) -> Bundle:
+    """Check a decoded bundle's structure and every event's content; raise naming the record."""
+    try:
+        bundle = Bundle.model_validate(raw)
+    except ValidationError as error:
+        raise InvalidFields(
+            [FieldError(_path(tuple(e["loc"])), e["msg"]) for e in error.errors()]
+        ) from None
+    errors: list[FieldError] = []
+    slugs: set[str] = set()
+    for p_index, process in enumerate(bundle.processes):
+        where = f"processes[{p_index}]"
+        errors += _check_process(process, where)
+        if process.slug in slugs:
+            errors.append(FieldError(f"{where}.slug", f"{process.slug!r} appears twice"))
+        slugs.add(process.slug)
+        errors += _check_events(process, where)
+        errors += _check_items(process, where)
+    if errors:
+        raise InvalidFields(errors)
+    return bundle
+
+
+def _check_process(process: ProcessRecord, where: str) -> list[FieldError]:
+    try:
+        ProcessCreate.model_validate(
+            {
+                "slug": process.slug,
+                "title": process.title,
+                "description": process.description,
+                "timezone": process.timezone,
+                "url": process.url,
+            }
+        )
+    except ValidationError as error:
+        return [FieldError(f"{where}.{_path(tuple(e['loc']))}", e["msg"]) for e in error.errors()]
+    return []
+
+
+def _check_history(revisions: list[RevisionRecord], where: str) -> list[FieldError]:
+    errors: list[FieldError] = []
+    for index, revision in enumerate(revisions):
+        here = f"{where}.revisions[{index}]"
+        if revision.version != index + 1:
+            errors.append(FieldError(f"{here}.version", f"expected {index + 1}"))
+        expected = "created" if index == 0 else None
+        if expected and revision.change != expected:
+            errors.append(FieldError(f"{here}.change", "the first revision must be 'created'"))
+        if index > 0 and revision.change == "created":
+            errors.append(FieldError(f"{here}.change", "only the first revision is 'created'"))
+        if revision.change == "deleted" and index != len(revisions) - 1:
+            errors.append(FieldError(f"{here}.change", "nothing may follow a deletion"))
+        if index > 0 and revision.recorded_at < revisions[index - 1].recorded_at:
+            errors.append(FieldError(f"{here}.recorded_at", "is earlier than the revision before"))
+    return errors
+
+
+def _check_events(process: ProcessRecord, where: str) -> list[FieldError]:
+    errors: list[FieldError] = []
+    ids = [e.id for e in process.events]
+    live: dict[str, dict[str, Any]] = {}
+    for e_index, event in enumerate(process.events):
+        here = f"{where}.events[{e_index}]"
+        if ids.count(event.id) > 1:
+            errors.append(FieldError(f"{here}.id", f"{event.id!r} appears twice"))
+        errors += _check_history(event.revisions, here)
+        for r_index, revision in enumerate(event.revisions):
+            errors += _check_snapshot(revision.snapshot, f"{here}.revisions[{r_index}].snapshot")
+        if event.revisions[-1].change != "deleted":
+            live[event.id] = event.revisions[-1].snapshot
+    if errors:
+        return errors
+    for e_index, event in enumerate(process.events):
+        if event.id not in live:
+            continue
+        document = live[event.id]
+        here = f"{where}.events[{e_index}].revisions[{len(event.revisions) - 1}].snapshot"
+        parent = document.get("parent")
+        if parent is not None and parent not in live:
+            errors.append(FieldError(f"{here}.parent", f"no live event {parent!r} in this process"))
+        for d_index, dependency in enumerate(document.get("depends_on") or []):
+            if dependency["event"] not in live:
+                errors.append(
+                    FieldError(
+                        f"{here}.depends_on[{d_index}].event",
+                        f"no live event {dependency['event']!r} in this process",
+                    )
+                )
+    graph = {k: [d["event"] for d in v.get("depends_on") or []] for k, v in live.items()}
+    for event_id, predecessors in graph.items():
+        others = {k: v for k, v in graph.items() if k != event_id}
+        cycle = find_cycle(event_id, others, predecessors)
+        if cycle:
+            errors.append(FieldError(f"{where}.events", "dependency cycle: " + " -> ".join(cycle)))
+            break
+    return errors
+
+
+def _check_snapshot(snapshot: dict[str, Any], where: str) -> list[FieldError]:
+    try:
+        document = EventFields.model_validate(snapshot).model_dump(mode="json")
+    except ValidationError as error:
+        return [FieldError(f"{where}.{_path(tuple(e['loc']))}", e["msg"]) for e in error.errors()]
+    try:
+        _, problems = validate_document_rules(document)
+    except InvalidFields as error:
+        problems = error.errors
+    return [FieldError(f"{where}.{p.field}", p.message) for p in problems]
+
+
+def _check_items(process: ProcessRecord, where: str) -> list[FieldError]:
+    errors: list[FieldError] = []
+    keys = [i.key for i in process.items]
+    for i_index, item in enumerate(process.items):
+        here = f"{where}.items[{i_index}]"
+        if keys.count(item.key) > 1:
+            errors.append(FieldError(f"{here}.key", f"{item.key!r} appears twice"))
+        if item.status not in ITEM_STATUSES:
+            errors.append(
+                FieldError(f"{here}.status", f"must be one of {', '.join(ITEM_STATUSES)}")
+            )
+        if item.version != len(item.revisions):
+            errors.append(FieldError(f"{here}.version", "must equal the number of revisions"))
+        errors += _check_history(item.revisions, here)
+    return errors
+
+
+def _document(snapshot: dict[str, Any]) -> dict[str, Any]:
+    return EventFields.model_validate(snapshot).model_dump(mode="json")
+
+
+async def import_bundle(session: AsyncSession, bundle: Bundle) -> dict[str, int]:
+    """Write a checked bundle (`parse_bundle`); refuses (naming the record) a process or event
+    that exists. Returns how many processes, events, revisions and items were written."""
+    return await bundle_store.import_bundle(
+        session, bundle, document=_document, keep_entry=kept_calendar_entry
+    )
