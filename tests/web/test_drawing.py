@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from timeline.domain.errors import InvalidFields
 from timeline.domain.model import EventState
+from timeline.domain.vocabulary import KINDS, RISK_STATUSES
 from timeline.web.drawing import (
     CHAR_WIDTH_PX,
     KIND_COLOURS,
@@ -70,6 +71,12 @@ def test_a_one_day_session_is_still_a_bar_and_a_one_day_milestone_a_point() -> N
     point = only(picture.marks, "m")
     assert point.shape == "point"
     assert point.cx == pytest.approx((54 + 0.5) * 100 / 365)
+
+
+def test_every_kind_and_risk_status_of_the_vocabulary_has_a_colour() -> None:
+    # A kind or status added to the vocabulary must get its colour here too.
+    assert list(KIND_COLOURS) == list(KINDS)
+    assert list(RISK_COLOURS) == list(RISK_STATUSES)
 
 
 def test_a_month_date_is_a_faded_span_over_the_whole_month() -> None:
