@@ -9,8 +9,7 @@ from typing import Any
 from timeline.schemas.processes import ProcessLinks, ProcessPublic
 from timeline.store import processes as process_store
 from timeline.store.db import Database
-from timeline.store.events import log_version
-from timeline.store.items import item_log_version
+from timeline.store.log_position import item_log_version, log_version
 from timeline.store.tables import Process
 
 __all__ = [
