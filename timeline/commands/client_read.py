@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from typing import Any
 
 from rich.table import Table
@@ -167,15 +168,18 @@ def register(subparsers: Any) -> None:
     tl.add_argument("--as-of", dest="as_of")
     tl.set_defaults(func=_timeline)
 
-    show = subparsers.add_parser("show", help="one event (server)")
-    add_client_options(show)
-    show.add_argument("process")
-    show.add_argument("event")
+    show = _event_command(subparsers, "show", "one event (server)", _show)
     show.add_argument("--as-of", dest="as_of")
-    show.set_defaults(func=_show)
+    _event_command(subparsers, "history", "every revision of an event (server)", _history)
 
-    hist = subparsers.add_parser("history", help="every revision of an event (server)")
-    add_client_options(hist)
-    hist.add_argument("process")
-    hist.add_argument("event")
-    hist.set_defaults(func=_history)
+
+def _event_command(
+    subparsers: Any, name: str, help: str, func: Callable[[argparse.Namespace], int]
+) -> argparse.ArgumentParser:
+    """A command about one event: the client options, then PROCESS and EVENT."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help)
+    add_client_options(parser)
+    parser.add_argument("process")
+    parser.add_argument("event")
+    parser.set_defaults(func=func)
+    return parser
