@@ -35,6 +35,24 @@ EXPECTED: dict[str, dict[str, Any]] = {
         },
         "entry_into_force": "2017-08-16",
     },
+    "tpnw": {
+        "deadlines": {
+            "Instrument negotiated at the 2017 conference": "met",
+            "Text approved by the end of the second session (7 July 2017)": "met",
+        },
+        "entry_into_force": "2021-01-22",
+    },
+    "paris-agreement": {
+        "deadlines": {"Agreement completed no later than 2015 and adopted at COP21": "met"},
+        "entry_into_force": "2016-11-04",
+    },
+    "copenhagen-cop15": {
+        "deadlines": {
+            "Agreed outcome adopted at COP15 (Bali Action Plan, 2009)": "missed",
+            "Agreed outcome reached through decisions up to COP18 (2012)": "met",
+        },
+        "entry_into_force": None,
+    },
 }
 
 # Data sets that are not part of the library (the worked example is checked on its own).
