@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from timeline import __version__
-from timeline.domain.model import ProcessInfo
 from timeline.formats.ics import CalendarOptions, build_calendar
 from timeline.services import events as event_store
 from timeline.services.caches import Validators, body_cache, validator_cache
+from timeline.services.feeds import process_info
 from timeline.store.calendar import log_stamp
 from timeline.store.db import Database
 from timeline.store.events import EventFilter
@@ -133,16 +133,6 @@ class IcsDocument:
     body: bytes | None
 
 
-def _info(row: Process) -> ProcessInfo:
-    return ProcessInfo(
-        slug=row.slug,
-        title=row.title,
-        description=row.description,
-        timezone=row.timezone,
-        url=row.url,
-    )
-
-
 def _feed_etag(url: str, rows: Sequence[Process], log: str) -> str:
     versions = ",".join(f"{r.slug}:{r.version}" for r in rows)
     key = f"{_FORMAT}|{__version__}|{url}|{log}|{versions}"
@@ -232,7 +222,7 @@ async def calendar_feed(
                 await event_store.event_states(session, rows, query.filter(), as_of=query.as_of)
             )
     options = _options(rows, slug, query, root, url)
-    body = build_calendar(entries, {r.slug: _info(r) for r in rows}, options)
+    body = build_calendar(entries, {r.slug: process_info(r) for r in rows}, options)
     filename = f"{slug or 'timeline'}.ics"
     body_cache(db, "ics").put(etag, body, filename)
     return IcsDocument(etag, last_modified, filename, body)
@@ -258,7 +248,7 @@ async def event_calendar(
         description=row.description or f"An event of {row.title}.",
         root=root,
     )
-    body = build_calendar([state], {row.slug: _info(row)}, options)
+    body = build_calendar([state], {row.slug: process_info(row)}, options)
     # the strong ETag of `api.conditional.content_etag`, which services cannot import
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     if fresh(etag, state.updated_at):
