@@ -10,6 +10,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.domain._states import event_state
 from timeline.domain.eif import assess_entry_into_force, deposit_curve
 from timeline.domain.model import EventState
 
@@ -18,19 +19,7 @@ STAMP = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 
 def ev(ident: str, kind: str, date: str, status: str = "held", **attributes: Any) -> EventState:
-    return EventState(
-        id=ident,
-        process="p",
-        kind=kind,
-        title=ident,
-        date=date,
-        status=status,
-        version=1,
-        created_at=STAMP,
-        updated_at=STAMP,
-        known_on=D(2024, 1, 1),
-        attributes=attributes,
-    )
+    return event_state(ident, kind, date, status, stamp=STAMP, attributes=attributes)
 
 
 def rule(instruments: int = 3, delay: int = 90) -> EventState:

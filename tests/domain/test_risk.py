@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.domain._states import event_state
 from timeline.domain.capacity import (
     TYPICAL_SESSION_DAYS,
     _meeting_weight,
@@ -35,19 +36,8 @@ AS_OF = D(2023, 6, 30)  # a Friday
 
 
 def ev(ident: str, kind: str, date: str, status: str = "planned", **extra: Any) -> EventState:
-    return EventState(
-        id=ident,
-        process="p",
-        kind=kind,
-        title=extra.pop("title", ident.capitalize()),
-        date=date,
-        status=status,
-        version=1,
-        created_at=STAMP,
-        updated_at=STAMP,
-        known_on=D(2023, 1, 1),
-        **extra,
-    )
+    title = extra.pop("title", ident.capitalize())
+    return event_state(ident, kind, date, status, stamp=STAMP, title=title, **extra)
 
 
 def item(key: str, *history: tuple[str, str]) -> ItemState:

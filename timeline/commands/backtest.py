@@ -15,6 +15,8 @@ from timeline.store.db import Database
 __all__ = ["MAX_STEPS", "backtest_rows", "register"]
 
 MAX_STEPS = 2000
+# The fields of a deadline's assessment that each row shows, in this order.
+_FOLLOWED = ("status", "p_meet", "slack_days", "projected_date", "open_items")
 
 
 def _day(text: str) -> dt.date:
@@ -58,22 +60,18 @@ def _steps(start: dt.date, end: dt.date, step: int) -> list[dt.date]:
 
 
 def backtest_rows(reports: list[RiskReport]) -> list[dict[str, Any]]:
-    """One row per (step, deadline): the numbers a reader follows over time."""
+    """One row per (step, deadline): the numbers a reader follows over time, as the API says
+    them."""
     rows = []
     for report in reports:
         for risk in report.deadlines:
+            body = risk.to_json()
             rows.append(
                 {
                     "as_of": report.as_of.isoformat(),
                     "deadline": risk.event.id,
                     "title": risk.event.title,
-                    "status": risk.status,
-                    "p_meet": risk.p_meet,
-                    "slack_days": risk.slack_days,
-                    "projected_date": None
-                    if risk.projected_date is None
-                    else risk.projected_date.isoformat(),
-                    "open_items": risk.open_items,
+                    **{column: body[column] for column in _FOLLOWED},
                 }
             )
     return rows

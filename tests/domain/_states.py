@@ -1,0 +1,28 @@
+"""Event states for the domain tests, written as briefly as the logs they make up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from timeline.domain.model import EventState
+
+
+def event_state(
+    ident: str, kind: str, date: str, status: str, *, stamp: dt.datetime, **fields: Any
+) -> EventState:
+    """Version 1 of an event of process "p", recorded and known on `stamp`; its title is the
+    id unless `fields` name one."""
+    fields.setdefault("title", ident)
+    return EventState(
+        id=ident,
+        process="p",
+        kind=kind,
+        date=date,
+        status=status,
+        version=1,
+        created_at=stamp,
+        updated_at=stamp,
+        known_on=stamp.date(),
+        **fields,
+    )
