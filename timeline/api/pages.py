@@ -28,7 +28,6 @@ from timeline.api.problems import exception_handlers, problems
 from timeline.domain.errors import DomainError
 from timeline.domain.vocabulary import KIND_LABELS, RISK_LABELS
 from timeline.services import pages
-from timeline.services.processes import process_links
 from timeline.store.db import Database
 from timeline.web import views
 from timeline.web.drawing import KIND_COLOURS, RISK_COLOURS
@@ -193,7 +192,7 @@ class PagesController(Controller):
             kinds=kind or [],
             tags=tag or [],
             query=_query(request),
-            links=process_links(base_url(request), slug),
+            root=base_url(request),
         )
         return _html(request, "process.html", context)
 
@@ -220,6 +219,6 @@ class PagesController(Controller):
             as_of=as_of,
             today=today(),
             query=_query(request),
-            links=process_links(base_url(request), slug),
+            root=base_url(request),
         )
         return _html(request, "event.html", context)

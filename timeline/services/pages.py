@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 from timeline.domain.errors import NotFound
 from timeline.domain.model import EventState
 from timeline.domain.vocabulary import KIND_LABELS
-from timeline.schemas import ProcessLinks
 from timeline.services import events as event_store
 from timeline.services.analysis import assess_risks
+from timeline.services.processes import process_links
 from timeline.store.db import Database
 from timeline.store.events import EventFilter
 from timeline.store.processes import get_process, list_processes
@@ -113,7 +113,7 @@ async def process_page(
     kinds: Sequence[str],
     tags: Sequence[str],
     query: views.QueryState,
-    links: ProcessLinks,
+    root: str,
 ) -> dict[str, Any]:
     """The drawing of the events of `kinds` and `tags` in the window chosen by `start`, `end`
     and `zoom`, the range and filter controls, subscribe links and the list of events shown."""
@@ -131,6 +131,7 @@ async def process_page(
     href = _hrefs(slug, states, as_of)
     rows = views.event_rows(shown, href, risks)
     years, months, previous, following = views.zoom_links(states, day, window, query)
+    links = process_links(root, slug)
     subscribe = _subscribe_query(kinds, tags)
     return {
         "title": process.title,
@@ -168,7 +169,7 @@ async def event_page(
     as_of: dt.date | None,
     today: dt.date,
     query: views.QueryState,
-    links: ProcessLinks,
+    root: str,
 ) -> dict[str, Any]:
     """The event as known on `as_of` (or now), its relations and every revision known by then;
     NotFound when the process or the event is unknown, or the event was not known then."""
@@ -187,6 +188,7 @@ async def event_page(
     history = [
         {"revision": r, "changes": views.change_rows(r.fields, titles)} for r in reversed(known)
     ]
+    links = process_links(root, slug)
     api_event = f"{links.self}/events/{event_id}"
     return {
         "title": state.title,
