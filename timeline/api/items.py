@@ -1,5 +1,7 @@
-"""Negotiation items of a process: create, list and read (now or as of a day, with their
-status histories), change (JSON merge patch with If-Match)."""
+"""Negotiation items of a process: create, list, read (now or as of a day) and change.
+
+Reads carry each item's status history; changes are JSON merge patches with If-Match.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""`timeline backtest`: replay the deadline assessment at regular steps through history, to see
-how each deadline's status and chance of being met moved as the log grew."""
+"""`timeline backtest`: replay the deadline assessment at regular steps through history.
+
+It shows how each deadline's status and chance of being met moved as the log grew.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Entry into force: how many instruments are deposited, when the adopted threshold was (or will
-be) reached, and what every other proposed threshold would have given.
+"""Entry into force: instruments deposited, and when the threshold is (or will be) reached.
+
+How many instruments are deposited, when the adopted threshold was (or will be) reached, and
+what every other proposed threshold would have given.
 
 A pure function of (the events as known on `as_of`, `as_of`); no clock, no I/O, no randomness.
 

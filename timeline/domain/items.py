@@ -1,5 +1,8 @@
-"""Negotiation items: the open questions (a chapter, an article, a definition) that must be
-settled before a deadline, each with the history of its status. Plain values, no I/O."""
+"""Negotiation items: the questions to settle before a deadline, with their status histories.
+
+Each is an open question (a chapter, an article, a definition) that must be settled before a
+deadline, with the history of its status. Plain values, no I/O.
+"""
 
 from __future__ import annotations
 

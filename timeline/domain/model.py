@@ -1,5 +1,7 @@
-"""Plain values the rest of the service passes around: an event as known at some point, and a
-recorded change. Built by the store from rows or revisions; read by the API and the formats."""
+"""Plain values passed around: an event as known at some point, and a recorded change.
+
+Built by the store from rows or revisions; read by the API and the formats.
+"""
 
 from __future__ import annotations
 
