@@ -8,7 +8,7 @@ and 300 negotiation items in every status.
 Figures (sequential requests, one at a time, median of 3):
 - cold: the first assessment after an event changed with `known_on` = AS_OF, so that the change
   is part of what was known on the day asked about: the answer cached for AS_OF no longer
-  applies (answers are keyed by the revisions known on their day, see timeline/analysis.py),
+  applies (answers are keyed by the revisions known on their day, see services/analysis.py),
   the service reads the new revision and runs the model again in full. Against the time of a
   timeline page of 100 events on the same server; target 3x. (A change known only after AS_OF
   would leave the cached answer valid: that would not be a cold run.)
