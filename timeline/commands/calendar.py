@@ -24,13 +24,13 @@ import httpx
 from icalendar import Calendar, Event
 
 from timeline.commands.base import CommandError
+from timeline.commands.client import DEFAULT_SERVER
 from timeline.domain.vocabulary import KINDS, STATUSES
 from timeline.formats.ics import PRODID, UID_DOMAIN
 from timeline.services.calendar import CalendarQuery, calendar_url
 
 __all__ = ["PushReport", "push_calendar", "register"]
 
-DEFAULT_SERVER = "http://127.0.0.1:8000"
 FEED_PROPERTY = "X-TIMELINE-FEED"
 
 
