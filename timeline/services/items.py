@@ -103,17 +103,7 @@ def item_public(state: ItemState, root: str) -> ItemPublic:
         known_on=state.known_on,
         created_at=state.created_at,
         updated_at=state.updated_at,
-        history=[
-            ItemRevisionPublic(
-                version=c.version,
-                change=c.change,
-                known_on=c.known_on,
-                recorded_at=c.recorded_at,
-                actor=c.actor,
-                status=c.status,
-                fields=c.fields,
-            )
-            for c in state.history
-        ],
+        # ItemChange has exactly the fields of a revision as served.
+        history=[ItemRevisionPublic.model_validate(c, from_attributes=True) for c in state.history],
         links=ItemLinks(self=f"{api}/items/{state.key}", process=api),
     )
