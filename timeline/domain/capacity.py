@@ -34,6 +34,7 @@ __all__ = [
 ]
 
 TYPICAL_SESSION_DAYS = 10
+_TENTATIVE_SHARE = 0.5  # a tentative meeting may not sit: half its weight
 _NO_CAPACITY = frozenset({"postponed", "suspended", "cancelled"})
 _MET_WITH = frozenset({"held", "suspended"})  # days a meeting actually sat
 _FUZZY_PRECISIONS = frozenset({"month", "season", "year"})  # days not known yet
@@ -56,7 +57,7 @@ def _meeting_weight(state: EventState, span: DateSpan | None = None) -> float:
         return 0.0
     weight = meeting_base_weight(state.kind, state.attributes.get("formal"))
     if state.status == "tentative":
-        weight *= 0.5
+        weight *= _TENTATIVE_SHARE
     if span is None:
         span = state.span
     if span.precision in _FUZZY_PRECISIONS:
@@ -104,7 +105,7 @@ def meetings(events: Iterable[EventState]) -> list[Meeting]:
             else FORMAL_MEETING_WEIGHT
         )
         if status == "tentative":
-            weight *= 0.5
+            weight *= _TENTATIVE_SHARE
         start, end = span.start, span.end
         if span.precision in _FUZZY_PRECISIONS:
             weight *= min(1.0, TYPICAL_SESSION_DAYS / max(1, _weekdays(start, end)))
