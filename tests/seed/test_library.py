@@ -53,6 +53,17 @@ EXPECTED: dict[str, dict[str, Any]] = {
         },
         "entry_into_force": None,
     },
+    "who-fctc": {
+        # WHO dated the 40th instrument 30 November 2004 (entry into force 28 February 2005,
+        # as WHO first announced); the depositary records 27 February 2005 (see the file).
+        "deadlines": {"Convention adopted by the World Health Assembly in May 2003": "met"},
+        "entry_into_force": "2005-02-28",
+    },
+    "escazu": {"deadlines": {}, "entry_into_force": "2021-04-22"},
+    "marrakesh-treaty": {
+        "deadlines": {"Treaty concluded at the June 2013 Diplomatic Conference": "met"},
+        "entry_into_force": "2016-09-30",
+    },
 }
 
 # Data sets that are not part of the library (the worked example is checked on its own).
