@@ -1,8 +1,7 @@
-"""Response headers every route needs: security headers (and the stricter set browsers need on
-HTML), and a correct `Allow` on OPTIONS.
+"""Response headers every route needs: security headers and a correct `Allow` on OPTIONS.
 
-Only headers a handler has not set are added, so a page that sends its own
-Content-Security-Policy (or anything else here) keeps it.
+HTML answers get the stricter set browsers need. Only headers a handler has not set are added,
+so a page that sends its own Content-Security-Policy (or anything else here) keeps it.
 """
 
 from __future__ import annotations
