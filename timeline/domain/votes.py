@@ -1,4 +1,4 @@
-"""Vote arithmetic for decisions taken when consensus fails.
+"""Vote arithmetic for decisions taken when consensus fails, and recorded rolls checked.
 
 "Two-thirds of the representatives present and voting": abstentions are not votes, so a proposal
 passes when yes >= 2/3 of (yes + no), i.e. 3*yes >= 2*(yes + no). A simple majority needs yes > no.
@@ -6,9 +6,25 @@ passes when yes >= 2/3 of (yes + no), i.e. 3*yes >= 2*(yes + no). A simple major
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
-__all__ = ["Outcome", "VoteRule", "outcome", "required_yes"]
+from timeline.domain.errors import FieldError, InvalidFields
+
+__all__ = [
+    "VOTE_CASTS",
+    "VOTE_RULES",
+    "Outcome",
+    "RecordedVote",
+    "Tally",
+    "VoteCast",
+    "VoteRule",
+    "outcome",
+    "required_yes",
+    "tally_outcome",
+    "validate_roll",
+]
 
 VoteRule = Literal["two_thirds_present_voting", "simple_majority_present_voting", "consensus"]
 Outcome = Literal["adopted", "rejected", "pending"]
@@ -49,3 +65,106 @@ def outcome(rule: str | None, yes: int | None, no: int | None) -> Outcome:
     if needed is None:
         return "rejected" if rule in VOTE_RULES else "pending"
     return "adopted" if yes >= needed else "rejected"
+
+
+# --- Recorded rolls: who voted how, checked against the party registry -----------------------
+
+VoteCast = Literal["yes", "no", "abstain", "absent"]
+VOTE_CASTS: tuple[str, ...] = ("yes", "no", "abstain", "absent")
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Counts of a recorded vote. Abstentions and absences are not votes."""
+
+    yes: int
+    no: int
+    abstain: int
+    absent: int
+
+    @property
+    def voting(self) -> int:
+        """Members present and voting: yes + no."""
+        return self.yes + self.no
+
+    def to_json(self) -> dict[str, int]:
+        """A plain dict for the API."""
+        return {"yes": self.yes, "no": self.no, "abstain": self.abstain, "absent": self.absent}
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedVote:
+    """A roll that passed validation, its tally and its outcome under `rule`."""
+
+    rule: str
+    roll: tuple[tuple[str, VoteCast], ...]
+    tally: Tally
+    required_yes: int | None
+    outcome: Outcome
+
+    def to_json(self) -> dict[str, Any]:
+        """A plain dict for the API: the roll in the order given, counts, threshold, outcome."""
+        return {
+            "rule": self.rule,
+            "roll": [{"party": p, "vote": v} for p, v in self.roll],
+            "counts": self.tally.to_json(),
+            "required_yes": self.required_yes,
+            "outcome": self.outcome,
+        }
+
+
+def tally_outcome(rule: str, tally: Tally) -> tuple[int | None, Outcome]:
+    """The yes votes needed and the outcome of `tally` under `rule`.
+
+    Two-thirds and simple majority count only yes and no; nobody voting is a rejection.
+    """
+    return required_yes(rule, tally.yes, tally.no), outcome(rule, tally.yes, tally.no)
+
+
+def validate_roll(
+    rule: str,
+    roll: Sequence[Mapping[str, Any]],
+    known_parties: Collection[str],
+    counts: Mapping[str, Any] | None = None,
+) -> RecordedVote:
+    """Check a recorded roll (`[{"party": code, "vote": "yes"}, ...]`) and compute its outcome.
+
+    Every problem is collected and raised at once as InvalidFields naming the field:
+    `rule`; `roll.N.party` for an unknown code or a party listed twice (naming both places);
+    `roll.N.vote` for a value other than yes, no, abstain, absent; `counts.X` when stored
+    counts disagree with the roll (a count left out is not checked).
+    """
+    errors: list[FieldError] = []
+    if rule not in VOTE_RULES:
+        errors.append(FieldError("rule", f"must be one of {', '.join(VOTE_RULES)}"))
+    seen: dict[str, int] = {}
+    entries: list[tuple[str, VoteCast]] = []
+    for i, item in enumerate(roll):
+        party, vote = item.get("party"), item.get("vote")
+        if not isinstance(party, str) or party not in known_parties:
+            errors.append(FieldError(f"roll.{i}.party", f"unknown party code {party!r}"))
+        elif party in seen:
+            first = seen[party]
+            errors.append(
+                FieldError(f"roll.{i}.party", f"{party} is listed twice (also at roll.{first})")
+            )
+        else:
+            seen[party] = i
+        if vote not in VOTE_CASTS:
+            errors.append(FieldError(f"roll.{i}.vote", f"must be one of {', '.join(VOTE_CASTS)}"))
+        elif isinstance(party, str):
+            entries.append((party, vote))
+    tally = Tally(*(sum(1 for _, v in entries if v == cast) for cast in VOTE_CASTS))
+    for name, value in (counts or {}).items():
+        if name not in VOTE_CASTS:
+            errors.append(FieldError(f"counts.{name}", "unknown count"))
+        elif value is not None and value != getattr(tally, name):
+            errors.append(
+                FieldError(
+                    f"counts.{name}", f"says {value} but the roll has {getattr(tally, name)}"
+                )
+            )
+    if errors:
+        raise InvalidFields(errors)
+    needed, result = tally_outcome(rule, tally)
+    return RecordedVote(rule, tuple(entries), tally, needed, result)
