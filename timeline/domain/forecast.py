@@ -257,10 +257,14 @@ def forecast(
     suffix[m, -low] = 1.0
     p_yes, p_no = rows[:, 0], rows[:, 1]
     p_other = rows[:, 2] + rows[:, 3]
+    zero = -low  # index of score 0
     for k in range(m):
-        _convolve(prefix[k], p_yes[k], p_no[k], p_other[k], y, n, prefix[k + 1])
+        # Only scores reachable by k + 1 parties can be non-zero: work on that window alone.
+        a, b = zero + n * (k + 1), zero + y * (k + 1) + 1
+        _convolve(prefix[k, a:b], p_yes[k], p_no[k], p_other[k], y, n, prefix[k + 1, a:b])
     for k in range(m - 1, -1, -1):
-        _convolve(suffix[k + 1], p_yes[k], p_no[k], p_other[k], y, n, suffix[k])
+        a, b = zero + n * (m - k), zero + y * (m - k) + 1
+        _convolve(suffix[k + 1, a:b], p_yes[k], p_no[k], p_other[k], y, n, suffix[k, a:b])
     final = prefix[m]
     p_pass = float(final[threshold - low :].sum())
     if threshold <= 0:
