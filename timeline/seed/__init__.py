@@ -15,7 +15,8 @@ from timeline.store.processes import create_process, get_process
 
 __all__ = ["SEEDS", "load_seed", "seed_event_id"]
 
-# The data sets' names: `timeline/seed/<name>.json`, described by `process.schema.json`.
+# The data sets' names when the package was imported: `timeline/seed/<name>.json`, each
+# described by `process.schema.json`.
 SEEDS: tuple[str, ...] = tuple(available())
 
 
@@ -30,8 +31,9 @@ async def load_seed(db: Database, name: str) -> tuple[str, int] | None:
     Every step is applied in the order it became public, so the log reads chronologically;
     the events first, then the negotiation items, all in one transaction.
     """
-    if name not in SEEDS:
-        raise NotFound(f"no data set {name!r} (known: {', '.join(SEEDS)})")
+    known = available()  # read now: a data file added since import is loadable too
+    if name not in known:
+        raise NotFound(f"no data set {name!r} (known: {', '.join(known)})")
     data = read_dataset(name)
     slug = data.process["slug"]
     async with db.write() as session:
