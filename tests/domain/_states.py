@@ -26,3 +26,15 @@ def event_state(
         known_on=stamp.date(),
         **fields,
     )
+
+
+RISK_STAMP = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
+
+
+def risk_event(
+    ident: str, kind: str, date: str, status: str = "planned", **extra: Any
+) -> EventState:
+    """An event of the risk model's logs: planned unless told, titled after its id (capitalized)
+    unless `extra` names a title, recorded and known on `RISK_STAMP`."""
+    title = extra.pop("title", ident.capitalize())
+    return event_state(ident, kind, date, status, stamp=RISK_STAMP, title=title, **extra)

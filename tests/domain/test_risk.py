@@ -3,41 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import random
 from fractions import Fraction
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.domain._states import event_state
-from timeline.domain.capacity import (
-    TYPICAL_SESSION_DAYS,
-    _meeting_weight,
-    _weights_within,
-    day_weights,
-    effective_days,
-)
-from timeline.domain.capacity import RunningDays as _RunningDays
-from timeline.domain.capacity import meetings as _meetings
-from timeline.domain.capacity import past_and_future as _past_and_future
+from tests.domain._states import risk_event as ev
 from timeline.domain.items import ItemChange, ItemState
 from timeline.domain.model import EventState
-from timeline.domain.negbin import Tails as _Tails
-from timeline.domain.negbin import negbin_tail
-from timeline.domain.projection import project
 from timeline.domain.risk import assess_deadlines
 
 D = dt.date
 STAMP = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
 AS_OF = D(2023, 6, 30)  # a Friday
-
-
-def ev(ident: str, kind: str, date: str, status: str = "planned", **extra: Any) -> EventState:
-    title = extra.pop("title", ident.capitalize())
-    return event_state(ident, kind, date, status, stamp=STAMP, title=title, **extra)
 
 
 def item(key: str, *history: tuple[str, str]) -> ItemState:
@@ -83,39 +63,6 @@ WORKED_ITEMS = [
     item("open-2", ("2023-06-01", "open")),
     item("contested", ("2023-06-01", "informals")),
 ]
-
-
-def test_negbin_tail_matches_the_pmf_by_hand() -> None:
-    assert negbin_tail(1, 0.5, 1) == 0.5  # 1 - p
-    assert abs(negbin_tail(2, 0.5, 2) - 0.5) < 1e-12  # 1 - (1/4 + 2/8)
-    assert abs(negbin_tail(3, 0.8, 1) - 0.488) < 1e-12  # 1 - 0.8^3
-    assert negbin_tail(2, 0.3, 0) == 1.0
-    assert negbin_tail(2, 1.0, 1) == 0.0  # no capacity: nothing more can be settled
-
-
-def test_capacity_counts_weekdays_once_at_the_strongest_meeting() -> None:
-    week = "2023-07-10/2023-07-14"  # Monday to Friday
-    first, last = D(2023, 7, 1), D(2023, 7, 31)
-    session = ev("s", "session", week)
-    inside = ev("i", "informal", week)
-    assert effective_days([session], first, last, past=False) == 5.0
-    assert effective_days([session, inside], first, last, past=False) == 5.0
-    assert effective_days([inside], first, last, past=False) == 2.5
-    weekend = ev("c", "consultation", "2023-07-15/2023-07-18")  # Sat to Tue
-    assert effective_days([weekend], first, last, past=False) == 1.0
-    tentative = ev("t", "consultation", "2023-07-17/2023-07-18", "tentative")
-    assert effective_days([tentative], first, last, past=False) == 0.5
-    for status in ("postponed", "suspended", "cancelled"):
-        assert effective_days([ev("x", "session", week, status)], first, last, past=False) == 0
-    informal_session = ev("f", "session", week, attributes={"formal": False})
-    assert effective_days([informal_session], first, last, past=False) == 2.5
-    # "September 2023": 21 weekdays, assumed to hold a typical 10-day session.
-    month = ev("m", "session", "2023-09")
-    assert effective_days([month], D(2023, 9, 1), D(2023, 9, 30), past=False) == 10.0
-    # The past counts only meetings that sat.
-    assert effective_days([session], first, last, past=True) == 0.0
-    held = ev("h", "session", week, "held")
-    assert effective_days([held], first, D(2023, 7, 12), past=True) == 3.0
 
 
 def test_worked_example_off_track() -> None:
@@ -332,19 +279,6 @@ def test_output_is_a_pure_function_of_the_input(s: dict[str, Any], rnd: random.R
     ]
 
 
-def test_projection_follows_chains_and_stops_at_unknowns() -> None:
-    states = {
-        "a": ev("a", "session", "2023-07-03/2023-07-07", depends_on=[]),
-        "b": ev("b", "document", "2023-07-01", depends_on=[{"event": "a", "lag_days": 10}]),
-        "c": ev("c", "milestone", "2023-07-02", "cancelled"),
-        "d": ev("d", "milestone", "2023-07-02", depends_on=[{"event": "c", "lag_days": 0}]),
-    }
-    assert project(states, "b", AS_OF).day == D(2023, 7, 17)
-    assert project(states, "d", AS_OF).day is None
-    assert project(states, "d", AS_OF).blocker == states["c"]
-    assert project(states, "missing", AS_OF).day is None
-
-
 def test_fuzzy_predecessor_straddling_the_last_day_is_at_risk_not_off_track() -> None:
     # Approval "in July 2023" against a deadline of 2023-07-20: late is possible, not certain.
     log = [
@@ -375,221 +309,3 @@ def test_dates_at_the_calendar_edge_do_not_overflow() -> None:
     [risk] = assess_deadlines(log, [], D(9999, 12, 1))
     assert risk.projected_date == D(9999, 12, 31)
     assert risk.capacity_days == 5.0
-
-
-# The fast paths give the very floats of the plain definitions -------------------------------
-
-MEETING_DATES = ("2023-07-03/2023-07-07", "2023-07-05/2023-07-18", "2023-07", "2023-08",
-                 "2023-21", "2023-09-29/2023-10-02", "2023-10-09", "2024")  # fmt: skip
-
-
-@st.composite
-def meetings(draw: st.DrawFn) -> list[EventState]:
-    kinds = st.sampled_from(["session", "informal", "consultation", "milestone"])
-    statuses = st.sampled_from(["planned", "tentative", "held", "suspended", "postponed"])
-    events = []
-    for i in range(draw(st.integers(0, 10))):
-        date = draw(st.sampled_from(MEETING_DATES))
-        formal = {"formal": False} if draw(st.booleans()) else {}
-        events.append(ev(f"m{i}", draw(kinds), date, draw(statuses), attributes=formal))
-    return events
-
-
-def _plain_day_weights(
-    events: list[EventState], first: dt.date, last: dt.date, *, past: bool
-) -> dict[dt.date, float]:
-    """The definition, day by day: the strongest meeting of each weekday."""
-    weights: dict[dt.date, float] = {}
-    day = first
-    while day <= last:
-        if day.weekday() < 5:
-            sat = ("held", "suspended")
-            gone = ("postponed", "suspended", "cancelled")
-            allowed = [
-                e
-                for e in events
-                if e.start <= day <= e.end and (e.status in sat if past else e.status not in gone)
-            ]
-            best = max((_meeting_weight(e) for e in allowed), default=0.0)
-            if best > 0:
-                weights[day] = best
-        day += dt.timedelta(days=1)
-    return weights
-
-
-@settings(max_examples=80, deadline=None)
-@given(meetings(), st.booleans())
-def test_day_weights_follow_the_day_by_day_definition(events: list[EventState], past: bool) -> None:
-    first, last = D(2023, 6, 1), D(2024, 1, 31)
-    assert day_weights(events, first, last, past=past) == _plain_day_weights(
-        events, first, last, past=past
-    )
-
-
-@settings(max_examples=80, deadline=None)
-@given(
-    meetings(),
-    st.sampled_from([D(2023, 6, 30), D(2023, 7, 5), D(2023, 9, 1), D(2024, 6, 1)]),
-    st.sampled_from([D(2023, 6, 1), D(2023, 7, 10), D(2023, 12, 31), D(2025, 1, 1)]),
-)
-def test_past_and_future_equal_two_windows(
-    events: list[EventState], as_of: dt.date, horizon: dt.date
-) -> None:
-    found = _meetings(events)
-    past, future = _past_and_future(found, as_of, horizon)
-    assert past == _weights_within(found, D.min, as_of, past=True)
-    assert future == _weights_within(found, as_of + dt.timedelta(days=1), horizon, past=False)
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    st.dictionaries(
-        st.integers(700_000, 700_400),
-        st.one_of(
-            st.sampled_from([1.0, 0.5, 0.25]),
-            st.integers(5, 260).map(lambda n: min(1.0, TYPICAL_SESSION_DAYS / n) * 0.25),
-            st.floats(1e-6, 1.0),
-        ),
-    ),
-    st.lists(st.integers(699_990, 700_410), max_size=8),
-)
-def test_running_days_equal_fsum_to_the_last_bit(
-    weights: dict[int, float], lasts: list[int]
-) -> None:
-    running = _RunningDays(weights)
-    for last in lasts:
-        expected = math.fsum(w for day, w in weights.items() if day <= last)
-        assert running.through(D.fromordinal(last)) == expected
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.floats(0.05, 400.0), st.floats(1e-4, 0.9999), st.integers(0, 300))
-def test_negbin_tail_equals_the_inline_closed_form_to_the_last_bit(
-    r: float, p: float, n: int
-) -> None:
-    if n == 0:
-        assert negbin_tail(r, p, n) == 1.0
-        return
-    log_p, log_q = math.log(p), math.log1p(-p)
-    terms = [
-        math.exp(math.lgamma(k + r) - math.lgamma(r) - math.lgamma(k + 1) + r * log_p + k * log_q)
-        for k in range(n)
-    ]
-    assert negbin_tail(r, p, n) == min(1.0, max(0.0, 1.0 - math.fsum(terms)))
-
-
-def _plain_project(states: dict[str, EventState], event_id: str, as_of: dt.date) -> Any:
-    """The forward pass as first written: one walk for every event, cycles cut by the trail."""
-    memo: dict[str, Any] = {}
-
-    def visit(ident: str, trail: frozenset[str]) -> Any:
-        if ident in memo:
-            return memo[ident]
-        state = states.get(ident)
-        if state is None or ident in trail:
-            return (None, None, None)
-        if state.status == "held":
-            result = (state.end, None, state.end)
-        elif state.status in ("postponed", "suspended", "cancelled"):
-            result = (None, state, None)
-        else:
-            span = state.span
-            day = max(span.end, as_of)
-            first = max(span.end if span.is_exact else span.start, as_of)
-            result = (day, None, first)
-            for dep in state.depends_on:
-                before = visit(dep["event"], trail | {ident})
-                if before[0] is None or before[2] is None:
-                    result = before
-                    break
-                day = max(day, before[0] + dt.timedelta(days=dep["lag_days"]))
-                first = max(first, before[2] + dt.timedelta(days=dep["lag_days"]))
-                result = (day, None, first)
-        memo[ident] = result
-        return result
-
-    return visit(event_id, frozenset())
-
-
-@st.composite
-def graphs(draw: st.DrawFn) -> dict[str, EventState]:
-    """Small dependency graphs, cycles and dangling references included (a replay as of a day
-    can combine versions no single write ever checked together)."""
-    names = [f"e{i}" for i in range(draw(st.integers(1, 6)))]
-    states = {}
-    for name in names:
-        deps = draw(st.lists(st.sampled_from([*names, "gone"]), max_size=3, unique=True))
-        states[name] = ev(
-            name,
-            "milestone",
-            draw(st.sampled_from(["2023-07-03", "2023-07", "2023-08-01/2023-08-04", "2023-05"])),
-            draw(st.sampled_from(["planned", "tentative", "held", "postponed", "cancelled"])),
-            depends_on=[{"event": d, "lag_days": draw(st.integers(0, 20))} for d in deps],
-        )
-    return states
-
-
-@settings(max_examples=300, deadline=None)
-@given(graphs())
-def test_projection_equals_the_plain_walk(states: dict[str, EventState]) -> None:
-    for name in [*states, "gone"]:
-        got = project(states, name, AS_OF)
-        assert (got.day, got.blocker, got.earliest) == _plain_project(states, name, AS_OF)
-
-
-# The tails of an assessment come from the pmf's recurrence, not the log-space sum: not the same
-# floats as `negbin_tail`, so the contract is a bound on the error. Against the exact sum (whole
-# r, as an assessment's r = 1 + settled is) it is within 1e-12; against `negbin_tail`, whose
-# lgamma terms carry errors of their own of a few 1e-13 for large r, within 1e-11.
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.integers(1, 300), st.floats(1e-4, 0.9999), st.integers(0, 250))
-def test_tails_are_within_1e_12_of_the_exact_sum(r: int, p: float, n: int) -> None:
-    exact_p = Fraction(p)
-    exact = 1 - sum(math.comb(k + r - 1, k) * exact_p**r * (1 - exact_p) ** k for k in range(n))
-    assert abs(_Tails(float(r), n)(p) - float(exact)) <= 1e-12
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.floats(0.05, 400.0), st.floats(1e-4, 0.9999), st.integers(0, 300))
-def test_tails_agree_with_negbin_tail(r: float, p: float, n: int) -> None:
-    assert abs(_Tails(r, n)(p) - negbin_tail(r, p, n)) <= 1e-11
-
-
-def test_tails_keep_the_edges_of_negbin_tail() -> None:
-    assert _Tails(2.0, 0)(0.3) == 1.0
-    assert _Tails(2.0, 1)(1.0) == 0.0
-    assert _Tails(2.0, 3)(0.0) == 1.0
-    # p^r underflows: the log-space sum answers (here the tail is all but certain)
-    assert _Tails(400.0, 5)(0.01) == negbin_tail(400.0, 0.01, 5)
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    st.floats(0.05, 400.0),
-    st.integers(0, 300),
-    st.lists(
-        st.one_of(st.floats(1e-6, 1 - 1e-6), st.sampled_from([0.0, 1.0, 1e-300, 0.5, 0.999999])),
-        max_size=40,
-    ),
-)
-def test_tails_of_many_chances_are_the_same_floats_as_one_at_a_time(
-    r: float, n: int, ps: list[float]
-) -> None:
-    tails = _Tails(r, n)
-    assert tails.many(ps) == [tails(p) for p in ps]
-
-
-def test_tails_of_many_chances_split_into_blocks_give_the_same_floats(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    tails = _Tails(37.0, 250)
-    ps = [i / 101 for i in range(1, 101)]
-    whole = tails.many(ps)
-    monkeypatch.setattr("timeline.domain.negbin._TAIL_BLOCK", 3 * 250)  # blocks of 3 rows
-    assert tails.many(ps) == whole == [tails(p) for p in ps]
-
-
-def test_tails_of_no_chances_is_empty() -> None:
-    assert _Tails(3.0, 10).many([]) == []
