@@ -1,0 +1,1 @@
+"""The HTTP layer: Litestar controllers that parse, authorize and call one service each."""
