@@ -84,15 +84,6 @@ def process_info(process: Process) -> ProcessInfo:
     )
 
 
-def _matches(record: ChangeRecord, kinds: Sequence[str], tags: Sequence[str]) -> bool:
-    # A change that takes an event out of a kind or tag is news to that kind's or tag's readers,
-    # so the state before the change counts as well as the state after it.
-    states = [record.event] if record.previous is None else [record.event, record.previous]
-    return (not kinds or any(s.kind in kinds for s in states)) and (
-        not tags or any(t in s.tags for s in states for t in tags)
-    )
-
-
 async def filtered_changes(
     session: AsyncSession,
     processes: Sequence[Process],
@@ -103,13 +94,16 @@ async def filtered_changes(
     as_of: dt.date | None = None,
     keep: Callable[[ChangeRecord], bool] | None = None,
 ) -> list[ChangeRecord]:
-    """Up to `limit` changes, newest first, to events of `kinds` and `tags` (any of each),
-    known on `as_of`, and accepted by `keep`; pages through the log until enough are found."""
+    """Up to `limit` changes, newest first, to events of `kinds` and `tags` (any of each, before
+    or after the change), known on `as_of`, and accepted by `keep`; pages through the log until
+    enough are found. The store filters kinds and tags in its query; only `keep` runs here."""
     found: list[ChangeRecord] = []
     before: int | None = None
     while len(found) < limit:
-        batch = await list_changes(session, processes, limit=_BATCH, before_id=before, as_of=as_of)
-        found.extend(r for r in batch if _matches(r, kinds, tags) and (keep is None or keep(r)))
+        batch = await list_changes(
+            session, processes, limit=_BATCH, before_id=before, as_of=as_of, kinds=kinds, tags=tags
+        )
+        found.extend(r for r in batch if keep is None or keep(r))
         if len(batch) < _BATCH:
             break
         before = batch[-1].id
