@@ -15,7 +15,7 @@ from typing import Literal
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.errors import InvalidFields
-from timeline.domain.model import ChangeRecord, ProcessInfo
+from timeline.domain.model import ChangeRecord
 from timeline.formats.atom import ATOM_MEDIA_TYPE, atom_feed
 from timeline.formats.digest import (
     DigestInput,
@@ -29,6 +29,7 @@ from timeline.formats.feedinfo import FeedInfo, feed_id, feed_updated
 from timeline.formats.jsonfeed import JSON_FEED_MEDIA_TYPE, json_feed
 from timeline.formats.timelinejs import timelinejs
 from timeline.services import analysis
+from timeline.services.processes import process_info
 from timeline.store.changes import list_changes
 from timeline.store.db import Database
 from timeline.store.events import EventFilter, event_states
@@ -44,7 +45,6 @@ __all__ = [
     "change_feed",
     "digest",
     "filtered_changes",
-    "process_info",
     "timelinejs_feed",
 ]
 
@@ -71,17 +71,6 @@ class Served:
     body: bytes
     media_type: str
     last_modified: dt.datetime | None = None
-
-
-def process_info(process: Process) -> ProcessInfo:
-    """The descriptive fields of a stored process, as the formats take them."""
-    return ProcessInfo(
-        slug=process.slug,
-        title=process.title,
-        description=process.description,
-        timezone=process.timezone,
-        url=process.url,
-    )
 
 
 async def filtered_changes(
