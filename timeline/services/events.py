@@ -4,7 +4,7 @@ before the store writes it; and the reads callers use (the store's, named here o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
 from pydantic import ValidationError
@@ -88,6 +88,32 @@ async def _validate(
     return document, span
 
 
+async def _write(
+    write: Callable[..., Awaitable[EventState]],
+    session: AsyncSession,
+    process: Process,
+    event_id: str,
+    raw: dict[str, Any],
+    known_on: dt.date,
+    actor: str,
+    now: dt.datetime,
+) -> EventState:
+    # Creating and changing differ only in the store write (`insert_event` or `rewrite_event`,
+    # which share a signature); both validate first and keep the event's calendar entry.
+    document, span = await _validate(session, process, event_id, raw)
+    return await write(
+        session,
+        process,
+        event_id,
+        document,
+        span,
+        keep_entry=kept_calendar_entry,
+        known_on=known_on,
+        actor=actor,
+        now=now,
+    )
+
+
 async def create_event(
     session: AsyncSession,
     process: Process,
@@ -101,17 +127,8 @@ async def create_event(
     """Validate and store a new event with its first revision; return it as stored."""
     event_id = event_id or new_event_id()
     await event_writes.ensure_new_id(session, event_id)
-    document, span = await _validate(session, process, event_id, raw)
-    return await event_writes.insert_event(
-        session,
-        process,
-        event_id,
-        document,
-        span,
-        keep_entry=kept_calendar_entry,
-        known_on=known_on,
-        actor=actor,
-        now=now,
+    return await _write(
+        event_writes.insert_event, session, process, event_id, raw, known_on, actor, now
     )
 
 
@@ -128,17 +145,9 @@ async def update_event(
 ) -> EventState:
     """Apply a JSON merge patch to the current event if it is still at `expected_version`."""
     before = await event_writes.lock_event(session, process, event_id, expected_version)
-    document, span = await _validate(session, process, event_id, apply_merge_patch(before, patch))
-    return await event_writes.rewrite_event(
-        session,
-        process,
-        event_id,
-        document,
-        span,
-        keep_entry=kept_calendar_entry,
-        known_on=known_on,
-        actor=actor,
-        now=now,
+    after = apply_merge_patch(before, patch)
+    return await _write(
+        event_writes.rewrite_event, session, process, event_id, after, known_on, actor, now
     )
 
 
