@@ -35,7 +35,5 @@ ProcessSlugs = Annotated[
     list[str] | None,
     QueryParameter(name="process", description="Only these processes (repeat; default all)."),
 ]
-From = Annotated[
-    dt.date | None, QueryParameter(name="from", description="First day (YYYY-MM-DD).")
-]
+From = Annotated[dt.date | None, QueryParameter(name="from", description="First day (YYYY-MM-DD).")]
 To = Annotated[dt.date | None, QueryParameter(name="to", description="Last day (YYYY-MM-DD).")]
