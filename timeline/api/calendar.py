@@ -1,80 +1,27 @@
-"""Calendar subscriptions: `calendar.ics` per process and across processes, and one event.
+"""Calendar subscriptions: `calendar.ics` per process and across processes.
 
 The feeds are built, validated and cached in `timeline.services.calendar`; this controller
 parses the query, asks the service (saying whether the client's copy is current) and wraps the
-answer: 200 with the calendar, or 304 with the same validators.
+answer: 200 with the calendar, or 304 with the same validators. (One event's `.ics` is served
+by the events controller, from the same service.)
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath
 
-from timeline.api.common import base_url
-from timeline.api.conditional import http_date, is_not_modified, not_modified
-from timeline.api.params import AsOf, Kinds, ProcessSlugs, Statuses, Tags
+from timeline.api.common import CALENDAR_MEDIA_TYPE, base_url, fresh, ics_response
+from timeline.api.params import AlarmDays, AsOf, ExactOnly, Kinds, ProcessSlugs, Statuses, Tags
 from timeline.api.problems import problems
-from timeline.services.calendar import (
-    CalendarQuery,
-    Fresh,
-    IcsDocument,
-    calendar_feed,
-    event_calendar,
-)
+from timeline.services.calendar import CalendarQuery, calendar_feed
 from timeline.settings import Settings
 from timeline.store.db import Database
 
-__all__ = ["CALENDAR_MEDIA_TYPE", "CalendarController", "event_ics_response"]
-
-# Litestar adds "; charset=utf-8" to text/* media types itself.
-CALENDAR_MEDIA_TYPE = "text/calendar"
-_CACHE_CONTROL = "public, max-age=300"
-
-ExactOnly = Annotated[
-    bool,
-    QueryParameter(
-        name="exact_only",
-        description="Leave out events whose date is fuzzy (month, season, year, ~, ?).",
-    ),
-]
-AlarmDays = Annotated[
-    int | None,
-    QueryParameter(
-        name="alarm_days",
-        ge=0,
-        le=366,
-        description="Add a reminder this many days before deadlines and vote points.",
-    ),
-]
-
-
-def _fresh(request: Request[Any, Any, Any]) -> Fresh:
-    def fresh(etag: str, last_modified: dt.datetime) -> bool:
-        return is_not_modified(request, etag, last_modified)
-
-    return fresh
-
-
-def _ics_answer(document: IcsDocument) -> Response[bytes]:
-    headers = {
-        "Last-Modified": http_date(document.last_modified),
-        "Cache-Control": _CACHE_CONTROL,
-    }
-    if document.body is None:
-        return not_modified(document.etag, headers)
-    return Response(
-        content=document.body,
-        media_type=CALENDAR_MEDIA_TYPE,
-        headers={
-            "ETag": document.etag,
-            **headers,
-            "Content-Disposition": f'inline; filename="{document.filename}"',
-        },
-    )
+__all__ = ["CALENDAR_MEDIA_TYPE", "CalendarController"]
 
 
 async def _feed(
@@ -89,24 +36,9 @@ async def _feed(
         slug=slug,
         query=query,
         recheck_seconds=settings.feed_recheck_seconds,
-        fresh=_fresh(request),
+        fresh=fresh(request),
     )
-    return _ics_answer(document)
-
-
-async def event_ics_response(
-    request: Request[Any, Any, Any],
-    db: Database,
-    slug: str,
-    event_id: str,
-    as_of: dt.date | None = None,
-) -> Response[Any]:
-    """One event as a calendar of one entry (the same entry the feeds carry), with a strong
-    ETag from its bytes and Last-Modified from its last change; 304 when they match."""
-    document = await event_calendar(
-        db, root=base_url(request), slug=slug, event_id=event_id, as_of=as_of, fresh=_fresh(request)
-    )
-    return _ics_answer(document)
+    return ics_response(document)
 
 
 _ICS_RESPONSES = problems(404, 422, 429)

@@ -1,8 +1,10 @@
-"""Helpers every controller shares: dependencies, links, cursors, JSON responses with ETags."""
+"""Helpers every controller shares: dependencies, links, cursors, and the responses with ETags
+(JSON, bytes, calendars) that answer 304 when the client already holds them."""
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from typing import Any
 from urllib.parse import urlencode
@@ -12,28 +14,40 @@ from litestar import Request, Response
 from litestar.datastructures import State
 from pydantic import BaseModel
 
-from timeline.api.conditional import content_etag, is_not_modified, not_modified
+from timeline.api.conditional import content_etag, http_date, is_not_modified, not_modified
 from timeline.clock import today, utcnow
 from timeline.domain.errors import InvalidFields
 from timeline.domain.model import EventState
 from timeline.schemas import EventPublic
+from timeline.services.calendar import Fresh, IcsDocument
 from timeline.settings import Settings
 from timeline.store.db import Database
 
 __all__ = [
+    "CALENDAR_MEDIA_TYPE",
     "base_url",
+    "bytes_response",
     "decode_cursor",
     "encode_cursor",
     "event_json",
     "event_public",
+    "fresh",
+    "ics_response",
     "json_bytes_response",
     "json_response",
     "next_url",
     "provide_db",
     "provide_settings",
+    "resolve_known_on",
+    "resource_response",
     "today",
     "utcnow",
 ]
+
+
+# Litestar adds "; charset=utf-8" to text/* media types itself.
+CALENDAR_MEDIA_TYPE = "text/calendar"
+_CALENDAR_CACHE_CONTROL = "public, max-age=300"
 
 
 def provide_db(state: State) -> Database:
@@ -54,6 +68,16 @@ def base_url(request: Request[Any, Any, Any]) -> str:
     if settings.base_url:
         return settings.base_url
     return str(request.base_url).rstrip("/")
+
+
+def resolve_known_on(known_on: dt.date | None) -> dt.date:
+    """The day a change became public: as given (never in the future), else today."""
+    now = today()
+    if known_on is None:
+        return now
+    if known_on > now:
+        raise InvalidFields.one("known_on", "cannot be later than today")
+    return known_on
 
 
 def encode_cursor(values: list[Any]) -> str:
@@ -131,6 +155,34 @@ def event_json(state: EventState, root: str) -> dict[str, Any]:
     }
 
 
+def bytes_response(
+    request: Request[Any, Any, Any],
+    body: bytes,
+    media_type: str,
+    *,
+    etag: str | None = None,
+    last_modified: dt.datetime | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    """`body` with a strong ETag (given, or from the bytes) and Last-Modified when known; a
+    304 repeating `headers` when a GET's If-None-Match (or If-Modified-Since) says the client
+    holds it."""
+    tag = etag or content_etag(body)
+    extra = dict(headers or {})
+    if last_modified is not None:
+        extra["Last-Modified"] = http_date(last_modified)
+    if (
+        status_code == 200
+        and request.method in ("GET", "HEAD")
+        and is_not_modified(request, tag, last_modified)
+    ):
+        return not_modified(tag, extra)
+    return Response(
+        content=body, status_code=status_code, media_type=media_type, headers={"ETag": tag, **extra}
+    )
+
+
 def json_response(
     request: Request[Any, Any, Any],
     model: BaseModel,
@@ -154,12 +206,46 @@ def json_bytes_response(
 ) -> Response[Any]:
     """`json_response` for a body already made of JSON-ready values (encoded here) or bytes."""
     body = content if isinstance(content, bytes) else msgspec.json.encode(content)
-    tag = etag or content_etag(body)
-    if status_code == 200 and request.method in ("GET", "HEAD") and is_not_modified(request, tag):
-        return not_modified(tag, headers)
+    return bytes_response(
+        request, body, "application/json", etag=etag, status_code=status_code, headers=headers
+    )
+
+
+def resource_response(
+    request: Request[Any, Any, Any], body: BaseModel, etag: str, *, location: str | None = None
+) -> Response[Any]:
+    """One resource as JSON with the ETag of its version (304 when the client holds it); with
+    `location`, it was just created there: 201 with that Location."""
+    if location is None:
+        return json_response(request, body, etag=etag)
+    return json_response(request, body, etag=etag, status_code=201, headers={"Location": location})
+
+
+def fresh(request: Request[Any, Any, Any]) -> Fresh:
+    """Whether the client's copy (by its conditional headers) is current, asked of a service
+    that knows the validators before it builds the body."""
+
+    def current(etag: str, last_modified: dt.datetime) -> bool:
+        return is_not_modified(request, etag, last_modified)
+
+    return current
+
+
+def ics_response(document: IcsDocument) -> Response[Any]:
+    """A calendar as a service answered it: 200 with the bytes, or 304 (no body) with the same
+    validators and caching headers."""
+    headers = {
+        "Last-Modified": http_date(document.last_modified),
+        "Cache-Control": _CALENDAR_CACHE_CONTROL,
+    }
+    if document.body is None:
+        return not_modified(document.etag, headers)
     return Response(
-        content=body,
-        status_code=status_code,
-        media_type="application/json",
-        headers={"ETag": tag, **(headers or {})},
+        content=document.body,
+        media_type=CALENDAR_MEDIA_TYPE,
+        headers={
+            "ETag": document.etag,
+            **headers,
+            "Content-Disposition": f'inline; filename="{document.filename}"',
+        },
     )

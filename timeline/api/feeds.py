@@ -8,38 +8,38 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath
 
-from timeline.api.common import base_url, today
-from timeline.api.conditional import content_etag, http_date, is_not_modified, not_modified
-from timeline.api.params import AsOf, Kinds, ProcessSlugs, Tags
+from timeline.api.common import base_url, bytes_response, today
+from timeline.api.params import (
+    AsOf,
+    DigestDays,
+    DigestFormatParam,
+    FeedLimit,
+    Kinds,
+    ProcessSlugs,
+    Since,
+    Tags,
+)
 from timeline.api.problems import problems
 from timeline.formats.atom import ATOM_MEDIA_TYPE
 from timeline.formats.jsonfeed import JSON_FEED_MEDIA_TYPE
 from timeline.services import feeds
-from timeline.services.feeds import DigestFormat, FeedFormat, Served
+from timeline.services.feeds import FeedFormat, Served
 from timeline.store.db import Database
 
 __all__ = ["FeedController"]
 
-FeedLimit = Annotated[
-    int, QueryParameter(name="limit", ge=1, le=500, description="Most entries (max 500).")
-]
-
 
 def _serve(request: Request[Any, Any, Any], served: Served) -> Response[Any]:
     """Bytes with a content ETag (and Last-Modified), or a 304 when the client has them."""
-    etag = content_etag(served.body)
-    headers = {"ETag": etag}
-    if served.last_modified is not None:
-        headers["Last-Modified"] = http_date(served.last_modified)
-    if is_not_modified(request, etag, served.last_modified):
-        return not_modified(etag, {k: v for k, v in headers.items() if k != "ETag"})
-    return Response(content=served.body, media_type=served.media_type, headers=headers)
+    return bytes_response(
+        request, served.body, served.media_type, last_modified=served.last_modified
+    )
 
 
 def _self_url(request: Request[Any, Any, Any]) -> str:
@@ -172,19 +172,11 @@ class FeedController(Controller):
         self,
         request: Request[Any, Any, Any],
         db: NamedDependency[Database],
-        days: Annotated[
-            int, QueryParameter(name="days", ge=0, le=3660, description="Days ahead (and back).")
-        ] = 14,
-        since: Annotated[
-            dt.date | None,
-            QueryParameter(name="since", description="List changes from this day (YYYY-MM-DD)."),
-        ] = None,
+        days: DigestDays = 14,
+        since: Since = None,
         process: ProcessSlugs = None,
         # Named `format` in Python too: problems name the parameter as the client wrote it.
-        format: Annotated[
-            DigestFormat,
-            QueryParameter(name="format", description="md, html or json."),
-        ] = "md",
+        format: DigestFormatParam = "md",
         as_of: AsOf = None,
     ) -> Response[Any]:
         """The digest as of `as_of` (default today); 304 when If-None-Match matches."""

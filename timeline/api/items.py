@@ -18,10 +18,11 @@ from timeline.api.common import (
     encode_cursor,
     json_response,
     next_url,
+    resolve_known_on,
+    resource_response,
     utcnow,
 )
 from timeline.api.conditional import expected_version, version_etag
-from timeline.api.events import resolve_known_on
 from timeline.api.params import AsOf, Cursor, Limit
 from timeline.api.problems import problems
 from timeline.domain.errors import InvalidFields
@@ -42,13 +43,9 @@ def item_etag(key: str, version: int) -> str:
 def _one(
     request: Request[Any, Any, Any], state: ItemState, *, created: bool = False
 ) -> Response[ItemPublic]:
-    """The item as a JSON response with its ETag (201 with its Location when `created`)."""
     body = item_public(state, base_url(request))
-    etag = item_etag(state.key, state.version)
-    if created:
-        headers = {"Location": body.links.self}
-        return json_response(request, body, etag=etag, status_code=201, headers=headers)
-    return json_response(request, body, etag=etag)
+    location = body.links.self if created else None
+    return resource_response(request, body, item_etag(state.key, state.version), location=location)
 
 
 class ItemController(Controller):

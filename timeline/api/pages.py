@@ -9,21 +9,20 @@ allows no inline script or style, so everything the pages run or style comes fro
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, Router, get
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from timeline import __version__
-from timeline.api.common import base_url, today
-from timeline.api.conditional import content_etag, is_not_modified, not_modified
-from timeline.api.params import AsOf, From, Kinds, Tags, To
+from timeline.api.common import base_url, bytes_response, today
+from timeline.api.params import AsOf, From, Kinds, Tags, To, Zoom
 from timeline.api.problems import exception_handlers, problems
 from timeline.domain.errors import DomainError
 from timeline.domain.vocabulary import KIND_LABELS, RISK_LABELS
@@ -51,15 +50,6 @@ SECURITY_HEADERS: dict[str, str] = {
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-cache",
 }
-
-Zoom = Annotated[
-    str | None,
-    QueryParameter(
-        name="zoom",
-        max_length=7,
-        description="'all', a year (2023) or a month (2023-06); from/to override its edges.",
-    ),
-]
 
 
 def _configure(engine: JinjaTemplateEngine) -> None:
@@ -107,14 +97,8 @@ def _html(
 ) -> Response[Any]:
     """A rendered page with a strong ETag of its bytes and the security headers."""
     body = _render(request, name, context).encode()
-    tag = content_etag(body)
-    if status_code == 200 and is_not_modified(request, tag):
-        return not_modified(tag, SECURITY_HEADERS)
-    return Response(
-        content=body,
-        status_code=status_code,
-        media_type="text/html",
-        headers={"ETag": tag, **SECURITY_HEADERS},
+    return bytes_response(
+        request, body, "text/html", status_code=status_code, headers=SECURITY_HEADERS
     )
 
 

@@ -15,6 +15,7 @@ from timeline.api.common import (
     encode_cursor,
     json_response,
     next_url,
+    resource_response,
     utcnow,
 )
 from timeline.api.conditional import expected_version, version_etag
@@ -31,13 +32,10 @@ __all__ = ["ProcessController"]
 def _respond(
     request: Request[Any, Any, Any], described: DescribedProcess, *, created: bool = False
 ) -> Response[ProcessPublic]:
-    """The process as a JSON response with its ETag (201 with its Location when `created`)."""
     body = described.body
+    location = body.links.self if created else None
     etag = version_etag("process", body.slug, described.version)
-    if created:
-        headers = {"Location": body.links.self}
-        return json_response(request, body, etag=etag, status_code=201, headers=headers)
-    return json_response(request, body, etag=etag)
+    return resource_response(request, body, etag, location=location)
 
 
 class ProcessController(Controller):
