@@ -8,15 +8,30 @@ by the events controller, from the same service.)
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
-from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar import Controller, Response, get
 
-from timeline.api.common import CALENDAR_MEDIA_TYPE, base_url, fresh, ics_response
-from timeline.api.params import AlarmDays, AsOf, ExactOnly, Kinds, ProcessSlugs, Statuses, Tags
+from timeline.api.common import (
+    CALENDAR_MEDIA_TYPE,
+    AnyRequest,
+    Db,
+    base_url,
+    fresh,
+    ics_response,
+)
+from timeline.api.params import (
+    AlarmDays,
+    AsOf,
+    ExactOnly,
+    Kinds,
+    ProcessSlugs,
+    Slug,
+    Statuses,
+    Tags,
+)
 from timeline.api.problems import problems
+from timeline.domain.vocabulary import Kind, Status
 from timeline.services.calendar import CalendarQuery, calendar_feed
 from timeline.settings import Settings
 from timeline.store.db import Database
@@ -25,8 +40,28 @@ __all__ = ["CALENDAR_MEDIA_TYPE", "CalendarController"]
 
 
 async def _feed(
-    request: Request[Any, Any, Any], db: Database, slug: str | None, query: CalendarQuery
+    request: AnyRequest,
+    db: Database,
+    slug: str | None,
+    processes: list[str] | None,
+    kinds: list[Kind] | None,
+    tags: list[str] | None,
+    statuses: list[Status] | None,
+    exact_only: bool,
+    alarm_days: int | None,
+    as_of: dt.date | None,
 ) -> Response[bytes]:
+    """The calendar of process `slug` (else of `processes`, else of all), filtered; a 304 when
+    the client's copy is current."""
+    query = CalendarQuery(
+        processes=processes or (),
+        kinds=kinds or (),
+        tags=tags or (),
+        statuses=statuses or (),
+        exact_only=exact_only,
+        alarm_days=alarm_days,
+        as_of=as_of,
+    )
     # Settings come from the app's state, not as a second dependency: with two, Litestar
     # resolves them in a task group, which cost a 304 a third of its time.
     settings: Settings = request.app.state.settings
@@ -66,9 +101,9 @@ class CalendarController(Controller):
     )
     async def process_calendar(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
+        request: AnyRequest,
+        slug: Slug,
+        db: Db,
         kind: Kinds = None,
         tag: Tags = None,
         status: Statuses = None,
@@ -77,15 +112,9 @@ class CalendarController(Controller):
         as_of: AsOf = None,
     ) -> Response[bytes]:
         """The feed of one process, filtered; 304 when the validators still match."""
-        query = CalendarQuery(
-            kinds=kind or (),
-            tags=tag or (),
-            statuses=status or (),
-            exact_only=exact_only,
-            alarm_days=alarm_days,
-            as_of=as_of,
+        return await _feed(
+            request, db, slug, None, kind, tag, status, exact_only, alarm_days, as_of
         )
-        return await _feed(request, db, slug, query)
 
     @get(
         "/calendar.ics",
@@ -100,8 +129,8 @@ class CalendarController(Controller):
     )
     async def calendar(
         self,
-        request: Request[Any, Any, Any],
-        db: NamedDependency[Database],
+        request: AnyRequest,
+        db: Db,
         process: ProcessSlugs = None,
         kind: Kinds = None,
         tag: Tags = None,
@@ -111,13 +140,6 @@ class CalendarController(Controller):
         as_of: AsOf = None,
     ) -> Response[bytes]:
         """The feed across processes, filtered; 304 when the validators still match."""
-        query = CalendarQuery(
-            processes=process or (),
-            kinds=kind or (),
-            tags=tag or (),
-            statuses=status or (),
-            exact_only=exact_only,
-            alarm_days=alarm_days,
-            as_of=as_of,
+        return await _feed(
+            request, db, None, process, kind, tag, status, exact_only, alarm_days, as_of
         )
-        return await _feed(request, db, None, query)

@@ -12,8 +12,10 @@ from urllib.parse import urlencode
 import msgspec
 from litestar import Request, Response
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from pydantic import BaseModel
 
+from timeline.api.auth import Actor
 from timeline.api.conditional import content_etag, http_date, is_not_modified, not_modified
 from timeline.clock import today, utcnow
 from timeline.domain.errors import InvalidFields
@@ -25,6 +27,9 @@ from timeline.store.db import Database
 
 __all__ = [
     "CALENDAR_MEDIA_TYPE",
+    "ActorDep",
+    "AnyRequest",
+    "Db",
     "base_url",
     "bytes_response",
     "decode_cursor",
@@ -42,8 +47,16 @@ __all__ = [
     "resource_response",
     "today",
     "utcnow",
+    "write_fields",
 ]
 
+
+AnyRequest = Request[Any, Any, Any]
+"""A request as handlers take it."""
+Db = NamedDependency[Database]
+"""The application's database, as a handler parameter (`provide_db`)."""
+ActorDep = NamedDependency[Actor]
+"""Who is calling, as a handler parameter of a controller that provides `authenticate`."""
 
 # Litestar adds "; charset=utf-8" to text/* media types itself.
 CALENDAR_MEDIA_TYPE = "text/calendar"
@@ -62,7 +75,7 @@ def provide_settings(state: State) -> Settings:
     return settings
 
 
-def base_url(request: Request[Any, Any, Any]) -> str:
+def base_url(request: AnyRequest) -> str:
     """Where the service is reached: TIMELINE_BASE_URL, else the request's own origin."""
     settings: Settings = request.app.state.settings
     if settings.base_url:
@@ -78,6 +91,13 @@ def resolve_known_on(known_on: dt.date | None) -> dt.date:
     if known_on > now:
         raise InvalidFields.one("known_on", "cannot be later than today")
     return known_on
+
+
+def write_fields(data: BaseModel, *, patch: bool = False) -> tuple[dict[str, Any], dt.date]:
+    """A create (or merge-patch) body as JSON-ready fields, a patch's only those sent, without
+    `known_on`; and the day the change became public (`resolve_known_on`)."""
+    known_on = resolve_known_on(getattr(data, "known_on", None))
+    return data.model_dump(mode="json", exclude_unset=patch, exclude={"known_on"}), known_on
 
 
 def encode_cursor(values: list[Any]) -> str:
@@ -98,7 +118,7 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
     return values
 
 
-def next_url(request: Request[Any, Any, Any], cursor: str | None) -> str | None:
+def next_url(request: AnyRequest, cursor: str | None) -> str | None:
     """The URL of the next page: this request's URL with `cursor` replaced."""
     if cursor is None:
         return None
@@ -156,7 +176,7 @@ def event_json(state: EventState, root: str) -> dict[str, Any]:
 
 
 def bytes_response(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     body: bytes,
     media_type: str,
     *,
@@ -184,7 +204,7 @@ def bytes_response(
 
 
 def json_response(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     model: BaseModel,
     *,
     etag: str | None = None,
@@ -197,7 +217,7 @@ def json_response(
 
 
 def json_bytes_response(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     content: dict[str, Any] | bytes,
     *,
     etag: str | None = None,
@@ -212,7 +232,7 @@ def json_bytes_response(
 
 
 def resource_response(
-    request: Request[Any, Any, Any], body: BaseModel, etag: str, *, location: str | None = None
+    request: AnyRequest, body: BaseModel, etag: str, *, location: str | None = None
 ) -> Response[Any]:
     """One resource as JSON with the ETag of its version (304 when the client holds it); with
     `location`, it was just created there: 201 with that Location."""
@@ -221,7 +241,7 @@ def resource_response(
     return json_response(request, body, etag=etag, status_code=201, headers={"Location": location})
 
 
-def fresh(request: Request[Any, Any, Any]) -> Fresh:
+def fresh(request: AnyRequest) -> Fresh:
     """Whether the client's copy (by its conditional headers) is current, asked of a service
     that knows the validators before it builds the body."""
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.di import NamedDependency, Provide
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
-from timeline.api.auth import Actor, authenticate
+from timeline.api.auth import authenticate
 from timeline.api.common import (
+    ActorDep,
+    AnyRequest,
+    Db,
     base_url,
     event_public,
     fresh,
@@ -18,15 +19,15 @@ from timeline.api.common import (
     resolve_known_on,
     resource_response,
     utcnow,
+    write_fields,
 )
 from timeline.api.conditional import expected_version, version_etag
-from timeline.api.params import AsOf, KnownOn
+from timeline.api.params import AsOf, KnownOn, Slug
 from timeline.api.problems import problems
 from timeline.domain.model import EventState
 from timeline.schemas import EventCreate, EventPatch, EventPublic, HistoryPage
 from timeline.services import events as event_service
 from timeline.services.calendar import event_calendar
-from timeline.store.db import Database
 
 __all__ = ["EventController", "event_etag"]
 
@@ -36,9 +37,7 @@ def event_etag(event_id: str, version: int) -> str:
     return version_etag("event", event_id, version)
 
 
-def _one(
-    request: Request[Any, Any, Any], state: EventState, *, created: bool = False
-) -> Response[EventPublic]:
+def _one(request: AnyRequest, state: EventState, *, created: bool = False) -> Response[EventPublic]:
     body = event_public(state, base_url(request))
     location = body.links.self if created else None
     return resource_response(request, body, event_etag(state.id, state.version), location=location)
@@ -59,17 +58,11 @@ class EventController(Controller):
         responses=problems(400, 401, 403, 404, 409, 413, 422, 429),
     )
     async def create(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        data: JSONBody[EventCreate],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
+        self, request: AnyRequest, slug: Slug, data: JSONBody[EventCreate], db: Db, actor: ActorDep
     ) -> Response[EventPublic]:
         """Store an event with its first revision; 201 with Location and ETag."""
         actor.require_process(slug)
-        known_on = resolve_known_on(data.known_on)
-        raw = data.model_dump(mode="json", exclude={"known_on"})
+        raw, known_on = write_fields(data)
         state = await event_service.record_event(
             db, slug, raw, known_on=known_on, actor=actor.name, now=utcnow()
         )
@@ -86,12 +79,7 @@ class EventController(Controller):
         responses=problems(404, 422, 429),
     )
     async def read(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        event_id: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
+        self, request: AnyRequest, slug: Slug, event_id: FromPath[str], db: Db, as_of: AsOf = None
     ) -> Response[EventPublic]:
         """The event; 304 when If-None-Match names its current ETag."""
         if event_id.endswith(".ics"):
@@ -113,19 +101,17 @@ class EventController(Controller):
     )
     async def update(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
+        request: AnyRequest,
+        slug: Slug,
         event_id: FromPath[str],
         data: JSONBody[EventPatch],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
+        db: Db,
+        actor: ActorDep,
     ) -> Response[EventPublic]:
         """Apply the patch if the event is still at the If-Match version; 412 when not."""
         actor.require_process(slug)
         version = expected_version(request, "event", event_id)
-        changes = data.model_dump(mode="json", exclude_unset=True)
-        known_on = resolve_known_on(data.known_on)
-        changes.pop("known_on", None)
+        changes, known_on = write_fields(data, patch=True)
         state = await event_service.change_event(
             db,
             slug,
@@ -147,11 +133,11 @@ class EventController(Controller):
     )
     async def remove(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
+        request: AnyRequest,
+        slug: Slug,
         event_id: FromPath[str],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
+        db: Db,
+        actor: ActorDep,
         known_on: KnownOn = None,
     ) -> None:
         """Tombstone the event; its history keeps every revision."""
@@ -174,11 +160,7 @@ class EventController(Controller):
         responses=problems(404, 429),
     )
     async def history(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        event_id: FromPath[str],
-        db: NamedDependency[Database],
+        self, request: AnyRequest, slug: Slug, event_id: FromPath[str], db: Db
     ) -> Response[HistoryPage]:
         """The append-only revisions with their field-by-field changes."""
         page = await event_service.event_history(db, slug, event_id)

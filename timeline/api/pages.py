@@ -11,9 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from litestar import Controller, MediaType, Request, Response, Router, get
+from litestar import Controller, MediaType, Response, Router, get
 from litestar.datastructures import CacheControlHeader
-from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import FromPath
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -21,13 +20,12 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from timeline import __version__
-from timeline.api.common import base_url, bytes_response, today
-from timeline.api.params import AsOf, From, Kinds, Tags, To, Zoom
+from timeline.api.common import AnyRequest, Db, base_url, bytes_response, today
+from timeline.api.params import AsOf, From, Kinds, Slug, Tags, To, Zoom
 from timeline.api.problems import exception_handlers, problems
 from timeline.domain.errors import DomainError
 from timeline.domain.vocabulary import KIND_LABELS, RISK_LABELS
 from timeline.services import pages
-from timeline.store.db import Database
 from timeline.web import views
 from timeline.web.drawing import KIND_COLOURS, RISK_COLOURS
 
@@ -82,18 +80,18 @@ def static_files_router() -> Router:
     )
 
 
-def _wants_html(request: Request[Any, Any, Any]) -> bool:
+def _wants_html(request: AnyRequest) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def _render(request: Request[Any, Any, Any], name: str, context: dict[str, Any]) -> str:
+def _render(request: AnyRequest, name: str, context: dict[str, Any]) -> str:
     engine = request.app.template_engine
     assert isinstance(engine, JinjaTemplateEngine)
     return engine.get_template(name).render(**context)
 
 
 def _html(
-    request: Request[Any, Any, Any], name: str, context: dict[str, Any], status_code: int = 200
+    request: AnyRequest, name: str, context: dict[str, Any], status_code: int = 200
 ) -> Response[Any]:
     """A rendered page with a strong ETag of its bytes and the security headers."""
     body = _render(request, name, context).encode()
@@ -102,7 +100,7 @@ def _html(
     )
 
 
-def _page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+def _page_error(request: AnyRequest, exc: Exception) -> Response[Any]:
     """problem+json as everywhere, or the same problem as a page when a browser asks."""
     handler = next(
         exception_handlers[cls] for cls in type(exc).__mro__ if cls in exception_handlers
@@ -115,7 +113,7 @@ def _page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     return page
 
 
-def _query(request: Request[Any, Any, Any]) -> views.QueryState:
+def _query(request: AnyRequest) -> views.QueryState:
     pairs = tuple((k, v) for k, v in request.query_params.multi_items() if v != "")
     return views.QueryState(path=request.url.path, pairs=pairs)
 
@@ -137,9 +135,7 @@ class PagesController(Controller):
         summary="HTML: every process with its next milestones and deadlines' status",
         responses=problems(422, 429),
     )
-    async def index(
-        self, request: Request[Any, Any, Any], db: NamedDependency[Database], as_of: AsOf = None
-    ) -> Response[Any]:
+    async def index(self, request: AnyRequest, db: Db, as_of: AsOf = None) -> Response[Any]:
         """The process list; `as_of` replays what was known that day."""
         context = await pages.index_page(db, as_of=as_of, today=today(), query=_query(request))
         return _html(request, "index.html", context)
@@ -153,9 +149,9 @@ class PagesController(Controller):
     )
     async def process(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
+        request: AnyRequest,
+        slug: Slug,
+        db: Db,
         as_of: AsOf = None,
         from_: From = None,
         to: To = None,
@@ -188,12 +184,7 @@ class PagesController(Controller):
         responses=problems(404, 422, 429),
     )
     async def event(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        event_id: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
+        self, request: AnyRequest, slug: Slug, event_id: FromPath[str], db: Db, as_of: AsOf = None
     ) -> Response[Any]:
         """The event as known on `as_of` (or now) and every revision known by then."""
         context = await pages.event_page(

@@ -1,4 +1,4 @@
-"""Query parameters of the routes, declared once here so they read and validate alike.
+"""Parameters of the routes, declared once here so they read and validate alike.
 
 Some parameters have two declarations that differ only in their description: each is the
 wording the published OpenAPI document already carries for those routes, kept word for word.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from timeline.domain.vocabulary import Kind, Status
 from timeline.services.feeds import DigestFormat
@@ -31,6 +31,7 @@ __all__ = [
     "ProcessSlugs",
     "Processes",
     "Since",
+    "Slug",
     "Start",
     "Statuses",
     "StatusesAny",
@@ -40,6 +41,9 @@ __all__ = [
     "UpcomingDays",
     "Zoom",
 ]
+
+Slug = FromPath[str]
+"""The process named in the path."""
 
 AsOf = Annotated[
     dt.date | None,

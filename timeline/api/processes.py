@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from litestar import Controller, Response, get, patch, post
+from litestar.di import Provide
+from litestar.params import JSONBody
 
-from litestar import Controller, Request, Response, get, patch, post
-from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody
-
-from timeline.api.auth import Actor, authenticate
+from timeline.api.auth import authenticate
 from timeline.api.common import (
+    ActorDep,
+    AnyRequest,
+    Db,
     base_url,
     decode_cursor,
     encode_cursor,
@@ -19,18 +20,17 @@ from timeline.api.common import (
     utcnow,
 )
 from timeline.api.conditional import expected_version, version_etag
-from timeline.api.params import Cursor, Limit
+from timeline.api.params import Cursor, Limit, Slug
 from timeline.api.problems import problems
 from timeline.schemas import ProcessCreate, ProcessPage, ProcessPatch, ProcessPublic
 from timeline.services import processes as process_service
 from timeline.services.processes import DescribedProcess
-from timeline.store.db import Database
 
 __all__ = ["ProcessController"]
 
 
 def _respond(
-    request: Request[Any, Any, Any], described: DescribedProcess, *, created: bool = False
+    request: AnyRequest, described: DescribedProcess, *, created: bool = False
 ) -> Response[ProcessPublic]:
     body = described.body
     location = body.links.self if created else None
@@ -53,11 +53,7 @@ class ProcessController(Controller):
         responses=problems(400, 401, 403, 409, 413, 422, 429),
     )
     async def create(
-        self,
-        request: Request[Any, Any, Any],
-        data: JSONBody[ProcessCreate],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
+        self, request: AnyRequest, data: JSONBody[ProcessCreate], db: Db, actor: ActorDep
     ) -> Response[ProcessPublic]:
         """Store a process; 201 with Location and ETag, 409 when the slug is taken."""
         actor.require_admin()
@@ -68,11 +64,7 @@ class ProcessController(Controller):
 
     @get("/", operation_id="listProcesses", summary="Every process", responses=problems(422, 429))
     async def list_all(
-        self,
-        request: Request[Any, Any, Any],
-        db: NamedDependency[Database],
-        limit: Limit = 100,
-        cursor: Cursor = None,
+        self, request: AnyRequest, db: Db, limit: Limit = 100, cursor: Cursor = None
     ) -> Response[ProcessPage]:
         """Processes ordered by slug, a page at a time."""
         after = decode_cursor(cursor, 1)[0] if cursor else None
@@ -88,9 +80,7 @@ class ProcessController(Controller):
         summary="One process with its counts and links",
         responses=problems(404, 429),
     )
-    async def read(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], db: NamedDependency[Database]
-    ) -> Response[ProcessPublic]:
+    async def read(self, request: AnyRequest, slug: Slug, db: Db) -> Response[ProcessPublic]:
         """The process; 304 when If-None-Match matches."""
         return _respond(
             request, await process_service.describe_process(db, slug, root=base_url(request))
@@ -103,12 +93,7 @@ class ProcessController(Controller):
         responses=problems(400, 401, 403, 404, 412, 413, 422, 428, 429),
     )
     async def update(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        data: JSONBody[ProcessPatch],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
+        self, request: AnyRequest, slug: Slug, data: JSONBody[ProcessPatch], db: Db, actor: ActorDep
     ) -> Response[ProcessPublic]:
         """Apply the patch if the process is still at the If-Match version."""
         actor.require_admin()

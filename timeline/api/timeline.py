@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar import Controller, Response, get
 
 from timeline.api.common import (
+    AnyRequest,
+    Db,
     base_url,
     decode_cursor,
     encode_cursor,
@@ -25,6 +24,7 @@ from timeline.api.params import (
     KindsAny,
     Limit,
     Processes,
+    Slug,
     Start,
     StatusesAny,
     TagsAny,
@@ -34,7 +34,6 @@ from timeline.api.problems import problems
 from timeline.domain.errors import InvalidFields
 from timeline.schemas import EventPage, UpcomingPage
 from timeline.services.timeline import timeline_page, upcoming_page
-from timeline.store.db import Database
 from timeline.store.event_rows import PageKey
 
 __all__ = ["TimelineController"]
@@ -50,7 +49,7 @@ def _page_key(cursor: str | None) -> PageKey | None:
         raise InvalidFields.one("cursor", "is not a cursor this service issued") from None
 
 
-def _next(request: Request[Any, Any, Any], key: PageKey | None) -> str | None:
+def _next(request: AnyRequest, key: PageKey | None) -> str | None:
     """The URL of the page after the one ending at `key`."""
     if key is None:
         return None
@@ -72,9 +71,9 @@ class TimelineController(Controller):
     )
     async def timeline(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
+        request: AnyRequest,
+        slug: Slug,
+        db: Db,
         from_: Start = None,
         to: End = None,
         kind: KindsAny = None,
@@ -109,8 +108,8 @@ class TimelineController(Controller):
     )
     async def upcoming(
         self,
-        request: Request[Any, Any, Any],
-        db: NamedDependency[Database],
+        request: AnyRequest,
+        db: Db,
         days: UpcomingDays = 30,
         process: Processes = None,
         kind: KindsAny = None,
