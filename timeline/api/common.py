@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 import msgspec
@@ -231,14 +231,28 @@ def json_bytes_response(
     )
 
 
+class _SelfLink(Protocol):
+    @property
+    def self(self) -> str: ...
+
+
+class _Resource(Protocol):
+    @property
+    def links(self) -> _SelfLink: ...
+
+    def model_dump_json(self) -> str: ...
+
+
 def resource_response(
-    request: AnyRequest, body: BaseModel, etag: str, *, location: str | None = None
+    request: AnyRequest, body: _Resource, etag: str, *, created: bool = False
 ) -> Response[Any]:
-    """One resource as JSON with the ETag of its version (304 when the client holds it); with
-    `location`, it was just created there: 201 with that Location."""
-    if location is None:
-        return json_response(request, body, etag=etag)
-    return json_response(request, body, etag=etag, status_code=201, headers={"Location": location})
+    """One resource as JSON with the ETag of its version (304 when the client holds it); when
+    `created`, 201 with its Location (`links.self`)."""
+    encoded = body.model_dump_json().encode()
+    if not created:
+        return json_bytes_response(request, encoded, etag=etag)
+    headers = {"Location": body.links.self}
+    return json_bytes_response(request, encoded, etag=etag, status_code=201, headers=headers)
 
 
 def fresh(request: AnyRequest) -> Fresh:

@@ -39,8 +39,7 @@ def event_etag(event_id: str, version: int) -> str:
 
 def _one(request: AnyRequest, state: EventState, *, created: bool = False) -> Response[EventPublic]:
     body = event_public(state, base_url(request))
-    location = body.links.self if created else None
-    return resource_response(request, body, event_etag(state.id, state.version), location=location)
+    return resource_response(request, body, event_etag(state.id, state.version), created=created)
 
 
 class EventController(Controller):

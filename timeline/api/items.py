@@ -42,8 +42,7 @@ def item_etag(key: str, version: int) -> str:
 
 def _one(request: AnyRequest, state: ItemState, *, created: bool = False) -> Response[ItemPublic]:
     body = item_public(state, base_url(request))
-    location = body.links.self if created else None
-    return resource_response(request, body, item_etag(state.key, state.version), location=location)
+    return resource_response(request, body, item_etag(state.key, state.version), created=created)
 
 
 class ItemController(Controller):

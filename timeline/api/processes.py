@@ -32,10 +32,8 @@ __all__ = ["ProcessController"]
 def _respond(
     request: AnyRequest, described: DescribedProcess, *, created: bool = False
 ) -> Response[ProcessPublic]:
-    body = described.body
-    location = body.links.self if created else None
-    etag = version_etag("process", body.slug, described.version)
-    return resource_response(request, body, etag, location=location)
+    etag = version_etag("process", described.body.slug, described.version)
+    return resource_response(request, described.body, etag, created=created)
 
 
 class ProcessController(Controller):

@@ -33,8 +33,7 @@ from timeline.api.params import (
 from timeline.api.problems import problems
 from timeline.domain.errors import InvalidFields
 from timeline.schemas import EventPage, UpcomingPage
-from timeline.services.timeline import timeline_page, upcoming_page
-from timeline.store.event_rows import PageKey
+from timeline.services.timeline import PageKey, timeline_page, upcoming_page
 
 __all__ = ["TimelineController"]
 

@@ -12,7 +12,7 @@ from timeline.store.event_rows import EventFilter, PageKey
 from timeline.store.events import event_states, process_timeline
 from timeline.store.processes import get_processes
 
-__all__ = ["EventStatePage", "timeline_page", "upcoming_page"]
+__all__ = ["EventStatePage", "PageKey", "timeline_page", "upcoming_page"]
 
 EventStatePage = tuple[list[EventState], PageKey | None]
 """One page of events, and the key of its last event when more follow (else None)."""
