@@ -114,6 +114,21 @@ async def _run(n: int, profile: bool) -> None:
             micros, status = await _per_request(app, path, n, headers)
             print(f"{label:45s} {micros:8.1f} us/request  ({status})")
         app.asgi_handler = pipeline
+    if inner is not None:
+        # the pipeline alone, around an app that answers a constant at once
+        async def constant(scope: Any, receive: Any, send: Any) -> None:
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"hi", "more_body": False})
+
+        wrapped = type(app.asgi_handler)(constant, settings, app.state.db, app.asgi_handler.metrics)
+        for _ in range(3):  # interleaved: the machine's noise moves both
+            alone, _ = await _per_request(constant, "/healthz", n)
+            piped, _ = await _per_request(wrapped, "/healthz", n)
+            read, _ = await _per_request(wrapped, "/api/v1/processes", n)
+            print(
+                f"pipeline alone: {piped - alone:5.1f} us on an uncounted path, "
+                f"{read - alone:5.1f} us on a counted read"
+            )
     if profile:
         profiler = cProfile.Profile()
         profiler.enable()
@@ -127,7 +142,9 @@ def main() -> None:
     """Print the per-request cost of each path."""
     parser = argparse.ArgumentParser(prog="python -m bench.pathcost", description=__doc__)
     parser.add_argument("-n", type=int, default=5000, help="requests per figure")
-    parser.add_argument("--profile", action="store_true", help="cProfile the product's calendar 304")
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the product's calendar 304"
+    )
     args = parser.parse_args()
     os.environ.setdefault("BENCH_ICS_FILE", os.devnull)
     asyncio.run(_run(args.n, args.profile))
