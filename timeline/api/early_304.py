@@ -8,9 +8,9 @@ so the request pipeline asks here before the framework parses anything.
 The lookup uses the very cache and canonical URL the calendar handler uses
 (`calendar_url`, `validator_cache`), with the same freshness rule (the database generation
 and `TIMELINE_FEED_RECHECK_SECONDS`), and answers with the handler's 304 headers. Anything
-else (a query string, an unusual slug, no cached validators, a tag that does not match)
-returns None and the handler answers as always, so this can only ever answer what the handler
-would have answered.
+else (a query string, an unusual slug, no cached validators, a tag that does not match, a
+cross-origin request when CORS is on) returns None and the handler answers as always, so this
+can only ever answer what the handler would have answered.
 """
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ def not_modified_headers(
             condition = value.decode("latin-1")
         elif name == b"host":
             host = value.decode("latin-1")
+        elif name == b"origin" and settings.cors_origins:
+            return None  # the framework's CORS layer adds its headers to the handler's answer
     if condition is None:
         return None
     if settings.base_url:
