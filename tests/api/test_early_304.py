@@ -59,3 +59,21 @@ async def test_other_tags_and_filtered_feeds_reach_the_handler(
     assert (
         await app_client.get(FEED, headers={"If-None-Match": f'W/{etag}, "x"'})
     ).status_code == 304
+
+
+async def test_cross_origin_polls_keep_their_cors_headers(
+    admin_headers: dict[str, str], settings: Settings
+) -> None:
+    origin = "https://newsroom.example"
+    app = create_app(dataclasses.replace(settings, cors_origins=(origin,)))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        created = await client.post(
+            "/api/v1/processes", json={"slug": "plastics", "title": "P"}, headers=admin_headers
+        )
+        assert created.status_code == 201
+        etag = (await client.get(FEED)).headers["etag"]
+        poll = await client.get(FEED, headers={"If-None-Match": etag, "Origin": origin})
+    await app.state.db.dispose()
+    assert poll.status_code == 304
+    assert poll.headers["access-control-allow-origin"] == origin
