@@ -39,7 +39,7 @@ def process_links(root: str, slug: str) -> ProcessLinks:
     calendar = f"{api}/calendar.ics"
     return ProcessLinks(
         self=api,
-        events=f"{api}/events",
+        events=f"{api}/timeline",  # the GET listing of events (POST-only /events is a 405)
         timeline=f"{api}/timeline",
         calendar=calendar,
         webcal="webcal://" + calendar.split("://", 1)[1],
