@@ -114,25 +114,29 @@ async def test_entries_are_dated_when_recorded_never_by_event_date_or_now(
     assert first.headers["etag"] == second.headers["etag"]
 
 
+@pytest.mark.parametrize(
+    "template",
+    [
+        pytest.param("/changes.atom", id="atom"),
+        pytest.param("/processes/{slug}/changes.json", id="json-feed"),
+        pytest.param("/digest?as_of=2024-02-15&format=html", id="digest"),
+        pytest.param("/processes/{slug}/timelinejs.json", id="timelinejs"),
+    ],
+)
 async def test_feeds_answer_304_to_a_matching_etag(
-    app_client: httpx.AsyncClient, seeded: str
+    app_client: httpx.AsyncClient, seeded: str, template: str
 ) -> None:
-    for path in (
-        f"{API}/changes.atom",
-        f"{API}/processes/{seeded}/changes.json",
-        f"{API}/digest?as_of=2024-02-15&format=html",
-        f"{API}/processes/{seeded}/timelinejs.json",
-    ):
-        first = await app_client.get(path)
-        assert first.status_code == 200, first.text
-        etag = first.headers["etag"]
-        again = await app_client.get(path, headers={"If-None-Match": etag})
-        assert again.status_code == 304, path
-        assert again.content == b""
-        assert again.headers["etag"] == etag
-        stale = await app_client.get(path, headers={"If-None-Match": '"stale"'})
-        assert stale.status_code == 200
-        assert stale.content == first.content
+    path = API + template.format(slug=seeded)
+    first = await app_client.get(path)
+    assert first.status_code == 200, first.text
+    etag = first.headers["etag"]
+    again = await app_client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304, path
+    assert again.content == b""
+    assert again.headers["etag"] == etag
+    stale = await app_client.get(path, headers={"If-None-Match": '"stale"'})
+    assert stale.status_code == 200
+    assert stale.content == first.content
 
 
 async def test_as_of_hides_changes_known_later(app_client: httpx.AsyncClient, seeded: str) -> None:
@@ -181,16 +185,25 @@ async def test_bad_parameters_are_problems_naming_the_field(
         assert response.status_code == 422, path
         assert response.headers["content-type"].startswith("application/problem+json")
         assert field in [e["field"] for e in response.json()["errors"]], response.json()
-    for path in (
-        f"{API}/processes/nope/changes.atom",
-        f"{API}/processes/nope/changes.json",
-        f"{API}/processes/nope/timelinejs.json",
-        f"{API}/digest?process={seeded}&process=nope",
-    ):
-        missing = await app_client.get(path)
-        assert missing.status_code == 404, path
-        assert missing.headers["content-type"].startswith("application/problem+json")
-        assert "nope" in missing.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        pytest.param("/processes/nope/changes.atom", id="atom"),
+        pytest.param("/processes/nope/changes.json", id="json-feed"),
+        pytest.param("/processes/nope/timelinejs.json", id="timelinejs"),
+        pytest.param("/digest?process={slug}&process=nope", id="digest-with-one-unknown"),
+    ],
+)
+async def test_an_unknown_process_is_a_404_problem_naming_it(
+    app_client: httpx.AsyncClient, seeded: str, template: str
+) -> None:
+    path = API + template.format(slug=seeded)
+    missing = await app_client.get(path)
+    assert missing.status_code == 404, path
+    assert missing.headers["content-type"].startswith("application/problem+json")
+    assert "nope" in missing.json()["detail"]
 
 
 async def test_json_feed_has_the_required_fields_and_content_type(

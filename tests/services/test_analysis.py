@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests._statements import statements_sent
-from tests.store._random_log import AS_OF, random_log, random_log_settings
+from tests.store._random_log import AS_OF, random_log, random_log_settings, replayed
 from timeline.domain.eif import assess_entry_into_force as eif_model
 from timeline.domain.risk import assess_deadlines
 from timeline.seed import load_seed
@@ -23,9 +23,8 @@ from timeline.services.analysis import (
     assess_entry_into_force,
     assess_risks,
 )
-from timeline.store.analysis import event_status_changes
 from timeline.store.db import Database
-from timeline.store.items import item_states, update_item
+from timeline.store.items import update_item
 from timeline.store.processes import get_process
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -101,13 +100,7 @@ async def test_a_change_known_on_the_day_is_never_served_stale(db: Database) -> 
 async def _from_scratch(db: Database, slug: str, day: dt.date) -> tuple[Any, Any]:
     """The risk and entry-into-force bodies computed from the store's general replays and the
     models, without any of the service's caches."""
-    async with db.read() as session:
-        process = await get_process(session, slug)
-        events = await event_store.event_states(
-            session, [process], event_store.EventFilter(), as_of=day
-        )
-        items = await item_states(session, process, day)
-        changes = await event_status_changes(session, process, day)
+    events, items, changes = await replayed(db, slug, day)
     risks = RiskReport(slug, day, tuple(assess_deadlines(events, items, day, changes)))
     return risks.to_json(), eif_model(events, day).to_json()
 

@@ -16,11 +16,21 @@ from hypothesis import strategies as st
 
 from timeline.domain.errors import InvalidFields
 from timeline.services import events as event_store
+from timeline.store.analysis import event_status_changes
 from timeline.store.db import Database
-from timeline.store.items import create_item, update_item
+from timeline.store.items import create_item, item_states, update_item
 from timeline.store.processes import create_process, get_process
 
-__all__ = ["AS_OF", "DATES", "KNOWN_ON", "NOW", "RandomLog", "random_log", "random_log_settings"]
+__all__ = [
+    "AS_OF",
+    "DATES",
+    "KNOWN_ON",
+    "NOW",
+    "RandomLog",
+    "random_log",
+    "random_log_settings",
+    "replayed",
+]
 
 NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 D = dt.date
@@ -140,3 +150,16 @@ async def random_log(database_url: str, data: st.DataObject) -> AsyncIterator[Ra
         yield RandomLog(db, slug, data)
     finally:
         await db.dispose()
+
+
+async def replayed(db: Database, slug: str, as_of: dt.date) -> tuple[Any, Any, Any]:
+    """The analyses' inputs (events, items, status changes) as known on `as_of`, through the
+    store's general replays: the definition every cached or incremental answer must agree with."""
+    async with db.read() as session:
+        process = await get_process(session, slug)
+        events = await event_store.event_states(
+            session, [process], event_store.EventFilter(), as_of=as_of
+        )
+        items = await item_states(session, process, as_of)
+        changes = await event_status_changes(session, process, as_of)
+    return events, items, changes

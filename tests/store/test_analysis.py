@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tests._statements import statements_sent
 from tests.conftest import postgres_only
-from tests.store._random_log import AS_OF, NOW, random_log, random_log_settings
+from tests.store._random_log import AS_OF, NOW, random_log, random_log_settings, replayed
 from timeline.domain.eif import assess_entry_into_force
 from timeline.domain.errors import NotFound
 from timeline.domain.risk import assess_deadlines
@@ -22,13 +22,12 @@ from timeline.store.analysis import (
     AnalysisInputs,
     LogPosition,
     analysis_stamps,
-    event_status_changes,
     one_snapshot,
     process_log_version,
     refresh_inputs,
 )
 from timeline.store.db import Database
-from timeline.store.items import create_item, item_states
+from timeline.store.items import create_item
 from timeline.store.processes import create_process, get_process
 
 D = dt.date
@@ -46,25 +45,13 @@ async def _refresh(
     return inputs
 
 
-async def _replayed(db: Database, slug: str, as_of: dt.date) -> tuple[Any, Any, Any]:
-    """The same inputs through the store's general replays (the definition to agree with)."""
-    async with db.read() as session:
-        process = await get_process(session, slug)
-        events = await event_store.event_states(
-            session, [process], event_store.EventFilter(), as_of=as_of
-        )
-        items = await item_states(session, process, as_of)
-        changes = await event_status_changes(session, process, as_of)
-    return events, items, changes
-
-
 def _by_id(events: Any) -> list[Any]:
     return sorted(events, key=lambda e: e.id)
 
 
 async def _check(db: Database, slug: str, as_of: dt.date, inputs: AnalysisInputs) -> None:
     scratch = await _refresh(db, slug, as_of, None)
-    events, items, changes = await _replayed(db, slug, as_of)
+    events, items, changes = await replayed(db, slug, as_of)
     assert _by_id(inputs.events) == _by_id(scratch.events) == _by_id(events)
     assert list(inputs.items) == list(scratch.items) == items
     assert {k: list(v) for k, v in inputs.status_changes.items()} == changes
@@ -124,6 +111,15 @@ async def _process_with_events(db: Database, slug: str, count: int) -> list[str]
     return ids
 
 
+async def _update(db: Database, ident: str, patch: dict[str, Any], known_on: dt.date) -> None:
+    """Change one event of process "p", made public on `known_on`."""
+    async with db.write() as session:
+        await event_store.update_event(
+            session, await get_process(session, "p"), ident, patch,
+            expected_version=None, known_on=known_on, actor="t", now=NOW,
+        )  # fmt: skip
+
+
 async def test_a_refresh_after_one_change_reads_only_the_revision_recorded_since(
     db: Database,
 ) -> None:
@@ -131,11 +127,7 @@ async def test_a_refresh_after_one_change_reads_only_the_revision_recorded_since
     day = D(2023, 6, 1)
     before = await _refresh(db, "p", day, None)
     assert before.events_position == LogPosition(before.events_position.newest, 30)
-    async with db.write() as session:
-        await event_store.update_event(
-            session, await get_process(session, "p"), ids[7], {"status": "held"},
-            expected_version=None, known_on=D(2023, 5, 20), actor="t", now=NOW,
-        )  # fmt: skip
+    await _update(db, ids[7], {"status": "held"}, known_on=D(2023, 5, 20))
     with statements_sent(selects_only=True) as sent:
         after = await _refresh(db, "p", day, before)
     # the stamps, then one range read of the event log past the newest id already applied;
@@ -161,11 +153,7 @@ async def test_a_change_known_after_the_day_moves_the_log_but_not_the_known_stam
     ids = await _process_with_events(db, "p", 3)
     day = D(2023, 6, 1)
     before = await _refresh(db, "p", day, None)
-    async with db.write() as session:
-        await event_store.update_event(
-            session, await get_process(session, "p"), ids[0], {"status": "cancelled"},
-            expected_version=None, known_on=D(2023, 9, 1), actor="t", now=NOW,
-        )  # fmt: skip
+    await _update(db, ids[0], {"status": "cancelled"}, known_on=D(2023, 9, 1))
     after = await _refresh(db, "p", day, before)
     assert after.known == before.known
     assert after.events_position.count == before.events_position.count + 1

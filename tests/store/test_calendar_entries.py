@@ -4,6 +4,7 @@ whatever the parts kept are (current, another format's, garbage, none)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from typing import Any
@@ -20,6 +21,7 @@ from timeline.store.db import Database
 from timeline.store.processes import create_process, get_process, update_process
 
 _slugs = itertools.count()
+OPTIONS = CalendarOptions(name="F", description="D", root="https://t.example")
 NOW = dt.datetime(2024, 3, 4, 5, 6, 7, 891011, tzinfo=dt.UTC)
 _TEXTS = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=40)
 _DATES = st.sampled_from(
@@ -72,6 +74,25 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
 
 async def _sql(session: Any, statement: Any, params: dict[str, Any] | None = None) -> Any:
     return await (await session.connection()).execute(statement, params or {})
+
+
+async def _spoil_entries(db: Database, entries: dict[str, str | None]) -> None:
+    """Overwrite the kept calendar entry of each event id in `entries`, behind the store's back."""
+    async with db.write() as session:
+        for ident, entry in entries.items():
+            await _sql(
+                session,
+                text("UPDATE events SET ics_entry = :entry WHERE id = :id"),
+                {"entry": entry, "id": ident},
+            )
+
+
+def _sessions(count: int) -> list[dict[str, Any]]:
+    """`count` untimed sessions, one a month from January 2024."""
+    return [
+        {"kind": "session", "title": f"Session {i}", "date": f"2024-0{i + 1}-10"}
+        for i in range(count)
+    ]
 
 
 async def _feeds(db: Database, slug: str, options: CalendarOptions) -> tuple[bytes, bytes, int]:
@@ -168,27 +189,20 @@ async def test_entries_kept_in_another_format_or_broken_or_missing_are_written_a
     db: Database,
 ) -> None:
     slug = "kept-stale"
-    documents = [
-        {"kind": "session", "title": f"Session {i}", "date": f"2024-0{i + 1}-10"} for i in range(4)
-    ]
-    await _write(db, slug, "UTC", documents, [])
-    options = CalendarOptions(name="F", description="D", root="https://t.example")
-    before, _, kept = await _feeds(db, slug, options)
+    await _write(db, slug, "UTC", _sessions(4), [])
+    before, _, kept = await _feeds(db, slug, OPTIONS)
     assert kept == 4
-    async with db.write() as session:
+    async with db.read() as session:
         rows = (await _sql(session, text("SELECT id, ics_entry FROM events"))).all()
-        stale = {
+    await _spoil_entries(
+        db,
+        {
             rows[0][0]: rows[0][1].replace(ENTRY_FORMAT, "vevent-0/0.0.1"),
             rows[1][0]: "not json at all",
             rows[2][0]: None,
-        }
-        for ident, entry in stale.items():
-            await _sql(
-                session,
-                text("UPDATE events SET ics_entry = :entry WHERE id = :id"),
-                {"entry": entry, "id": ident},
-            )
-    after, fresh, kept = await _feeds(db, slug, options)
+        },
+    )
+    after, fresh, kept = await _feeds(db, slug, OPTIONS)
     assert kept == 1
     assert after == fresh == before
 
@@ -199,13 +213,12 @@ async def test_timed_entries_follow_a_change_of_the_process_zone(db: Database) -
         {"kind": "session", "title": "Opening", "date": "2024-05-06T10:00:00+02:00"},
         {"kind": "session", "title": "Day", "date": "2024-05-07"},
     ]
-    options = CalendarOptions(name="F", description="D", root="https://t.example")
     await _write(db, slug, "Europe/Berlin", documents, [])
-    berlin, _, _ = await _feeds(db, slug, options)
+    berlin, _, _ = await _feeds(db, slug, OPTIONS)
     assert b"TZID=Europe/Berlin:20240506T100000" in berlin
     async with db.write() as session:
         await update_process(session, slug, {"timezone": "UTC"}, expected_version=None, now=NOW)
-    utc, fresh, kept = await _feeds(db, slug, options)
+    utc, fresh, kept = await _feeds(db, slug, OPTIONS)
     assert kept == 1
     assert utc == fresh
     assert b"DTSTART:20240506T080000Z" in utc and b"TZID" not in utc
@@ -217,7 +230,7 @@ async def test_imported_events_keep_their_entries(db: Database) -> None:
         {"kind": "note", "title": "Two", "date": "2024-06", "summary": "a; b, c"},
         {"kind": "session", "title": "Timed", "date": "2024-05-06T10:00:00+00:00"},
     ]
-    options = CalendarOptions(name="F", description="D", root="https://t.example", alarm_days=2)
+    options = dataclasses.replace(OPTIONS, alarm_days=2)
     await _write(db, "kept-export", "UTC", documents, [(1, {"title": "Two, renamed"})])
     async with db.read() as session:
         bundle = await export_bundle(session, "kept-export")
@@ -238,27 +251,17 @@ async def test_refresh_writes_the_entries_missing_or_stale_and_nothing_else(
     db: Database,
 ) -> None:
     slug = "kept-refresh"
-    documents = [
-        {"kind": "session", "title": f"Session {i}", "date": f"2024-0{i + 1}-10"} for i in range(5)
-    ]
+    documents = _sessions(5)
     documents.append({"kind": "session", "title": "Timed", "date": "2024-05-06T10:00:00+00:00"})
-    options = CalendarOptions(name="F", description="D", root="https://t.example")
     await _write(db, slug, "UTC", documents, [(4, None)])  # the fifth is deleted
-    before, _, _ = await _feeds(db, slug, options)
+    before, _, _ = await _feeds(db, slug, OPTIONS)
     async with db.read() as session:
         kept = dict((await _sql(session, text("SELECT id, ics_entry FROM events"))).all())
     ids = sorted(i for i, entry in kept.items() if entry is not None)
     assert len(ids) == 4  # the timed event and the deleted one keep none
-    async with db.write() as session:
-        for ident, entry in [
-            (ids[0], None),
-            (ids[1], kept[ids[1]].replace(ENTRY_FORMAT, "vevent-0/0.0.1")),
-        ]:
-            await _sql(
-                session,
-                text("UPDATE events SET ics_entry = :entry WHERE id = :id"),
-                {"entry": entry, "id": ident},
-            )
+    await _spoil_entries(
+        db, {ids[0]: None, ids[1]: kept[ids[1]].replace(ENTRY_FORMAT, "vevent-0/0.0.1")}
+    )
     written = []
     while True:  # in batches of 1, as the command does in batches of 500
         async with db.write() as session:
@@ -272,5 +275,5 @@ async def test_refresh_writes_the_entries_missing_or_stale_and_nothing_else(
         revisions = (await _sql(session, text("SELECT count(*) FROM event_revisions"))).scalar()
     assert after == kept  # rewritten exactly as the writes kept them; the rest untouched
     assert revisions == len(documents) + 1  # derived data: no revision
-    refreshed, fresh, count = await _feeds(db, slug, options)
+    refreshed, fresh, count = await _feeds(db, slug, OPTIONS)
     assert refreshed == fresh == before and count == 4
