@@ -120,12 +120,17 @@ async def _update(db: Database, ident: str, patch: dict[str, Any], known_on: dt.
         )  # fmt: skip
 
 
+async def _read_once(db: Database, count: int, day: dt.date) -> tuple[list[str], AnalysisInputs]:
+    """Process "p" with `count` events, and its inputs for `day` read from scratch."""
+    ids = await _process_with_events(db, "p", count)
+    return ids, await _refresh(db, "p", day, None)
+
+
 async def test_a_refresh_after_one_change_reads_only_the_revision_recorded_since(
     db: Database,
 ) -> None:
-    ids = await _process_with_events(db, "p", 30)
     day = D(2023, 6, 1)
-    before = await _refresh(db, "p", day, None)
+    ids, before = await _read_once(db, 30, day)
     assert before.events_position == LogPosition(before.events_position.newest, 30)
     await _update(db, ids[7], {"status": "held"}, known_on=D(2023, 5, 20))
     with statements_sent(selects_only=True) as sent:
@@ -150,9 +155,8 @@ async def test_a_refresh_after_one_change_reads_only_the_revision_recorded_since
 async def test_a_change_known_after_the_day_moves_the_log_but_not_the_known_stamp(
     db: Database,
 ) -> None:
-    ids = await _process_with_events(db, "p", 3)
     day = D(2023, 6, 1)
-    before = await _refresh(db, "p", day, None)
+    ids, before = await _read_once(db, 3, day)
     await _update(db, ids[0], {"status": "cancelled"}, known_on=D(2023, 9, 1))
     after = await _refresh(db, "p", day, before)
     assert after.known == before.known

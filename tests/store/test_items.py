@@ -41,26 +41,20 @@ async def test_create_and_update_append_revisions_with_snapshots(db: Database) -
         process = await get_process(session, "p")
         raw = {"key": "art-57", "title": "Article 57", "chapter": None, "status": "informals"}
         await create_item(session, process, raw, known_on=D(2023, 1, 20), actor="a", now=NOW)
-        state = await update_item(
-            session,
-            process,
-            "art-57",
-            {"status": "agreed"},
-            expected_version=1,
-            known_on=D(2024, 8, 8),
-            actor="b",
-            now=NOW,
-        )
-        unchanged = await update_item(
-            session,
-            process,
-            "art-57",
-            {"status": "agreed"},
-            expected_version=2,
-            known_on=D(2024, 8, 9),
-            actor="c",
-            now=NOW,
-        )
+        # the same patch twice: the second finds nothing to change
+        state, unchanged = [
+            await update_item(
+                session,
+                process,
+                "art-57",
+                {"status": "agreed"},
+                expected_version=version,
+                known_on=known_on,
+                actor=actor,
+                now=NOW,
+            )
+            for version, known_on, actor in ((1, D(2024, 8, 8), "b"), (2, D(2024, 8, 9), "c"))
+        ]
     assert state.version == unchanged.version == 2  # a no-op patch writes nothing
     assert [(c.version, c.status, c.actor) for c in state.history] == [
         (1, "informals", "a"),
