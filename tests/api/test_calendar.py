@@ -305,8 +305,7 @@ async def test_feed_across_processes_and_filtered_by_process(
         headers={**admin_headers, "If-Match": f'"event.{inc["id"]}.1"'},
     )
     assert patched.status_code == 200
-    again = await revalidate(app_client, "/api/v1/calendar.ics", every)
-    assert again.status_code == 200
+    assert (await revalidate(app_client, "/api/v1/calendar.ics", every)).status_code == 200
 
 
 async def test_process_json_links_subscribe_to_the_feed(
@@ -389,8 +388,7 @@ async def test_empty_service_serves_an_empty_valid_calendar(app_client: httpx.As
     calendar = parse(response.content)
     assert calendar.events == []
     assert str(calendar["x-wr-calname"]) == "timeline: all processes"
-    again = await revalidate(app_client, "/api/v1/calendar.ics", response)
-    assert again.status_code == 304
+    assert (await revalidate(app_client, "/api/v1/calendar.ics", response)).status_code == 304
 
 
 async def test_as_of_replays_the_feed_as_known_that_day(

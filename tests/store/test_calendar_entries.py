@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from tests.store._strategies import source_lists, tag_lists
 from timeline.domain.model import ProcessInfo
 from timeline.formats.ics import ENTRY_FORMAT, CalendarOptions, StoredEntry, build_calendar
 from timeline.services import events as event_store
@@ -58,16 +59,8 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         "status": draw(st.sampled_from(["planned", "held", "postponed", "cancelled"])),
         "location": draw(st.none() | _TEXTS),
         "summary": draw(st.none() | _TEXTS),
-        "tags": draw(st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True), max_size=2)),
-        "sources": draw(
-            st.lists(
-                st.fixed_dictionaries(
-                    {"url": st.just("https://example.org/a")},
-                    optional={"title": _TEXTS, "quote": _TEXTS},
-                ),
-                max_size=2,
-            )
-        ),
+        "tags": draw(tag_lists(longest_tail=8, most=2)),
+        "sources": draw(source_lists(st.just("https://example.org/a"), _TEXTS)),
         "attributes": {"rule": "two_thirds_present_voting"} if kind == "vote_point" else {},
     }
 

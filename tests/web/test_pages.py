@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests._reads import timeline_items
+from tests._writes import new_process, record
 from tests.web.conftest import SLUG, event_id
 from timeline.web.drawing import RISK_COLOURS
 
@@ -426,18 +427,11 @@ async def test_the_pages_are_in_the_openapi_document(pages: httpx.AsyncClient) -
 async def test_the_index_keeps_each_process_to_its_own_events(
     app_client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
-    created = await app_client.post(
-        "/api/v1/processes",
-        json={"slug": "plastics", "title": "Plastics treaty"},
-        headers=admin_headers,
-    )
-    assert created.status_code == 201, created.text
-    event = await app_client.post(
-        "/api/v1/processes/plastics/events",
-        json={"kind": "session", "title": "INC-5.3", "date": "2099-02-01/2099-02-05"},
-        headers=admin_headers,
-    )
-    assert event.status_code == 201, event.text
+    await new_process(app_client, admin_headers, "plastics", "Plastics treaty")
+    await record(
+        app_client, admin_headers, "plastics", kind="session", title="INC-5.3",
+        date="2099-02-01/2099-02-05",
+    )  # fmt: skip
     root = parse((await get_page(app_client, "/")).text)
     cards = {card.get("data-process"): card for card in by_class(root, f"{NS}li", "card")}
     assert sorted(cards) == [SLUG, "plastics"]
