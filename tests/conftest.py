@@ -13,6 +13,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from timeline.app import create_app
 from timeline.settings import Settings
 from timeline.store import migrate
-from timeline.store.db import normalize_url
+from timeline.store.db import Database, normalize_url
 from timeline.store.tables import metadata
 
 ADMIN_TOKEN = "test-admin-token-0123456789abcdef"
@@ -107,6 +108,32 @@ def settings(database_url: str) -> Settings:
     )
 
 
+@asynccontextmanager
+async def in_process_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client driving an app made from `settings` in-process; the app's pool is closed
+    on the way out."""
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+    await app.state.db.dispose()
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """A `Database` on the test database, disposed after the test."""
+    database = Database(database_url)
+    yield database
+    await database.dispose()
+
+
+# Only PostgreSQL runs writers side by side: SQLite takes one writer at a time, so its ids always
+# commit in order and a test of late commits has nothing to check there.
+postgres_only = pytest.mark.skipif(
+    PG_URL is None, reason="SQLite serialises writers: ids always commit in order"
+)
+
+
 @pytest.fixture
 async def app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """An httpx client driving the app in-process.
@@ -114,11 +141,8 @@ async def app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     The app's only lifespan work is closing its pool, done here: entering Litestar's lifespan
     in one task and leaving it in another (as async fixtures do) breaks anyio's cancel scopes.
     """
-    app = create_app(settings)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with in_process_client(settings) as client:
         yield client
-    await app.state.db.dispose()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Fixtures for API tests: a process to write into, and a helper to record events."""
+"""Fixtures for API tests: a process to write into, a helper to record events, and one to
+check a problem answer."""
 
 from __future__ import annotations
 
@@ -7,25 +8,22 @@ from typing import Any
 import httpx
 import pytest
 
+from tests._writes import new_process
+from tests._writes import record as record  # where the API tests have always found it
+
 
 @pytest.fixture
 async def process(app_client: httpx.AsyncClient, admin_headers: dict[str, str]) -> str:
     """The slug of a freshly created process."""
-    response = await app_client.post(
-        "/api/v1/processes",
-        json={"slug": "plastics", "title": "Plastics treaty", "timezone": "Europe/Paris"},
-        headers=admin_headers,
+    await new_process(
+        app_client, admin_headers, "plastics", "Plastics treaty", timezone="Europe/Paris"
     )
-    assert response.status_code == 201, response.text
     return "plastics"
 
 
-async def record(
-    client: httpx.AsyncClient, headers: dict[str, str], slug: str, **fields: Any
-) -> dict[str, Any]:
-    """Create an event (defaults: a planned session) and return its JSON; fails loudly."""
-    body = {"kind": "session", "title": "A session", "date": "2023-04-11/2023-04-21", **fields}
-    response = await client.post(f"/api/v1/processes/{slug}/events", json=body, headers=headers)
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    """Fail the test unless `response` is a problem+json answer with `status`; its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem: dict[str, Any] = response.json()
+    return problem

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 import pytest
 
-from tests.api.conftest import record
+from tests.api.conftest import assert_problem, record
 from timeline.schemas import EifBody, RiskBody
 from timeline.seed import load_seed, seed_event_id
 from timeline.settings import Settings
@@ -72,11 +73,18 @@ async def test_june_2023_says_the_january_target_is_off_track_and_why(
     assert "27 effective open items in 13.5 negotiating days is under 1%, below 50%" in reasons
 
 
+async def _only_deadline(client: httpx.AsyncClient, day: str) -> dict[str, Any]:
+    """The AHC's one deadline as assessed on `day`."""
+    body = (await client.get(f"{AHC}/risks", params={"as_of": day})).json()
+    [deadline] = body["deadlines"]
+    assert isinstance(deadline, dict)
+    return deadline
+
+
 async def test_after_the_suspension_the_target_is_missed(
     app_client: httpx.AsyncClient, seeded: str
 ) -> None:
-    body = (await app_client.get(f"{AHC}/risks", params={"as_of": "2024-02-10"})).json()
-    [deadline] = body["deadlines"]
+    deadline = await _only_deadline(app_client, "2024-02-10")
     assert deadline["status"] == "missed"
     assert deadline["p_meet"] == 0.0
     assert deadline["projected_date"] is None  # approval postponed, no new date yet
@@ -86,8 +94,7 @@ async def test_after_the_suspension_the_target_is_missed(
 async def test_by_the_approval_items_are_mostly_settled(
     app_client: httpx.AsyncClient, seeded: str
 ) -> None:
-    body = (await app_client.get(f"{AHC}/risks", params={"as_of": "2024-08-09"})).json()
-    [deadline] = body["deadlines"]
+    deadline = await _only_deadline(app_client, "2024-08-09")
     assert deadline["status"] == "missed"
     assert deadline["open_items"] == 0
     assert deadline["projected_date"] == "2024-08-08"
@@ -214,9 +221,7 @@ async def test_threshold_reached_gives_exact_dates(
 async def test_unknown_process_and_bad_day_are_problems(
     app_client: httpx.AsyncClient, process: str
 ) -> None:
-    missing = await app_client.get("/api/v1/processes/nope/risks")
-    assert missing.status_code == 404
-    assert missing.headers["content-type"].startswith("application/problem+json")
+    assert_problem(await app_client.get("/api/v1/processes/nope/risks"), 404)
     bad = await app_client.get(f"/api/v1/processes/{process}/risks", params={"as_of": "June"})
     assert bad.status_code == 400 or bad.status_code == 422
     assert "as_of" in bad.text

@@ -30,6 +30,13 @@ async def make_event(
     return dict(response.json())
 
 
+async def revalidate(
+    client: httpx.AsyncClient, url: str, earlier: httpx.Response
+) -> httpx.Response:
+    """`url` asked again with the entity tag of an earlier answer."""
+    return await client.get(url, headers={"If-None-Match": earlier.headers["etag"]})
+
+
 def parse(body: bytes) -> icalendar.Calendar:
     calendar = icalendar.Calendar.from_ical(body)
     assert isinstance(calendar, icalendar.Calendar)
@@ -155,7 +162,7 @@ async def test_patch_raises_sequence_and_changes_the_validators(
     assert patched.status_code == 200, patched.text
     after = await app_client.get(FEED)
     assert after.headers["etag"] != before.headers["etag"]
-    stale = await app_client.get(FEED, headers={"If-None-Match": before.headers["etag"]})
+    stale = await revalidate(app_client, FEED, before)
     assert stale.status_code == 200
     event = by_uid(after.content)[uid]
     assert event["sequence"] == 1
@@ -298,10 +305,7 @@ async def test_feed_across_processes_and_filtered_by_process(
         headers={**admin_headers, "If-Match": f'"event.{inc["id"]}.1"'},
     )
     assert patched.status_code == 200
-    again = await app_client.get(
-        "/api/v1/calendar.ics", headers={"If-None-Match": every.headers["etag"]}
-    )
-    assert again.status_code == 200
+    assert (await revalidate(app_client, "/api/v1/calendar.ics", every)).status_code == 200
 
 
 async def test_process_json_links_subscribe_to_the_feed(
@@ -384,10 +388,7 @@ async def test_empty_service_serves_an_empty_valid_calendar(app_client: httpx.As
     calendar = parse(response.content)
     assert calendar.events == []
     assert str(calendar["x-wr-calname"]) == "timeline: all processes"
-    again = await app_client.get(
-        "/api/v1/calendar.ics", headers={"If-None-Match": response.headers["etag"]}
-    )
-    assert again.status_code == 304
+    assert (await revalidate(app_client, "/api/v1/calendar.ics", response)).status_code == 304
 
 
 async def test_as_of_replays_the_feed_as_known_that_day(
@@ -431,7 +432,7 @@ async def test_renaming_the_process_renames_the_calendar_and_moves_the_etag(
         headers={**admin_headers, "If-Match": '"process.ahc.1"'},
     )
     assert renamed.status_code == 200, renamed.text
-    after = await app_client.get(FEED, headers={"If-None-Match": before.headers["etag"]})
+    after = await revalidate(app_client, FEED, before)
     assert after.status_code == 200
     assert after.headers["etag"] != before.headers["etag"]
     assert str(parse(after.content)["x-wr-calname"]) == "Ad Hoc Committee"

@@ -12,7 +12,7 @@ import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.api.conftest import record
+from tests.api.conftest import assert_problem, record
 from timeline.api.common import event_json, event_public
 from timeline.clock import today
 from timeline.domain.model import EventState
@@ -131,9 +131,7 @@ async def test_timeline_and_upcoming_bodies_validate_against_their_documented_mo
 async def test_timeline_of_an_unknown_process_is_404_and_of_an_empty_one_is_an_empty_page(
     app_client: httpx.AsyncClient, process: str
 ) -> None:
-    missing = await app_client.get("/api/v1/processes/no-such-process/timeline")
-    assert missing.status_code == 404
-    assert missing.headers["content-type"].startswith("application/problem+json")
+    assert_problem(await app_client.get("/api/v1/processes/no-such-process/timeline"), 404)
     empty = await app_client.get(f"/api/v1/processes/{process}/timeline")
     assert empty.status_code == 200
     assert empty.json() == {"items": [], "next": None}

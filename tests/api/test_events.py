@@ -182,31 +182,39 @@ async def test_dependency_cycle_is_refused_and_changes_nothing(
     assert again["version"] == 1 and again["depends_on"] == []
 
 
+@pytest.mark.parametrize(
+    ("title", "votes", "outcome", "required_yes"),
+    [
+        pytest.param(
+            "Delete article 6(2)", {"yes": 25, "no": 102, "abstain": 23}, "rejected", 85,
+            id="short-of-two-thirds-is-rejected",
+        ),
+        pytest.param(
+            "Exactly two-thirds", {"yes": 20, "no": 10, "abstain": 99}, "adopted", 20,
+            id="exactly-two-thirds-is-adopted",
+        ),
+    ],
+)  # fmt: skip
 async def test_vote_point_serves_outcome_and_required_yes(
-    app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
+    app_client: httpx.AsyncClient,
+    admin_headers: dict[str, str],
+    process: str,
+    title: str,
+    votes: dict[str, int],
+    outcome: str,
+    required_yes: int,
 ) -> None:
     vote = await record(
         app_client,
         admin_headers,
         process,
         kind="vote_point",
-        title="Delete article 6(2)",
+        title=title,
         date="2024-08-08",
-        attributes={"rule": "two_thirds_present_voting", "yes": 25, "no": 102, "abstain": 23},
+        attributes={"rule": "two_thirds_present_voting", **votes},
     )
-    assert vote["attributes"]["outcome"] == "rejected"
-    assert vote["attributes"]["required_yes"] == 85
-    exact = await record(
-        app_client,
-        admin_headers,
-        process,
-        kind="vote_point",
-        title="Exactly two-thirds",
-        date="2024-08-08",
-        attributes={"rule": "two_thirds_present_voting", "yes": 20, "no": 10, "abstain": 99},
-    )
-    assert exact["attributes"]["outcome"] == "adopted"
-    assert exact["attributes"]["required_yes"] == 20
+    assert vote["attributes"]["outcome"] == outcome
+    assert vote["attributes"]["required_yes"] == required_yes
 
 
 async def test_patch_is_a_merge_patch_and_appends_a_revision(

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 import feedparser
 import html5lib
 import httpx
 import pytest
 
+from tests.api.conftest import assert_problem
 from timeline.app import create_app
 from timeline.seed import load_seed, seed_event_id
 from timeline.settings import Settings
@@ -48,6 +50,13 @@ async def _event(
 
 def _moment(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+async def _json(client: httpx.AsyncClient, path: str, media_type: str) -> Any:
+    """The JSON document at API `path`, which must be served as `media_type`."""
+    response = await client.get(API + path)
+    assert response.headers["content-type"] == media_type
+    return json.loads(response.content)
 
 
 def _atom(response: httpx.Response) -> feedparser.FeedParserDict:
@@ -114,25 +123,37 @@ async def test_entries_are_dated_when_recorded_never_by_event_date_or_now(
     assert first.headers["etag"] == second.headers["etag"]
 
 
-async def test_feeds_answer_304_to_a_matching_etag(
-    app_client: httpx.AsyncClient, seeded: str
-) -> None:
-    for path in (
-        f"{API}/changes.atom",
-        f"{API}/processes/{seeded}/changes.json",
-        f"{API}/digest?as_of=2024-02-15&format=html",
-        f"{API}/processes/{seeded}/timelinejs.json",
-    ):
-        first = await app_client.get(path)
-        assert first.status_code == 200, first.text
-        etag = first.headers["etag"]
-        again = await app_client.get(path, headers={"If-None-Match": etag})
-        assert again.status_code == 304, path
-        assert again.content == b""
-        assert again.headers["etag"] == etag
-        stale = await app_client.get(path, headers={"If-None-Match": '"stale"'})
-        assert stale.status_code == 200
-        assert stale.content == first.content
+def _paths(**templates: str) -> Any:
+    """`path` parameters, one a template (API path, `{slug}` for the seeded process), each
+    named by its keyword."""
+    return pytest.mark.parametrize(
+        "path", [pytest.param(t, id=name.replace("_", "-")) for name, t in templates.items()]
+    )
+
+
+@pytest.fixture
+def url(seeded: str, path: str) -> str:
+    """The parametrized `path` template on the seeded process."""
+    return API + path.format(slug=seeded)
+
+
+@_paths(
+    atom="/changes.atom",
+    json_feed="/processes/{slug}/changes.json",
+    digest="/digest?as_of=2024-02-15&format=html",
+    timelinejs="/processes/{slug}/timelinejs.json",
+)
+async def test_feeds_answer_304_to_a_matching_etag(app_client: httpx.AsyncClient, url: str) -> None:
+    first = await app_client.get(url)
+    assert first.status_code == 200, first.text
+    etag = first.headers["etag"]
+    again = await app_client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304, url
+    assert again.content == b""
+    assert again.headers["etag"] == etag
+    stale = await app_client.get(url, headers={"If-None-Match": '"stale"'})
+    assert stale.status_code == 200
+    assert stale.content == first.content
 
 
 async def test_as_of_hides_changes_known_later(app_client: httpx.AsyncClient, seeded: str) -> None:
@@ -181,24 +202,25 @@ async def test_bad_parameters_are_problems_naming_the_field(
         assert response.status_code == 422, path
         assert response.headers["content-type"].startswith("application/problem+json")
         assert field in [e["field"] for e in response.json()["errors"]], response.json()
-    for path in (
-        f"{API}/processes/nope/changes.atom",
-        f"{API}/processes/nope/changes.json",
-        f"{API}/processes/nope/timelinejs.json",
-        f"{API}/digest?process={seeded}&process=nope",
-    ):
-        missing = await app_client.get(path)
-        assert missing.status_code == 404, path
-        assert missing.headers["content-type"].startswith("application/problem+json")
-        assert "nope" in missing.json()["detail"]
+
+
+@_paths(
+    atom="/processes/nope/changes.atom",
+    json_feed="/processes/nope/changes.json",
+    timelinejs="/processes/nope/timelinejs.json",
+    digest_with_one_unknown="/digest?process={slug}&process=nope",
+)
+async def test_an_unknown_process_is_a_404_problem_naming_it(
+    app_client: httpx.AsyncClient, url: str
+) -> None:
+    assert "nope" in assert_problem(await app_client.get(url), 404)["detail"]
 
 
 async def test_json_feed_has_the_required_fields_and_content_type(
     app_client: httpx.AsyncClient, seeded: str
 ) -> None:
-    response = await app_client.get(f"{API}/processes/{seeded}/changes.json?limit=5")
-    assert response.headers["content-type"] == "application/feed+json"
-    feed = json.loads(response.content)
+    path = f"/processes/{seeded}/changes.json?limit=5"
+    feed = await _json(app_client, path, "application/feed+json")
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     assert feed["title"] and feed["items"]
     assert feed["feed_url"] == f"http://testserver{API}/processes/{seeded}/changes.json?limit=5"
@@ -294,9 +316,8 @@ async def test_digest_default_window_and_as_of_replay(
 async def test_timelinejs_keeps_precision_and_groups_by_kind(
     app_client: httpx.AsyncClient, seeded: str
 ) -> None:
-    response = await app_client.get(f"{API}/processes/{seeded}/timelinejs.json")
-    assert response.headers["content-type"] == "application/json"
-    document = json.loads(response.content)
+    path = f"/processes/{seeded}/timelinejs.json"
+    document = await _json(app_client, path, "application/json")
     slides = {s["unique_id"]: s for s in document["events"]}
     zero = slides[seed_event_id(seeded, "zero-draft")]
     assert zero["start_date"] == {"year": 2023, "month": 6, "display_date": "June 2023"}

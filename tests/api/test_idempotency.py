@@ -28,6 +28,23 @@ async def _process(client: httpx.AsyncClient, headers: dict[str, str]) -> None:
     assert response.status_code == 201, response.text
 
 
+async def _create(
+    client: httpx.AsyncClient, body: dict[str, str], headers: dict[str, str]
+) -> httpx.Response:
+    """POST `body` as a new event of the plastics process."""
+    return await client.post("/api/v1/processes/plastics/events", json=body, headers=headers)
+
+
+async def _first_create(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], key: str
+) -> tuple[httpx.Response, dict[str, str]]:
+    """Make the plastics process, then POST `EVENT` under Idempotency-Key `key`: the answer,
+    and the headers to send again."""
+    await _process(client, admin_headers)
+    headers = {**admin_headers, "Idempotency-Key": key}
+    return await _create(client, EVENT, headers), headers
+
+
 async def _event_ids(client: httpx.AsyncClient) -> list[str]:
     response = await client.get("/api/v1/processes/plastics/timeline")
     return [e["id"] for e in response.json()["items"]]
@@ -36,10 +53,8 @@ async def _event_ids(client: httpx.AsyncClient) -> list[str]:
 async def test_retry_after_success_replays_the_first_response(
     app_client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
-    await _process(app_client, admin_headers)
-    headers = {**admin_headers, "Idempotency-Key": "create-7th"}
-    first = await app_client.post("/api/v1/processes/plastics/events", json=EVENT, headers=headers)
-    again = await app_client.post("/api/v1/processes/plastics/events", json=EVENT, headers=headers)
+    first, headers = await _first_create(app_client, admin_headers, "create-7th")
+    again = await _create(app_client, EVENT, headers)
     assert first.status_code == again.status_code == 201
     assert "idempotent-replayed" not in first.headers
     assert again.headers["idempotent-replayed"] == "true"
@@ -56,11 +71,9 @@ async def test_retry_after_success_replays_the_first_response(
 async def test_same_key_with_another_body_is_a_422_and_changes_nothing(
     app_client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
-    await _process(app_client, admin_headers)
-    headers = {**admin_headers, "Idempotency-Key": "k1"}
-    first = await app_client.post("/api/v1/processes/plastics/events", json=EVENT, headers=headers)
+    first, headers = await _first_create(app_client, admin_headers, "k1")
     other = {**EVENT, "title": "Eighth session"}
-    clash = await app_client.post("/api/v1/processes/plastics/events", json=other, headers=headers)
+    clash = await _create(app_client, other, headers)
     assert clash.status_code == 422
     assert clash.headers["content-type"].startswith("application/problem+json")
     assert clash.json()["errors"][0]["field"] == "Idempotency-Key"
@@ -115,7 +128,7 @@ async def test_a_failed_create_releases_its_key(
     )
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "date"
-    good = await app_client.post("/api/v1/processes/plastics/events", json=EVENT, headers=headers)
+    good = await _create(app_client, EVENT, headers)
     assert good.status_code == 201
     assert "idempotent-replayed" not in good.headers
     assert await _event_ids(app_client) == [good.json()["id"]]
@@ -124,9 +137,7 @@ async def test_a_failed_create_releases_its_key(
 async def test_a_key_is_forgotten_after_24_hours(
     app_client: httpx.AsyncClient, admin_headers: dict[str, str], database_url: str
 ) -> None:
-    await _process(app_client, admin_headers)
-    headers = {**admin_headers, "Idempotency-Key": "old"}
-    first = await app_client.post("/api/v1/processes/plastics/events", json=EVENT, headers=headers)
+    first, headers = await _first_create(app_client, admin_headers, "old")
     db = Database(database_url)
     async with db.write() as session:
         await session.exec(
@@ -135,7 +146,7 @@ async def test_a_key_is_forgotten_after_24_hours(
             )
         )
     await db.dispose()
-    later = await app_client.post("/api/v1/processes/plastics/events", json=EVENT, headers=headers)
+    later = await _create(app_client, EVENT, headers)
     assert later.status_code == 201
     assert "idempotent-replayed" not in later.headers
     assert later.json()["id"] != first.json()["id"]

@@ -11,9 +11,8 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 import httpx
 import pytest
 from litestar import Litestar, MediaType, Response, get
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
+from tests._statements import statements_sent
 from timeline.api.middleware import HTML_CSP, SecurityHeadersMiddleware
 from timeline.app import create_app
 from timeline.clock import utcnow
@@ -286,18 +285,11 @@ async def test_a_workers_first_reads_wait_on_no_database_write(
     client_for: ClientFactory,
 ) -> None:
     await fresh_window()
-    statements: list[str] = []
-
-    def listener(*args: object) -> None:
-        statements.append(str(args[2]))
-
     async with client_for(read_rate_per_minute=1200) as client:  # batch: 60 reads
-        event.listen(Engine, "before_cursor_execute", listener)
-        try:
+        with statements_sent() as sent:
             for _ in range(3):
                 assert (await client.get("/api/v1/processes")).status_code == 200
-        finally:
-            event.remove(Engine, "before_cursor_execute", listener)
+    statements = [s.text for s in sent]
     written = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "DELETE"))]
     assert written == []  # counted in memory: sent after a batch or a second
     assert any("processes" in s for s in statements)

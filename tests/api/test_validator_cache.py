@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
-from timeline.app import create_app
+from tests._statements import statements_sent
+from tests.conftest import in_process_client
 from timeline.services import events as event_store
 from timeline.services.caches import ValidatorCache, Validators
 from timeline.settings import Settings
@@ -50,26 +47,10 @@ def test_a_zero_window_remembers_nothing_and_the_bound_holds() -> None:
 @pytest.fixture
 async def long_window_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """An app whose validators would stay trusted for an hour unless a write intervenes."""
-    app = create_app(dataclasses.replace(settings, feed_recheck_seconds=3600))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with in_process_client(
+        dataclasses.replace(settings, feed_recheck_seconds=3600)
+    ) as client:
         yield client
-    await app.state.db.dispose()
-
-
-@contextmanager
-def counting() -> Iterator[list[str]]:
-    """Every SQL statement any engine of this process sends while the block runs."""
-    statements: list[str] = []
-
-    def listener(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(Engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", listener)
 
 
 async def _create(client: httpx.AsyncClient, headers: dict[str, str], title: str) -> None:
@@ -95,7 +76,7 @@ async def test_a_repeated_poll_is_answered_304_without_any_sql(
     await _create(long_window_client, admin_headers, "First session")
     first = await long_window_client.get(FEED)
     assert first.status_code == 200
-    with counting() as statements:
+    with statements_sent() as statements:
         again = await long_window_client.get(FEED, headers={"If-None-Match": first.headers["etag"]})
         full = await long_window_client.get(FEED)
     assert again.status_code == 304
@@ -144,18 +125,13 @@ async def test_with_a_zero_window_every_poll_looks_at_the_log(
     admin_headers: dict[str, str], settings: Settings
 ) -> None:
     assert settings.feed_recheck_seconds > 0  # the default window is on ...
-    zero = create_app(dataclasses.replace(settings, feed_recheck_seconds=0))
-    transport = httpx.ASGITransport(app=zero)
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            await _make_process(client, admin_headers)
-            first = await client.get(FEED)
-            with counting() as statements:
-                again = await client.get(FEED, headers={"If-None-Match": first.headers["etag"]})
-            assert again.status_code == 304
-            assert statements  # ... and off, the log is read on every request
-    finally:
-        await zero.state.db.dispose()
+    async with in_process_client(dataclasses.replace(settings, feed_recheck_seconds=0)) as client:
+        await _make_process(client, admin_headers)
+        first = await client.get(FEED)
+        with statements_sent() as statements:
+            again = await client.get(FEED, headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304
+        assert statements  # ... and off, the log is read on every request
 
 
 def test_the_window_is_read_from_the_environment() -> None:

@@ -17,6 +17,7 @@ import httpx
 import icalendar
 import pytest
 
+from tests._writes import new_process
 from timeline.cli import main
 
 pytestmark = pytest.mark.slow
@@ -158,12 +159,7 @@ async def test_push_writes_updates_in_place_and_removes_deleted_events(
     timeline_server: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    created = await app_client.post(
-        "/api/v1/processes",
-        json={"slug": "ahc", "title": "AHC", "timezone": "America/New_York"},
-        headers=admin_headers,
-    )
-    assert created.status_code == 201
+    await new_process(app_client, admin_headers, "ahc", "AHC", timezone="America/New_York")
     session = await post_event(
         app_client,
         admin_headers,
@@ -255,10 +251,7 @@ async def test_push_writes_updates_in_place_and_removes_deleted_events(
 @pytest.fixture
 async def one_session(app_client: httpx.AsyncClient, admin_headers: dict[str, str]) -> None:
     """Process `ahc` with one session: something to push."""
-    created = await app_client.post(
-        "/api/v1/processes", json={"slug": "ahc", "title": "AHC"}, headers=admin_headers
-    )
-    assert created.status_code == 201
+    await new_process(app_client, admin_headers, "ahc", "AHC")
     await post_event(app_client, admin_headers, kind="session", title="S", date="2023-04-11")
 
 

@@ -12,6 +12,7 @@ from collections import Counter
 import httpx
 import pytest
 
+from tests._writes import new_process, record
 from tests.robustness.server import ADMIN_TOKEN, running_server
 
 pytestmark = pytest.mark.slow
@@ -28,17 +29,11 @@ async def test_twenty_patches_with_one_if_match_have_exactly_one_winner(
     with running_server(database_url, workers=2) as server:
         limits = httpx.Limits(max_connections=WRITERS, max_keepalive_connections=WRITERS)
         async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=60) as client:
-            r = await client.post(
-                "/api/v1/processes", json={"slug": "race", "title": "Race"}, headers=AUTH
+            await new_process(client, AUTH, "race", "Race")
+            start = await record(
+                client, AUTH, "race", kind="session", title="start", date="2024-02-01"
             )
-            assert r.status_code == 201, r.text
-            r = await client.post(
-                "/api/v1/processes/race/events",
-                json={"kind": "session", "title": "start", "date": "2024-02-01"},
-                headers=AUTH,
-            )
-            assert r.status_code == 201, r.text
-            event = r.json()["links"]["self"].removeprefix(server.url)
+            event = start["links"]["self"].removeprefix(server.url)
 
             winners: list[str] = []
             for round_ in range(ROUNDS):

@@ -17,25 +17,16 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.python import asgi
 
+from tests.clients.server import seed
 from tests.conftest import ADMIN_TOKEN, PG_URL
 from timeline.app import create_app
-from timeline.seed import load_seed
 from timeline.settings import Settings
-from timeline.store.db import Database
 
 pytestmark = [
     pytest.mark.slow,
     # The schema's promises do not depend on the backend, and the run is long: SQLite only.
     pytest.mark.skipif(bool(PG_URL), reason="runs once, on SQLite"),
 ]
-
-
-async def _seed(url: str) -> None:
-    db = Database(url)
-    try:
-        await load_seed(db, "ahc-cybercrime")
-    finally:
-        await db.dispose()
 
 
 # schemathesis needs the app when the module is collected; the database it points at is made
@@ -90,7 +81,7 @@ def seeded_database(migrated_template: str) -> Iterator[None]:
         yield
         return
     shutil.copyfile(migrated_template, _FOLDER / "timeline.db")
-    asyncio.run(_seed(_URL))
+    asyncio.run(seed(_URL))
     shutil.copyfile(_FOLDER / "timeline.db", _FOLDER / "pristine.db")
     yield
     shutil.rmtree(_FOLDER, ignore_errors=True)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
 
+from tests._reads import timeline_items
 from timeline.seed import load_seed, seed_event_id
 from timeline.settings import Settings
 from timeline.store.db import Database
@@ -23,19 +22,10 @@ async def seeded(settings: Settings, app_client: httpx.AsyncClient) -> httpx.Asy
     return app_client
 
 
-async def _timeline(client: httpx.AsyncClient, **params: Any) -> list[dict[str, Any]]:
-    response = await client.get(
-        f"/api/v1/processes/{SLUG}/timeline", params={"limit": 500, **params}
-    )
-    assert response.status_code == 200
-    items: list[dict[str, Any]] = response.json()["items"]
-    return items
-
-
 async def test_every_session_has_its_venue_and_every_event_a_source(
     seeded: httpx.AsyncClient,
 ) -> None:
-    events = await _timeline(seeded)
+    events = await timeline_items(seeded, SLUG)
     sessions = {e["title"]: e for e in events if e["kind"] == "session"}
     assert sessions["Fifth session"]["date"] == "2023-04-11/2023-04-21"
     assert sessions["Fifth session"]["location"] == "Vienna"
@@ -51,17 +41,17 @@ async def test_every_session_has_its_venue_and_every_event_a_source(
 async def test_fourth_session_informals_carry_their_topics_as_tags(
     seeded: httpx.AsyncClient,
 ) -> None:
-    informals = await _timeline(seeded, kind="informal")
+    informals = await timeline_items(seeded, SLUG, kind="informal")
     fourth = seed_event_id(SLUG, "session-4")
     assert informals and all(i["parent"] == fourth for i in informals)
     tags = {t for i in informals for t in i["tags"]}
     assert {"jurisdiction", "terminology", "interception-of-content-data"} <= tags
-    only = await _timeline(seeded, tag="jurisdiction")
+    only = await timeline_items(seeded, SLUG, tag="jurisdiction")
     assert [i["kind"] for i in only] == ["informal"]
 
 
 async def test_drafts_rule_thresholds_and_deadline(seeded: httpx.AsyncClient) -> None:
-    events = await _timeline(seeded)
+    events = await timeline_items(seeded, SLUG)
     documents = {e["attributes"]["symbol"]: e for e in events if e["kind"] == "document"}
     assert documents["A/AC.291/22"]["precision"] == "month"
     assert documents["A/AC.291/22/Rev.1"]["date"] == "2023-11"
@@ -88,7 +78,7 @@ async def test_drafts_rule_thresholds_and_deadline(seeded: httpx.AsyncClient) ->
 
 
 async def test_as_of_june_2023_shows_the_world_the_brief_saw(seeded: httpx.AsyncClient) -> None:
-    events = await _timeline(seeded, as_of="2023-06-30")
+    events = await timeline_items(seeded, SLUG, as_of="2023-06-30")
     titles = {e["title"]: e for e in events}
     assert "Reconvened concluding session" not in titles
     assert "Revised draft of the convention" not in titles
@@ -107,7 +97,7 @@ async def test_as_of_june_2023_shows_the_world_the_brief_saw(seeded: httpx.Async
 async def test_as_of_after_the_suspension_shows_the_approval_postponed(
     seeded: httpx.AsyncClient,
 ) -> None:
-    events = {e["title"]: e for e in await _timeline(seeded, as_of="2024-02-10")}
+    events = {e["title"]: e for e in await timeline_items(seeded, SLUG, as_of="2024-02-10")}
     assert events["Concluding session"]["status"] == "suspended"
     assert events["The committee approves the draft convention"]["status"] == "postponed"
     assert events["Reconvened concluding session"]["status"] == "planned"

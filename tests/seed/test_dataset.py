@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from importlib import resources
 from typing import Any
 
 import pytest
 
+from tests.seed._schema import process_schema, schema_errors
 from timeline.domain.items import ITEM_STATUSES
 from timeline.domain.vocabulary import KINDS, STATUSES
 from timeline.seed import SEEDS
 from timeline.seed.dataset import read_dataset, read_raw
-
-
-def _schema() -> dict[str, Any]:
-    text = resources.files("timeline.seed").joinpath("process.schema.json").read_text()
-    schema: dict[str, Any] = json.loads(text)
-    return schema
 
 
 def _references(value: Any) -> set[str]:
@@ -36,17 +29,14 @@ def test_the_demo_data_set_is_shipped() -> None:
 
 @pytest.mark.parametrize("name", SEEDS)
 def test_data_file_matches_its_schema(name: str) -> None:
-    jsonschema_rs = pytest.importorskip("jsonschema_rs")
-    validator = jsonschema_rs.validator_for(_schema())
-    errors = [f"{e.instance_path}: {e.message}" for e in validator.iter_errors(read_raw(name))]
-    assert errors == []
+    assert schema_errors(name) == []
 
 
 def test_schema_speaks_the_product_vocabulary() -> None:
-    defs = _schema()["$defs"]
+    defs = process_schema()["$defs"]
     assert tuple(defs["event"]["properties"]["kind"]["enum"]) == KINDS
     assert tuple(defs["event"]["properties"]["status"]["enum"]) == STATUSES
-    item = _schema()["properties"]["items"]["items"]["properties"]
+    item = process_schema()["properties"]["items"]["items"]["properties"]
     assert tuple(item["history"]["items"]["properties"]["status"]["enum"]) == ITEM_STATUSES
 
 

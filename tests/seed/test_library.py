@@ -4,13 +4,12 @@ sources, never knows an outcome before it happened, and replays to what actually
 from __future__ import annotations
 
 import datetime as dt
-import json
-from importlib import resources
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.seed._schema import schema_errors
 from timeline.clock import today
 from timeline.domain.dates import parse_date
 from timeline.seed import load_seed
@@ -87,12 +86,6 @@ LIBRARY = sorted(name for name in available() if name not in NOT_LIBRARY)
 OUTCOMES = frozenset({"held", "suspended"})
 
 
-def _schema() -> dict[str, Any]:
-    text = resources.files("timeline.seed").joinpath("process.schema.json").read_text()
-    schema: dict[str, Any] = json.loads(text)
-    return schema
-
-
 def _merged(steps: list[dict[str, Any]]) -> list[tuple[dt.date, dict[str, Any]]]:
     """Each step's known_on with the event as it stood after that step (merge patches)."""
     state: dict[str, Any] = {}
@@ -128,10 +121,7 @@ def test_the_library_holds_ten_processes_with_met_and_missed_targets() -> None:
 
 @pytest.mark.parametrize("name", LIBRARY)
 def test_file_matches_the_schema(name: str) -> None:
-    jsonschema_rs = pytest.importorskip("jsonschema_rs")
-    validator = jsonschema_rs.validator_for(_schema())
-    errors = [f"{e.instance_path}: {e.message}" for e in validator.iter_errors(read_raw(name))]
-    assert errors == []
+    assert schema_errors(name) == []
     assert read_raw(name)["process"]["slug"] == name
 
 

@@ -4,17 +4,13 @@ keeps the inputs up to date by reading only new revisions, and never serves a st
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
-from tests.store._random_log import AS_OF, RandomLog
+from tests._statements import statements_sent
+from tests.store._random_log import AS_OF, random_log, random_log_settings, replayed
 from timeline.domain.eif import assess_entry_into_force as eif_model
 from timeline.domain.risk import assess_deadlines
 from timeline.seed import load_seed
@@ -27,20 +23,15 @@ from timeline.services.analysis import (
     assess_entry_into_force,
     assess_risks,
 )
-from timeline.store.analysis import event_status_changes
 from timeline.store.db import Database
-from timeline.store.items import item_states, update_item
-from timeline.store.processes import create_process, get_process
+from timeline.store.items import update_item
+from timeline.store.processes import get_process
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
-async def test_results_are_cached_until_the_log_changes(database_url: str) -> None:
-    db = Database(database_url)
-    try:
-        await _check_cache(db)
-    finally:
-        await db.dispose()
+async def test_results_are_cached_until_the_log_changes(db: Database) -> None:
+    await _check_cache(db)
 
 
 async def _check_cache(db: Database) -> None:
@@ -66,12 +57,6 @@ async def _check_cache(db: Database) -> None:
 # Answers are keyed by what is known on their day ---------------------------------------------
 
 
-async def _seeded(database_url: str) -> Database:
-    db = Database(database_url)
-    await load_seed(db, "ahc-cybercrime")
-    return db
-
-
 async def _patch_event_known_on(db: Database, known_on: dt.date) -> None:
     async with db.write() as session:
         process = await get_process(session, "ahc-cybercrime")
@@ -86,128 +71,81 @@ async def _patch_event_known_on(db: Database, known_on: dt.date) -> None:
         )  # fmt: skip
 
 
-async def test_a_change_made_public_after_the_day_keeps_the_answer(database_url: str) -> None:
-    db = await _seeded(database_url)
-    try:
-        day = dt.date(2023, 6, 30)
-        first = await assess_risks(db, "ahc-cybercrime", day)
-        eif = await assess_entry_into_force(db, "ahc-cybercrime", day)
-        await _patch_event_known_on(db, dt.date(2023, 7, 3))
-        again = await assess_risks(db, "ahc-cybercrime", day)
-        assert again.deadlines is first.deadlines  # the answer cached for the day
-        assert again.log_version != first.log_version  # labelled with the log it is served from
-        assert again.log_version == await analysis_version(db, "ahc-cybercrime")
-        eif_again = await assess_entry_into_force(db, "ahc-cybercrime", day)
-        assert eif_again.report is eif.report
-        later = await assess_risks(db, "ahc-cybercrime", dt.date(2023, 7, 3))
-        assert later.to_json() == (await _from_scratch(db, "ahc-cybercrime", later.as_of))[0]
-    finally:
-        await db.dispose()
+async def test_a_change_made_public_after_the_day_keeps_the_answer(db: Database) -> None:
+    await load_seed(db, "ahc-cybercrime")
+    day = dt.date(2023, 6, 30)
+    first = await assess_risks(db, "ahc-cybercrime", day)
+    eif = await assess_entry_into_force(db, "ahc-cybercrime", day)
+    await _patch_event_known_on(db, dt.date(2023, 7, 3))
+    again = await assess_risks(db, "ahc-cybercrime", day)
+    assert again.deadlines is first.deadlines  # the answer cached for the day
+    assert again.log_version != first.log_version  # labelled with the log it is served from
+    assert again.log_version == await analysis_version(db, "ahc-cybercrime")
+    eif_again = await assess_entry_into_force(db, "ahc-cybercrime", day)
+    assert eif_again.report is eif.report
+    later = await assess_risks(db, "ahc-cybercrime", dt.date(2023, 7, 3))
+    assert later.to_json() == (await _from_scratch(db, "ahc-cybercrime", later.as_of))[0]
 
 
-async def test_a_change_known_on_the_day_is_never_served_stale(database_url: str) -> None:
-    db = await _seeded(database_url)
-    try:
-        day = dt.date(2023, 6, 30)
-        first = await assess_risks(db, "ahc-cybercrime", day)
-        await _patch_event_known_on(db, day)
-        again = await assess_risks(db, "ahc-cybercrime", day)
-        assert again.to_json() != first.to_json()  # a held session cancelled: less capacity
-        assert again.to_json() == (await _from_scratch(db, "ahc-cybercrime", day))[0]
-    finally:
-        await db.dispose()
+async def test_a_change_known_on_the_day_is_never_served_stale(db: Database) -> None:
+    await load_seed(db, "ahc-cybercrime")
+    day = dt.date(2023, 6, 30)
+    first = await assess_risks(db, "ahc-cybercrime", day)
+    await _patch_event_known_on(db, day)
+    again = await assess_risks(db, "ahc-cybercrime", day)
+    assert again.to_json() != first.to_json()  # a held session cancelled: less capacity
+    assert again.to_json() == (await _from_scratch(db, "ahc-cybercrime", day))[0]
 
 
 async def _from_scratch(db: Database, slug: str, day: dt.date) -> tuple[Any, Any]:
     """The risk and entry-into-force bodies computed from the store's general replays and the
     models, without any of the service's caches."""
-    async with db.read() as session:
-        process = await get_process(session, slug)
-        events = await event_store.event_states(
-            session, [process], event_store.EventFilter(), as_of=day
-        )
-        items = await item_states(session, process, day)
-        changes = await event_status_changes(session, process, day)
+    events, items, changes = await replayed(db, slug, day)
     risks = RiskReport(slug, day, tuple(assess_deadlines(events, items, day, changes)))
     return risks.to_json(), eif_model(events, day).to_json()
 
 
-_slugs = itertools.count()
-
-
-@settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@random_log_settings(max_examples=20)
 @given(data=st.data())
 async def test_answers_always_equal_a_computation_from_scratch(
     database_url: str, data: st.DataObject
 ) -> None:
-    db = Database(database_url)
-    slug = f"p{next(_slugs)}"
-    try:
-        async with db.write() as session:
-            await create_process(session, {"slug": slug, "title": "P"}, now=NOW)
-        log = RandomLog(db, slug, data)
+    async with random_log(database_url, data) as log:
+        db, slug = log.db, log.slug
         for _ in range(data.draw(st.integers(1, 12), label="steps")):
             await log.change()
             for day in data.draw(st.lists(st.sampled_from(AS_OF), unique=True), label="days"):
                 risks, eif = await _from_scratch(db, slug, day)
                 assert (await assess_risks(db, slug, day)).to_json() == risks
                 assert (await assess_entry_into_force(db, slug, day)).to_json() == eif
-    finally:
-        await db.dispose()
-
-
-@contextmanager
-def _selects() -> Iterator[list[str]]:
-    """Every SELECT any engine sends while the block runs."""
-    sent: list[str] = []
-
-    def listener(*args: Any) -> None:
-        if args[2].lstrip().upper().startswith("SELECT"):
-            sent.append(args[2])
-
-    event.listen(Engine, "before_cursor_execute", listener)
-    try:
-        yield sent
-    finally:
-        event.remove(Engine, "before_cursor_execute", listener)
 
 
 async def test_after_one_change_an_assessment_reads_the_stamps_and_the_new_revision(
-    database_url: str,
+    db: Database,
 ) -> None:
-    db = await _seeded(database_url)
-    try:
-        day = dt.date(2023, 6, 30)
+    await load_seed(db, "ahc-cybercrime")
+    day = dt.date(2023, 6, 30)
+    await assess_risks(db, "ahc-cybercrime", day)
+    with statements_sent(selects_only=True) as sent:
         await assess_risks(db, "ahc-cybercrime", day)
-        with _selects() as sent:
-            await assess_risks(db, "ahc-cybercrime", day)
-        assert len(sent) == 1  # cached: the stamps alone
-        await _patch_event_known_on(db, day)
-        with _selects() as sent:
-            report = await assess_risks(db, "ahc-cybercrime", day)
-            eif = await assess_entry_into_force(db, "ahc-cybercrime", day)
-        # risks: the stamps and one range read of the event log (items did not move);
-        # entry into force: the stamps, then the same inputs, already up to date
-        assert len(sent) == 3, sent
-        assert "event_revisions.id >" in sent[1] and "item_revisions" not in sent[1]
-        expected = await _from_scratch(db, "ahc-cybercrime", day)
-        assert (report.to_json(), eif.to_json()) == expected
-    finally:
-        await db.dispose()
+    assert len(sent) == 1  # cached: the stamps alone
+    await _patch_event_known_on(db, day)
+    with statements_sent(selects_only=True) as sent:
+        report = await assess_risks(db, "ahc-cybercrime", day)
+        eif = await assess_entry_into_force(db, "ahc-cybercrime", day)
+    # risks: the stamps and one range read of the event log (items did not move);
+    # entry into force: the stamps, then the same inputs, already up to date
+    assert len(sent) == 3, sent
+    assert "event_revisions.id >" in sent[1].text and "item_revisions" not in sent[1].text
+    expected = await _from_scratch(db, "ahc-cybercrime", day)
+    assert (report.to_json(), eif.to_json()) == expected
 
 
-async def test_inputs_are_kept_for_a_bounded_number_of_days(database_url: str) -> None:
-    db = await _seeded(database_url)
-    try:
-        first = dt.date(2023, 1, 2)
-        for offset in range(INPUTS_CACHE_SIZE + 3):
-            await assess_entry_into_force(db, "ahc-cybercrime", first + dt.timedelta(days=offset))
-        kept = _inputs_caches[db]
-        assert len(kept) == INPUTS_CACHE_SIZE
-        assert min(day for _, day in kept) == first + dt.timedelta(days=3)  # oldest out first
-    finally:
-        await db.dispose()
+async def test_inputs_are_kept_for_a_bounded_number_of_days(db: Database) -> None:
+    await load_seed(db, "ahc-cybercrime")
+    first = dt.date(2023, 1, 2)
+    for offset in range(INPUTS_CACHE_SIZE + 3):
+        await assess_entry_into_force(db, "ahc-cybercrime", first + dt.timedelta(days=offset))
+    kept = _inputs_caches[db]
+    assert len(kept) == INPUTS_CACHE_SIZE
+    assert min(day for _, day in kept) == first + dt.timedelta(days=3)  # oldest out first

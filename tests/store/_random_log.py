@@ -6,23 +6,49 @@ others, and later revisions may carry earlier days than the ones they follow."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from timeline.domain.errors import InvalidFields
 from timeline.services import events as event_store
+from timeline.store.analysis import event_status_changes
 from timeline.store.db import Database
-from timeline.store.items import create_item, update_item
-from timeline.store.processes import get_process
+from timeline.store.items import create_item, item_states, update_item
+from timeline.store.processes import create_process, get_process
 
-__all__ = ["AS_OF", "DATES", "KNOWN_ON", "NOW", "RandomLog"]
+__all__ = [
+    "AS_OF",
+    "DATES",
+    "KNOWN_ON",
+    "NOW",
+    "RandomLog",
+    "random_log",
+    "random_log_settings",
+    "replayed",
+]
 
 NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 D = dt.date
 KNOWN_ON = (D(2023, 1, 2), D(2023, 3, 1), D(2023, 6, 1), D(2023, 9, 1))
 AS_OF = (D(2023, 2, 1), D(2023, 6, 1), D(2023, 12, 31))
 DATES = ("2023-01-09/2023-01-13", "2023-05-15/2023-05-19", "2023-07", "2023-10-02", "2024")
+
+_slugs = itertools.count()
+
+
+def random_log_settings(max_examples: int) -> settings:
+    """Hypothesis settings for a test that draws a random log: no deadline (each example writes
+    to a real database), and the fixtures (the test database) shared by every example."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
 
 
 class RandomLog:
@@ -110,3 +136,30 @@ class RandomLog:
                     {"status": draw(st.sampled_from(["open", "informals", "agreed", "dropped"]))},
                     expected_version=None, known_on=self._known_on(), actor="t", now=NOW,
                 )  # fmt: skip
+
+
+@asynccontextmanager
+async def random_log(database_url: str, data: st.DataObject) -> AsyncIterator[RandomLog]:
+    """A `RandomLog` on a process of its own, new to the database, over a `Database` of its own
+    (so that no cache keyed by the database outlives one example), disposed on the way out."""
+    db = Database(database_url)
+    slug = f"p{next(_slugs)}"
+    try:
+        async with db.write() as session:
+            await create_process(session, {"slug": slug, "title": "P"}, now=NOW)
+        yield RandomLog(db, slug, data)
+    finally:
+        await db.dispose()
+
+
+async def replayed(db: Database, slug: str, as_of: dt.date) -> tuple[Any, Any, Any]:
+    """The analyses' inputs (events, items, status changes) as known on `as_of`, through the
+    store's general replays: the definition every cached or incremental answer must agree with."""
+    async with db.read() as session:
+        process = await get_process(session, slug)
+        events = await event_store.event_states(
+            session, [process], event_store.EventFilter(), as_of=as_of
+        )
+        items = await item_states(session, process, as_of)
+        changes = await event_status_changes(session, process, as_of)
+    return events, items, changes

@@ -4,6 +4,7 @@ whatever the parts kept are (current, another format's, garbage, none)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from typing import Any
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from tests.store._strategies import source_lists, tag_lists
 from timeline.domain.model import ProcessInfo
 from timeline.formats.ics import ENTRY_FORMAT, CalendarOptions, StoredEntry, build_calendar
 from timeline.services import events as event_store
@@ -20,6 +22,7 @@ from timeline.store.db import Database
 from timeline.store.processes import create_process, get_process, update_process
 
 _slugs = itertools.count()
+OPTIONS = CalendarOptions(name="F", description="D", root="https://t.example")
 NOW = dt.datetime(2024, 3, 4, 5, 6, 7, 891011, tzinfo=dt.UTC)
 _TEXTS = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=40)
 _DATES = st.sampled_from(
@@ -56,22 +59,33 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         "status": draw(st.sampled_from(["planned", "held", "postponed", "cancelled"])),
         "location": draw(st.none() | _TEXTS),
         "summary": draw(st.none() | _TEXTS),
-        "tags": draw(st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True), max_size=2)),
-        "sources": draw(
-            st.lists(
-                st.fixed_dictionaries(
-                    {"url": st.just("https://example.org/a")},
-                    optional={"title": _TEXTS, "quote": _TEXTS},
-                ),
-                max_size=2,
-            )
-        ),
+        "tags": draw(tag_lists(longest_tail=8, most=2)),
+        "sources": draw(source_lists(st.just("https://example.org/a"), _TEXTS)),
         "attributes": {"rule": "two_thirds_present_voting"} if kind == "vote_point" else {},
     }
 
 
 async def _sql(session: Any, statement: Any, params: dict[str, Any] | None = None) -> Any:
     return await (await session.connection()).execute(statement, params or {})
+
+
+async def _spoil_entries(db: Database, entries: dict[str, str | None]) -> None:
+    """Overwrite the kept calendar entry of each event id in `entries`, behind the store's back."""
+    async with db.write() as session:
+        for ident, entry in entries.items():
+            await _sql(
+                session,
+                text("UPDATE events SET ics_entry = :entry WHERE id = :id"),
+                {"entry": entry, "id": ident},
+            )
+
+
+def _sessions(count: int) -> list[dict[str, Any]]:
+    """`count` untimed sessions, one a month from January 2024."""
+    return [
+        {"kind": "session", "title": f"Session {i}", "date": f"2024-0{i + 1}-10"}
+        for i in range(count)
+    ]
 
 
 async def _feeds(db: Database, slug: str, options: CalendarOptions) -> tuple[bytes, bytes, int]:
@@ -165,128 +179,94 @@ async def test_the_feed_from_kept_entries_is_the_feed_written_afresh(
 
 
 async def test_entries_kept_in_another_format_or_broken_or_missing_are_written_afresh(
-    database_url: str,
+    db: Database,
 ) -> None:
-    db = Database(database_url)
     slug = "kept-stale"
-    documents = [
-        {"kind": "session", "title": f"Session {i}", "date": f"2024-0{i + 1}-10"} for i in range(4)
-    ]
-    try:
-        await _write(db, slug, "UTC", documents, [])
-        options = CalendarOptions(name="F", description="D", root="https://t.example")
-        before, _, kept = await _feeds(db, slug, options)
-        assert kept == 4
-        async with db.write() as session:
-            rows = (await _sql(session, text("SELECT id, ics_entry FROM events"))).all()
-            stale = {
-                rows[0][0]: rows[0][1].replace(ENTRY_FORMAT, "vevent-0/0.0.1"),
-                rows[1][0]: "not json at all",
-                rows[2][0]: None,
-            }
-            for ident, entry in stale.items():
-                await _sql(
-                    session,
-                    text("UPDATE events SET ics_entry = :entry WHERE id = :id"),
-                    {"entry": entry, "id": ident},
-                )
-        after, fresh, kept = await _feeds(db, slug, options)
-        assert kept == 1
-        assert after == fresh == before
-    finally:
-        await db.dispose()
+    await _write(db, slug, "UTC", _sessions(4), [])
+    before, _, kept = await _feeds(db, slug, OPTIONS)
+    assert kept == 4
+    async with db.read() as session:
+        rows = (await _sql(session, text("SELECT id, ics_entry FROM events"))).all()
+    await _spoil_entries(
+        db,
+        {
+            rows[0][0]: rows[0][1].replace(ENTRY_FORMAT, "vevent-0/0.0.1"),
+            rows[1][0]: "not json at all",
+            rows[2][0]: None,
+        },
+    )
+    after, fresh, kept = await _feeds(db, slug, OPTIONS)
+    assert kept == 1
+    assert after == fresh == before
 
 
-async def test_timed_entries_follow_a_change_of_the_process_zone(database_url: str) -> None:
-    db = Database(database_url)
+async def test_timed_entries_follow_a_change_of_the_process_zone(db: Database) -> None:
     slug = "kept-zone"
     documents = [
         {"kind": "session", "title": "Opening", "date": "2024-05-06T10:00:00+02:00"},
         {"kind": "session", "title": "Day", "date": "2024-05-07"},
     ]
-    options = CalendarOptions(name="F", description="D", root="https://t.example")
-    try:
-        await _write(db, slug, "Europe/Berlin", documents, [])
-        berlin, _, _ = await _feeds(db, slug, options)
-        assert b"TZID=Europe/Berlin:20240506T100000" in berlin
-        async with db.write() as session:
-            await update_process(session, slug, {"timezone": "UTC"}, expected_version=None, now=NOW)
-        utc, fresh, kept = await _feeds(db, slug, options)
-        assert kept == 1
-        assert utc == fresh
-        assert b"DTSTART:20240506T080000Z" in utc and b"TZID" not in utc
-    finally:
-        await db.dispose()
+    await _write(db, slug, "Europe/Berlin", documents, [])
+    berlin, _, _ = await _feeds(db, slug, OPTIONS)
+    assert b"TZID=Europe/Berlin:20240506T100000" in berlin
+    async with db.write() as session:
+        await update_process(session, slug, {"timezone": "UTC"}, expected_version=None, now=NOW)
+    utc, fresh, kept = await _feeds(db, slug, OPTIONS)
+    assert kept == 1
+    assert utc == fresh
+    assert b"DTSTART:20240506T080000Z" in utc and b"TZID" not in utc
 
 
-async def test_imported_events_keep_their_entries(database_url: str) -> None:
-    db = Database(database_url)
+async def test_imported_events_keep_their_entries(db: Database) -> None:
     documents = [
         {"kind": "session", "title": "One", "date": "2024-05-06"},
         {"kind": "note", "title": "Two", "date": "2024-06", "summary": "a; b, c"},
         {"kind": "session", "title": "Timed", "date": "2024-05-06T10:00:00+00:00"},
     ]
-    options = CalendarOptions(name="F", description="D", root="https://t.example", alarm_days=2)
-    try:
-        await _write(db, "kept-export", "UTC", documents, [(1, {"title": "Two, renamed"})])
-        async with db.read() as session:
-            bundle = await export_bundle(session, "kept-export")
-        bundle["processes"][0]["slug"] = "kept-import"
-        for event in bundle["processes"][0]["events"]:
-            event["id"] = f"imported-{event['id']}"
-        async with db.write() as session:
-            await import_bundle(session, parse_bundle(bundle))
-        exported, _, _ = await _feeds(db, "kept-export", options)
-        imported, fresh, kept = await _feeds(db, "kept-import", options)
-        assert kept == 2
-        assert imported == fresh
-        assert b"SUMMARY:Two\\, renamed" in imported
-        assert exported.count(b"BEGIN:VEVENT") == imported.count(b"BEGIN:VEVENT") == 3
-    finally:
-        await db.dispose()
+    options = dataclasses.replace(OPTIONS, alarm_days=2)
+    await _write(db, "kept-export", "UTC", documents, [(1, {"title": "Two, renamed"})])
+    async with db.read() as session:
+        bundle = await export_bundle(session, "kept-export")
+    bundle["processes"][0]["slug"] = "kept-import"
+    for event in bundle["processes"][0]["events"]:
+        event["id"] = f"imported-{event['id']}"
+    async with db.write() as session:
+        await import_bundle(session, parse_bundle(bundle))
+    exported, _, _ = await _feeds(db, "kept-export", options)
+    imported, fresh, kept = await _feeds(db, "kept-import", options)
+    assert kept == 2
+    assert imported == fresh
+    assert b"SUMMARY:Two\\, renamed" in imported
+    assert exported.count(b"BEGIN:VEVENT") == imported.count(b"BEGIN:VEVENT") == 3
 
 
 async def test_refresh_writes_the_entries_missing_or_stale_and_nothing_else(
-    database_url: str,
+    db: Database,
 ) -> None:
-    db = Database(database_url)
     slug = "kept-refresh"
-    documents = [
-        {"kind": "session", "title": f"Session {i}", "date": f"2024-0{i + 1}-10"} for i in range(5)
-    ]
+    documents = _sessions(5)
     documents.append({"kind": "session", "title": "Timed", "date": "2024-05-06T10:00:00+00:00"})
-    options = CalendarOptions(name="F", description="D", root="https://t.example")
-    try:
-        await _write(db, slug, "UTC", documents, [(4, None)])  # the fifth is deleted
-        before, _, _ = await _feeds(db, slug, options)
-        async with db.read() as session:
-            kept = dict((await _sql(session, text("SELECT id, ics_entry FROM events"))).all())
-        ids = sorted(i for i, entry in kept.items() if entry is not None)
-        assert len(ids) == 4  # the timed event and the deleted one keep none
+    await _write(db, slug, "UTC", documents, [(4, None)])  # the fifth is deleted
+    before, _, _ = await _feeds(db, slug, OPTIONS)
+    async with db.read() as session:
+        kept = dict((await _sql(session, text("SELECT id, ics_entry FROM events"))).all())
+    ids = sorted(i for i, entry in kept.items() if entry is not None)
+    assert len(ids) == 4  # the timed event and the deleted one keep none
+    await _spoil_entries(
+        db, {ids[0]: None, ids[1]: kept[ids[1]].replace(ENTRY_FORMAT, "vevent-0/0.0.1")}
+    )
+    written = []
+    while True:  # in batches of 1, as the command does in batches of 500
         async with db.write() as session:
-            for ident, entry in [
-                (ids[0], None),
-                (ids[1], kept[ids[1]].replace(ENTRY_FORMAT, "vevent-0/0.0.1")),
-            ]:
-                await _sql(
-                    session,
-                    text("UPDATE events SET ics_entry = :entry WHERE id = :id"),
-                    {"entry": entry, "id": ident},
-                )
-        written = []
-        while True:  # in batches of 1, as the command does in batches of 500
-            async with db.write() as session:
-                count = await event_store.refresh_calendar_entries(session, limit=1)
-            if not count:
-                break
-            written.append(count)
-        assert written == [1, 1]
-        async with db.read() as session:
-            after = dict((await _sql(session, text("SELECT id, ics_entry FROM events"))).all())
-            revisions = (await _sql(session, text("SELECT count(*) FROM event_revisions"))).scalar()
-        assert after == kept  # rewritten exactly as the writes kept them; the rest untouched
-        assert revisions == len(documents) + 1  # derived data: no revision
-        refreshed, fresh, count = await _feeds(db, slug, options)
-        assert refreshed == fresh == before and count == 4
-    finally:
-        await db.dispose()
+            count = await event_store.refresh_calendar_entries(session, limit=1)
+        if not count:
+            break
+        written.append(count)
+    assert written == [1, 1]
+    async with db.read() as session:
+        after = dict((await _sql(session, text("SELECT id, ics_entry FROM events"))).all())
+        revisions = (await _sql(session, text("SELECT count(*) FROM event_revisions"))).scalar()
+    assert after == kept  # rewritten exactly as the writes kept them; the rest untouched
+    assert revisions == len(documents) + 1  # derived data: no revision
+    refreshed, fresh, count = await _feeds(db, slug, OPTIONS)
+    assert refreshed == fresh == before and count == 4

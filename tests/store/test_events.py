@@ -11,6 +11,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.store._strategies import source_lists, tag_lists
 from timeline.domain.model import EventState
 from timeline.services import events as event_store
 from timeline.store.db import Database
@@ -35,15 +36,9 @@ def _document(draw: st.DrawFn) -> dict[str, Any]:
         "status": draw(st.sampled_from(["planned", "held", "postponed"])),
         "location": draw(st.none() | _texts),
         "summary": draw(st.none() | _texts),
-        "tags": draw(st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True), max_size=3)),
+        "tags": draw(tag_lists(longest_tail=10, most=3)),
         "sources": draw(
-            st.lists(
-                st.fixed_dictionaries(
-                    {"url": st.sampled_from(["https://example.org/a", "https://un.org/b"])},
-                    optional={"title": _texts, "quote": _texts},
-                ),
-                max_size=2,
-            )
+            source_lists(st.sampled_from(["https://example.org/a", "https://un.org/b"]), _texts)
         ),
         "attributes": {"formal": formal} if kind == "session" else {},
     }

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from tests.conftest import postgres_only
 from timeline.services.events import create_event
 from timeline.store.calendar import log_stamp
 from timeline.store.db import Database
@@ -19,13 +19,10 @@ NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 NOTE = {"kind": "note", "title": "N", "date": "2024-01-02"}
 
 
+@postgres_only
 async def test_a_lower_revision_id_committed_last_still_moves_the_stamps(
-    database_url: str,
+    db: Database,
 ) -> None:
-    db = Database(database_url)
-    if db.is_sqlite:
-        await db.dispose()
-        pytest.skip("SQLite serialises writers: ids always commit in order")
     async with db.write() as session:
         process = await create_process(session, {"slug": "p", "title": "P"}, now=NOW)
     async with db._write() as early, db._write() as late:
@@ -50,7 +47,6 @@ async def test_a_lower_revision_id_committed_last_still_moves_the_stamps(
                 )
         async with db.read() as reader:
             final = (await log_version(reader, [process.id]), await log_stamp(reader, [process.id]))
-    await db.dispose()
     assert middle[0] != final[0]
     assert middle[1][0] != final[1][0]
 

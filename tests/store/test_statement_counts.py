@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event
 
+from tests._statements import statements_sent
 from timeline.app import create_app
 from timeline.services import events as event_store
 from timeline.settings import Settings
@@ -47,24 +46,6 @@ LIST_PATHS = (
     "/api/v1/processes/{slug}/entry-into-force?as_of=2024-03-01",
     "/processes/{slug}",
 )
-
-
-@contextmanager
-def counting(db: Database) -> Iterator[list[str]]:
-    """Every SQL statement sent through `db`'s engines while the block runs."""
-    statements: list[str] = []
-
-    def listener(*args: Any) -> None:
-        statements.append(args[2])
-
-    engines = {id(e): e for e in (db.read_engine, db.write_engine)}.values()
-    for engine in engines:
-        event.listen(engine.sync_engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        for engine in engines:
-            event.remove(engine.sync_engine, "before_cursor_execute", listener)
 
 
 async def _fill(db: Database, slug: str, count: int) -> str:
@@ -131,7 +112,7 @@ async def _counts(
     found: dict[str, tuple[int, int]] = {}
     for template in LIST_PATHS:
         path = template.format(slug=slug, first=first)
-        with counting(db) as statements:
+        with statements_sent(db) as statements:
             response = await client.get(path)
         assert response.status_code == 200, f"{path}: {response.status_code} {response.text}"
         found[template] = (len(statements), len(response.content))
@@ -163,9 +144,9 @@ async def test_a_cached_analysis_is_served_without_recomputing_from_rows(
     db: Database = app.state.db
     await _fill(db, "cached", LARGE)
     path = "/api/v1/processes/cached/risks?as_of=2024-03-01"
-    with counting(db) as cold:
+    with statements_sent(db) as cold:
         first = await client.get(path)
-    with counting(db) as warm:
+    with statements_sent(db) as warm:
         second = await client.get(path)
     assert first.status_code == second.status_code == 200
     assert second.json() == first.json()

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.clients.server import seed
-from timeline.app import create_app
+from tests.conftest import in_process_client
 from timeline.seed import seed_event_id
 from timeline.settings import Settings
 from timeline.store import migrate
@@ -79,11 +79,8 @@ async def pages(module_db: str) -> AsyncIterator[httpx.AsyncClient]:
         write_rate_per_minute=0,
         read_rate_per_minute=0,
     )
-    app = create_app(settings)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with in_process_client(settings) as client:
         yield client
-    await app.state.db.dispose()
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from timeline.web.drawing import (
     KIND_COLOURS,
     MIN_WIDTH_PX,
     RISK_COLOURS,
+    Drawing,
     Mark,
     Window,
     choose_window,
@@ -27,6 +28,11 @@ from timeline.web.drawing import (
 
 MOMENT = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
 YEAR_2023 = Window(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+
+
+def draw_new_year(events: list[EventState], **options: Any) -> Drawing:
+    """The year 2023 drawn as seen on its first day."""
+    return draw(events, today=dt.date(2023, 1, 1), window=YEAR_2023, **options)
 
 
 def state(ident: str, kind: str, date: str, status: str = "held", **fields: Any) -> EventState:
@@ -81,7 +87,7 @@ def test_every_kind_and_risk_status_of_the_vocabulary_has_a_colour() -> None:
 
 def test_a_month_date_is_a_faded_span_over_the_whole_month() -> None:
     draft = state("d", "document", "2023-06", status="planned")
-    mark = only(draw([draft], today=dt.date(2023, 1, 1), window=YEAR_2023).marks, "d")
+    mark = only(draw_new_year([draft]).marks, "d")
     assert mark.fuzzy
     assert mark.x == pytest.approx(151 * 100 / 365)
     assert mark.width == pytest.approx(30 * 100 / 365)
@@ -89,14 +95,12 @@ def test_a_month_date_is_a_faded_span_over_the_whole_month() -> None:
 
 
 def test_approximate_and_uncertain_days_are_fuzzy_exact_ones_are_not() -> None:
-    picture = draw(
+    picture = draw_new_year(
         [
             state("a", "milestone", "2023-03-01~"),
             state("u", "milestone", "2023-03-01?"),
             state("e", "milestone", "2023-03-01"),
         ],
-        today=dt.date(2023, 1, 1),
-        window=YEAR_2023,
     )
     assert [only(picture.marks, i).fuzzy for i in "aue"] == [True, True, False]
 
@@ -118,28 +122,24 @@ def test_a_deadline_diamond_sits_on_its_last_possible_day_coloured_by_its_risk()
 
 def test_a_deadline_without_an_assessment_is_drawn_unknown() -> None:
     deadline = state("dl", "deadline", "2023-05-31")
-    mark = only(draw([deadline], today=dt.date(2023, 1, 1), window=YEAR_2023).marks, "dl")
+    mark = only(draw_new_year([deadline]).marks, "dl")
     assert mark.risk == "unknown"
     assert mark.colour == RISK_COLOURS["unknown"]
 
 
 def test_an_unknown_risk_status_is_not_trusted_as_a_colour() -> None:
     deadline = state("dl", "deadline", "2023-05-31")
-    picture = draw(
-        [deadline], today=dt.date(2023, 1, 1), window=YEAR_2023, risks={"dl": "<script>"}
-    )
+    picture = draw_new_year([deadline], risks={"dl": "<script>"})
     assert only(picture.marks, "dl").risk == "unknown"
 
 
 def test_lanes_follow_the_kind_order_and_only_kinds_present() -> None:
-    picture = draw(
+    picture = draw_new_year(
         [
             state("m", "milestone", "2023-05-01"),
             state("s", "session", "2023-04-11/2023-04-21"),
             state("d", "document", "2023-06"),
         ],
-        today=dt.date(2023, 1, 1),
-        window=YEAR_2023,
     )
     assert [lane.kind for lane in picture.lanes] == ["session", "document", "milestone"]
     tops = [lane.y for lane in picture.lanes]
@@ -149,13 +149,11 @@ def test_lanes_follow_the_kind_order_and_only_kinds_present() -> None:
 
 
 def test_events_outside_the_window_are_not_drawn_and_clipped_ones_are_flagged() -> None:
-    picture = draw(
+    picture = draw_new_year(
         [
             state("before", "session", "2022-03-01/2022-03-05"),
             state("across", "session", "2022-12-20/2023-01-05"),
         ],
-        today=dt.date(2023, 1, 1),
-        window=YEAR_2023,
     )
     assert [m.event_id for m in picture.marks] == ["across"]
     mark = picture.marks[0]
@@ -182,14 +180,12 @@ def test_the_today_line_is_drawn_only_inside_the_window() -> None:
 
 
 def test_the_text_alternative_counts_what_is_drawn() -> None:
-    picture = draw(
+    picture = draw_new_year(
         [
             state("s1", "session", "2023-04-11/2023-04-21"),
             state("s2", "session", "2023-08-21/2023-09-01"),
             state("v", "vote_point", "2023-05-01"),
         ],
-        today=dt.date(2023, 1, 1),
-        window=YEAR_2023,
         title="AHC",
     )
     assert picture.title == "AHC: 2023"
@@ -197,7 +193,7 @@ def test_the_text_alternative_counts_what_is_drawn() -> None:
 
 
 def test_a_window_with_nothing_says_so() -> None:
-    picture = draw([], today=dt.date(2023, 1, 1), window=YEAR_2023)
+    picture = draw_new_year([])
     assert picture.marks == ()
     assert picture.desc == "No events in 2023."
 
@@ -207,7 +203,7 @@ def test_years_are_ticked_over_a_long_window_months_over_a_year_days_over_a_mont
         [], today=dt.date(2023, 1, 1), window=Window(dt.date(2021, 1, 1), dt.date(2026, 12, 31))
     )
     assert [t.label for t in long.ticks if t.major] == [str(y) for y in range(2021, 2027)]
-    year = draw([], today=dt.date(2023, 1, 1), window=YEAR_2023)
+    year = draw_new_year([])
     assert [t.label for t in year.ticks if not t.major][:3] == ["Jan", "Feb", "Mar"]
     assert len([t for t in year.ticks if not t.major]) == 12
     june = Window(dt.date(2023, 6, 1), dt.date(2023, 6, 30))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 from xml.etree.ElementTree import Element
 
 import html5lib
 import httpx
 import pytest
 
+from tests._reads import timeline_items
+from tests._writes import new_process, record
 from tests.web.conftest import SLUG, event_id
 from timeline.web.drawing import RISK_COLOURS
 
@@ -163,23 +164,16 @@ async def test_bad_query_parameters_are_422_problems_naming_the_field(
     assert field in [e["field"] for e in response.json()["errors"]]
 
 
-async def _api_timeline(client: httpx.AsyncClient, query: str = "") -> list[dict[str, Any]]:
-    response = await client.get(f"/api/v1/processes/{SLUG}/timeline?limit=500&{query}")
-    assert response.status_code == 200
-    items: list[dict[str, Any]] = response.json()["items"]
-    return items
-
-
 async def test_the_drawing_has_one_bar_per_session_and_lists_every_event(
     pages: httpx.AsyncClient,
 ) -> None:
     root = parse((await get_page(pages, f"/processes/{SLUG}")).text)
-    sessions = await _api_timeline(pages, "kind=session")
+    sessions = await timeline_items(pages, SLUG, kind="session")
     drawn = marks(root, "session")
     assert sorted(m.get("data-event") for m in drawn) == sorted(s["id"] for s in sessions)
     for mark in drawn:
         assert len(by_class(mark, f"{SVG}rect", "bar")) == 1
-    everything = await _api_timeline(pages)
+    everything = await timeline_items(pages, SLUG)
     assert [li.get("data-event") for li in listed(root)] == [e["id"] for e in everything]
     lanes = [t.text for t in by_class(root, f"{SVG}text", "lane-label")]
     assert lanes[0] == f"Sessions · {len(sessions)}"
@@ -223,7 +217,7 @@ async def test_as_of_replays_the_timeline_known_that_day(pages: httpx.AsyncClien
     assert drawn[event_id("zero-draft")].get("data-status") == "held"
     assert drawn[event_id("session-6")].get("data-status") == "planned"
     assert drawn[event_id("concluding-session")].get("data-status") == "planned"
-    known = await _api_timeline(pages, "as_of=2023-06-30")
+    known = await timeline_items(pages, SLUG, as_of="2023-06-30")
     assert [li.get("data-event") for li in listed(root)] == [e["id"] for e in known]
     (banner,) = by_class(root, f"{NS}p", "replay")
     assert "30 June 2023" in text_of(banner)
@@ -282,7 +276,7 @@ async def test_the_range_control_zooms_to_a_year_and_a_month(
         "Dec",
     ]
     rows = listed(root)
-    in_2023 = await _api_timeline(pages, "from=2023-01-01&to=2023-12-31")
+    in_2023 = await timeline_items(pages, SLUG, **{"from": "2023-01-01", "to": "2023-12-31"})
     assert [li.get("data-event") for li in rows] == [e["id"] for e in in_2023]
 
     root = parse((await get_page(pages, f"/processes/{SLUG}?zoom=2023-04")).text)
@@ -410,7 +404,7 @@ async def test_the_index_lists_processes_with_next_milestones_and_deadline_statu
     assert badge.get("data-risk") == risks["deadlines"][0]["status"]
     # A glance at the whole process: one mark per event known then, in the sparkline.
     (spark,) = by_class(card, f"{SVG}svg", "spark")
-    known = await _api_timeline(pages, "as_of=2023-06-30")
+    known = await timeline_items(pages, SLUG, as_of="2023-06-30")
     assert len([e for e in spark.iter() if "spark-mark" in (e.get("class") or "")]) == len(known)
     page_link = card.find(f"{NS}h2/{NS}a")
     assert page_link is not None and page_link.get("href") == f"/processes/{SLUG}?as_of=2023-06-30"
@@ -433,18 +427,11 @@ async def test_the_pages_are_in_the_openapi_document(pages: httpx.AsyncClient) -
 async def test_the_index_keeps_each_process_to_its_own_events(
     app_client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:
-    created = await app_client.post(
-        "/api/v1/processes",
-        json={"slug": "plastics", "title": "Plastics treaty"},
-        headers=admin_headers,
-    )
-    assert created.status_code == 201, created.text
-    event = await app_client.post(
-        "/api/v1/processes/plastics/events",
-        json={"kind": "session", "title": "INC-5.3", "date": "2099-02-01/2099-02-05"},
-        headers=admin_headers,
-    )
-    assert event.status_code == 201, event.text
+    await new_process(app_client, admin_headers, "plastics", "Plastics treaty")
+    await record(
+        app_client, admin_headers, "plastics", kind="session", title="INC-5.3",
+        date="2099-02-01/2099-02-05",
+    )  # fmt: skip
     root = parse((await get_page(app_client, "/")).text)
     cards = {card.get("data-process"): card for card in by_class(root, f"{NS}li", "card")}
     assert sorted(cards) == [SLUG, "plastics"]
