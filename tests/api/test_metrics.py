@@ -8,6 +8,7 @@ import dataclasses
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests._writes import new_process, record
 from timeline.app import create_app
 from timeline.settings import Settings
 
@@ -60,3 +61,30 @@ async def test_metrics_are_not_rate_limited(settings: Settings) -> None:
         statuses = [(await client.get("/metrics")).status_code for _ in range(3)]
     await app.state.db.dispose()
     assert statuses == [200, 200, 200]
+
+
+async def test_metrics_count_feed_cache_hits_and_misses(
+    settings: Settings, admin_headers: dict[str, str]
+) -> None:
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        await new_process(client, admin_headers, "cached", "Cached")
+        await record(client, admin_headers, "cached")
+        url = "/api/v1/processes/cached/calendar.ics?kind=session"
+        first = await client.get(url)  # validators and body both missed, then kept
+        again = await client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304
+        response = await client.get("/metrics")
+    await app.state.db.dispose()
+    families = _families(response.text)
+
+    def counted(family: str) -> dict[str, float]:
+        return {labels["cache"]: value for labels, value, _ in families[family]}
+
+    hits, misses = counted("timeline_cache_hits"), counted("timeline_cache_misses")
+    assert (hits["feed_validators"], misses["feed_validators"]) == (1, 1)
+    assert (hits["feed_bodies_ics_bytes"], misses["feed_bodies_ics_bytes"]) == (0, 1)
+    sizes = counted("timeline_cache_entries")
+    assert sizes["feed_validators"] == 1
+    assert sizes["feed_bodies_ics_bytes"] == len(first.content)

@@ -127,24 +127,30 @@ class _Collector(Collector):
             "Entries (bodies: bytes) held by each of this worker's caches",
             labels=["worker", "cache"],
         )
-        for name, size in _cache_sizes(self.db).items():
+        hits = CounterMetricFamily(
+            "timeline_cache_hits",
+            "Lookups a cache answered",
+            labels=["worker", "cache"],
+        )
+        misses = CounterMetricFamily(
+            "timeline_cache_misses",
+            "Lookups a cache could not answer",
+            labels=["worker", "cache"],
+        )
+        for name, report in caches.cache_reports(self.db).items():
+            entries.add_metric([worker, name], report.size)
+            hits.add_metric([worker, name], report.hits)
+            misses.add_metric([worker, name], report.misses)
+        for name, size in _analysis_cache_sizes(self.db).items():
             entries.add_metric([worker, name], size)
         yield entries
+        yield hits
+        yield misses
 
 
-def _cache_sizes(db: Database) -> dict[str, float]:
-    """What each cache of this worker holds for `db`, read from the services' registries.
-
-    Hit and miss counts and analysis computation time need a counter in those services
-    (timeline/services/caches.py and analysis.py); until they keep one, sizes are what the
-    caches can tell without being changed.
-    """
+def _analysis_cache_sizes(db: Database) -> dict[str, float]:
+    """What each analysis cache of this worker holds for `db`."""
     sizes: dict[str, float] = {}
-    validators = caches._validators.get(db)
-    if validators is not None:
-        sizes["feed_validators"] = len(validators._entries)
-    for kind, bodies in caches._bodies.get(db, {}).items():
-        sizes[f"feed_bodies_{kind}_bytes"] = bodies._entries.currsize
     for name, registry in (
         ("analysis_inputs", analysis._inputs_caches),
         ("risk_reports", analysis._risk_caches),

@@ -34,9 +34,11 @@ __all__ = [
     "MAX_BYTES",
     "MAX_ENTRIES",
     "BodyCache",
+    "CacheReport",
     "ValidatorCache",
     "Validators",
     "body_cache",
+    "cache_reports",
     "validator_cache",
 ]
 
@@ -53,6 +55,15 @@ class Validators:
 
 
 @dataclass(frozen=True, slots=True)
+class CacheReport:
+    """What one cache holds (entries, or bytes for bodies) and how often it answered."""
+
+    size: int
+    hits: int
+    misses: int
+
+
+@dataclass(frozen=True, slots=True)
 class _Entry:
     validators: Validators
     generation: int
@@ -65,17 +76,27 @@ class ValidatorCache:
     def __init__(self, recheck_seconds: float, max_entries: int = MAX_ENTRIES) -> None:
         self.recheck_seconds = recheck_seconds
         self._entries: LRUCache[str, _Entry] = LRUCache(maxsize=max_entries)
+        # Plain ints: /metrics reads them at scrape time, a lookup pays one addition.
+        self.hits = 0
+        self.misses = 0
 
     def get(self, url: str, generation: int, now: float) -> Validators | None:
         """The validators of `url` if they were computed at `generation` less than
         `recheck_seconds` before `now` (a monotonic clock reading); otherwise None."""
         entry = self._entries.get(url)
         if entry is None:
+            self.misses += 1
             return None
         if entry.generation != generation or not 0 <= now - entry.checked_at < self.recheck_seconds:
             del self._entries[url]
+            self.misses += 1
             return None
+        self.hits += 1
         return entry.validators
+
+    def report(self) -> CacheReport:
+        """Entries held, hits and misses so far."""
+        return CacheReport(len(self._entries), self.hits, self.misses)
 
     def put(self, url: str, validators: Validators, generation: int, checked_at: float) -> None:
         """Remember `validators` for `url`, computed from data read after `generation` was
@@ -95,10 +116,21 @@ class BodyCache:
         self._entries: LRUCache[str, tuple[bytes, str]] = LRUCache(
             maxsize=max_bytes, getsizeof=_body_size
         )
+        self.hits = 0
+        self.misses = 0
 
     def get(self, etag: str) -> tuple[bytes, str] | None:
         """The body stored for `etag` (and its companion text), or None."""
-        return self._entries.get(etag)
+        found = self._entries.get(etag)
+        if found is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return found
+
+    def report(self) -> CacheReport:
+        """Bytes held, hits and misses so far."""
+        return CacheReport(int(self._entries.currsize), self.hits, self.misses)
 
     def put(self, etag: str, body: bytes, extra: str = "") -> None:
         """Remember `body` for `etag`, forgetting the least recently used beyond the budget;
@@ -123,3 +155,14 @@ def validator_cache(db: Database, recheck_seconds: float) -> ValidatorCache:
 def body_cache(db: Database, kind: str) -> BodyCache:
     """The cache of `kind` bodies (e.g. "ics") for this database, in this worker."""
     return _bodies.setdefault(db, {}).setdefault(kind, BodyCache())
+
+
+def cache_reports(db: Database) -> dict[str, CacheReport]:
+    """Each of this worker's feed caches for `db` by name, with its size, hits and misses."""
+    reports: dict[str, CacheReport] = {}
+    validators = _validators.get(db)
+    if validators is not None:
+        reports["feed_validators"] = validators.report()
+    for kind, bodies in _bodies.get(db, {}).items():
+        reports[f"feed_bodies_{kind}_bytes"] = bodies.report()
+    return reports
