@@ -7,26 +7,36 @@ A pure function of (the events as known on `as_of`, `as_of`); no clock, no I/O, 
 
 * **Count**: instruments of ratification, acceptance, approval or accession deposited by
   `as_of`: `ratification` events that are held and whose last day is on or before `as_of`.
-  Each names one `party` (counted once, on its first deposit) or reports a cumulative `count`;
-  the count on a day is the larger of the distinct parties and the highest count reported by
-  then (counts only grow). Signatures are not instruments: signing does not bind a state, so
+  Each names one `party` (counted once, on its first deposit), reports a cumulative `count`, or
+  both ("Morocco, the 60th"). A report counts every instrument deposited up to its day, so the
+  count on a day is the latest report plus the parties first named after it (party A, "count
+  7", party B gives 8), and never less than the distinct parties named by then (counts only
+  grow). Where the rule says an REIO's instrument does not count in addition to its member
+  states (`reio_counts: false` on the rule), deposits marked `reio: true` are left out.
+  Signatures are not instruments: signing does not bind a state, so
   `signature` events never count (the Hanoi ceremony's 72 signatories leave the count at 0).
 * **Reached**: the first deposit day on which the count meets the threshold; entry into force
   is that day plus `delay_days` ("the ninetieth day after the deposit" = deposit + 90).
 * **Projection** (before the threshold is reached): deposits arrive as a Poisson process whose
-  monthly rate has a Gamma posterior blending a prior from comparable UN treaties (their
+  monthly rate has a Gamma posterior blending a prior from comparable treaties (their
   instruments to threshold over the time it took, weighted as `PRIOR_WEIGHT_DAYS` of evidence)
   with the deposits of the trailing `WINDOW_DAYS` (from the opening for signature when that is
-  more recent). Ratification speeds up as the threshold nears, so a lifetime average since
-  opening is too pessimistic; the trailing window follows the current pace instead. The wait for
-  the k missing instruments is then P(reached within t days) = P(NegBin(a, b / (b + t)) >= k),
-  exact; p50 and p80 are the first days that probability reaches 0.5 and 0.8, reported as entry-
-  into-force dates (reach day + delay). `low_evidence` is set under `LOW_EVIDENCE_DEPOSITS`.
+  more recent). Only comparables whose threshold was reached before `as_of` inform the prior
+  (a replay of 2010 cannot know how fast a 2014 treaty went); with none known, a modest
+  `FALLBACK_PER_MONTH` is assumed. Ratification speeds up as the threshold nears, so a lifetime
+  average since opening is too pessimistic; the trailing window follows the current pace
+  instead. But a burst that leaves the window is not forgotten: the window is credited with at
+  least its share of every deposit since the opening, so the p50 does not jump months later the
+  day a wave of deposits turns 181 days old. The wait for the k missing instruments is then
+  P(reached within t days) = P(NegBin(a, b / (b + t)) >= k), exact; p50 and p80 are the first
+  days that probability reaches 0.5 and 0.8, reported as entry-into-force dates (reach day +
+  delay). `low_evidence` is set under `LOW_EVIDENCE_DEPOSITS`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +48,7 @@ from timeline.domain.risk import EventRef
 
 __all__ = [
     "COMPARABLE_TREATIES",
+    "FALLBACK_PER_MONTH",
     "LOW_EVIDENCE_DEPOSITS",
     "MAX_PROJECTED_INSTRUMENTS",
     "NEEDED_HORIZON_MONTHS",
@@ -48,6 +59,7 @@ __all__ = [
     "EifReport",
     "EifScenario",
     "assess_entry_into_force",
+    "comparables_known",
     "deposit_curve",
 ]
 
@@ -73,7 +85,9 @@ class Comparable:
 
 
 # Public UN Treaty Collection facts: the day each opened for signature and the day its
-# threshold instrument was deposited (entry into force minus the delay).
+# threshold instrument was deposited (entry into force minus the delay). The last seven are the
+# library's own histories (timeline/seed/*.json; tests/domain/test_eif_comparables.py checks
+# them against the files). Each is used only by replays after its `reached` day.
 COMPARABLE_TREATIES: tuple[Comparable, ...] = (
     Comparable("UN Convention against Transnational Organized Crime", 40,
                dt.date(2000, 12, 12), dt.date(2003, 7, 1)),
@@ -81,13 +95,34 @@ COMPARABLE_TREATIES: tuple[Comparable, ...] = (
     Comparable("Arms Trade Treaty", 50, dt.date(2013, 6, 3), dt.date(2014, 9, 25)),
     Comparable("Agreement on Marine Biological Diversity beyond National Jurisdiction", 60,
                dt.date(2023, 9, 20), dt.date(2025, 9, 19)),
+    Comparable("WHO Framework Convention on Tobacco Control", 40,
+               dt.date(2003, 6, 16), dt.date(2004, 11, 30)),
+    Comparable("Marrakesh Treaty", 20, dt.date(2013, 6, 28), dt.date(2016, 6, 30)),
+    Comparable("Paris Agreement", 55, dt.date(2016, 4, 22), dt.date(2016, 10, 5)),
+    Comparable("Minamata Convention on Mercury", 50, dt.date(2013, 10, 10), dt.date(2017, 5, 18)),
+    Comparable("Escazú Agreement", 11, dt.date(2018, 9, 27), dt.date(2021, 1, 22)),
+    Comparable("Treaty on the Prohibition of Nuclear Weapons", 50,
+               dt.date(2017, 9, 20), dt.date(2020, 10, 24)),
 )  # fmt: skip
 
+# The pace assumed when no comparable had reached its threshold yet (1.5 instruments a month,
+# about the slowest of the comparables above).
+FALLBACK_PER_MONTH = 1.5
 
-def _prior() -> tuple[float, float]:
-    """Gamma (shape, rate per day) with the comparables' pooled pace, worth PRIOR_WEIGHT_DAYS."""
-    instruments = sum(c.instruments for c in COMPARABLE_TREATIES)
-    days = sum((c.reached - c.opened).days for c in COMPARABLE_TREATIES)
+
+def comparables_known(as_of: dt.date) -> tuple[Comparable, ...]:
+    """The comparable treaties whose threshold was reached before `as_of` (no look-ahead)."""
+    return tuple(c for c in COMPARABLE_TREATIES if c.reached < as_of)
+
+
+def _prior(as_of: dt.date) -> tuple[float, float]:
+    """Gamma (shape, rate per day) with the known comparables' pooled pace, worth
+    PRIOR_WEIGHT_DAYS; the fallback pace when none is known on `as_of`."""
+    known = comparables_known(as_of)
+    if not known:
+        return FALLBACK_PER_MONTH / DAYS_PER_MONTH * PRIOR_WEIGHT_DAYS, float(PRIOR_WEIGHT_DAYS)
+    instruments = sum(c.instruments for c in known)
+    days = sum((c.reached - c.opened).days for c in known)
     return instruments / days * PRIOR_WEIGHT_DAYS, float(PRIOR_WEIGHT_DAYS)
 
 
@@ -118,27 +153,41 @@ class DepositCurve:
         return None
 
 
-def deposit_curve(events: Sequence[EventState], as_of: dt.date) -> DepositCurve:
-    """The instruments deposited by each day up to `as_of` (see the module notes)."""
+def _party(value: Any) -> str | None:
+    return " ".join(value.split()).casefold() if isinstance(value, str) and value.strip() else None
+
+
+def deposit_curve(
+    events: Sequence[EventState], as_of: dt.date, *, reio_counts: bool = True
+) -> DepositCurve:
+    """The instruments deposited by each day up to `as_of` (see the module notes).
+
+    `reio_counts=False` leaves out deposits marked `reio: true` (an REIO's instrument that the
+    rule says does not count in addition to its member states').
+    """
     first_deposit: dict[str, dt.date] = {}
     counts: list[tuple[dt.date, int]] = []
     for state in events:
         if state.kind != "ratification" or state.status != "held" or state.end > as_of:
             continue
-        party = state.attributes.get("party")
+        if not reio_counts and state.attributes.get("reio") is True:
+            continue
+        party = _party(state.attributes.get("party"))
         count = state.attributes.get("count")
-        if isinstance(party, str) and party.strip():
-            name = " ".join(party.split()).casefold()
-            if name not in first_deposit or state.end < first_deposit[name]:
-                first_deposit[name] = state.end
-        elif isinstance(count, int) and not isinstance(count, bool) and count > 0:
+        if party is not None and (party not in first_deposit or state.end < first_deposit[party]):
+            first_deposit[party] = state.end
+        if isinstance(count, int) and not isinstance(count, bool) and count > 0:
             counts.append((state.end, count))
-    days = sorted(set(first_deposit.values()) | {d for d, _ in counts})
+    firsts = sorted(first_deposit.values())
+    days = sorted(set(firsts) | {d for d, _ in counts})
     steps: list[tuple[dt.date, int]] = []
     for day in days:
-        parties = sum(1 for d in first_deposit.values() if d <= day)
-        reported = max((c for d, c in counts if d <= day), default=0)
-        value = max(parties, reported)
+        # A report covers every deposit up to its day; parties first named later add to it.
+        parties = bisect_right(firsts, day)
+        value = parties
+        for reported_on, reported in counts:
+            if reported_on <= day:
+                value = max(value, reported + parties - bisect_right(firsts, reported_on))
         if not steps or value > steps[-1][1]:
             steps.append((day, value))
     return DepositCurve(tuple(steps))
@@ -264,6 +313,16 @@ class _Pace:
     observed_per_month: float
 
 
+def _count_before(curve: DepositCurve, day: dt.date) -> int:
+    """Instruments deposited before `day`."""
+    count = 0
+    for step_day, step_count in curve.steps:
+        if step_day >= day:
+            break
+        count = step_count
+    return count
+
+
 def _pace(curve: DepositCurve, events: Sequence[EventState], as_of: dt.date) -> _Pace:
     start = shift(as_of, -(WINDOW_DAYS - 1))
     opened = _opened(events)
@@ -271,8 +330,20 @@ def _pace(curve: DepositCurve, events: Sequence[EventState], as_of: dt.date) -> 
         start = min(opened, as_of)
     days = (as_of - start).days + 1
     recent = curve.at(as_of) - curve.at(shift(start, -1))
-    alpha0, beta0 = _prior()
-    return _Pace(alpha0 + recent, beta0 + days, round(recent / days * DAYS_PER_MONTH, 4))
+    # A deposit older than the window is not dropped the day it leaves it: it keeps the share
+    # window / age of a deposit (1 inside the window, 180/181 the day after), so the p50 moves
+    # by days, not months, as a burst leaves. More deposits never lower the credit, and beta
+    # does not move, so an extra deposit never delays the p50.
+    credited = float(recent)
+    floor = opened if opened is not None else dt.date.min
+    for day, count in curve.steps:
+        if day >= start or day > as_of:
+            break
+        if day >= floor:
+            before = _count_before(curve, day)
+            credited += (count - before) * days / ((as_of - day).days + 1)
+    alpha0, beta0 = _prior(as_of)
+    return _Pace(alpha0 + credited, beta0 + days, round(recent / days * DAYS_PER_MONTH, 4))
 
 
 def _threshold(
@@ -310,9 +381,6 @@ def assess_entry_into_force(events: Sequence[EventState], as_of: dt.date) -> Eif
     every other threshold proposed, one per number of instruments, in increasing order, with
     everyone who proposed it.
     """
-    curve = deposit_curve(events, as_of)
-    count = curve.at(as_of)
-    pace = _pace(curve, events, as_of)
     thresholds = sorted(
         (
             e
@@ -325,6 +393,10 @@ def assess_entry_into_force(events: Sequence[EventState], as_of: dt.date) -> Eif
     )
     adopted = [e for e in thresholds if _adopted(e)]
     rule = adopted[-1] if adopted else None
+    reio_counts = rule is None or rule.attributes.get("reio_counts") is not False
+    curve = deposit_curve(events, as_of, reio_counts=reio_counts)
+    count = curve.at(as_of)
+    pace = _pace(curve, events, as_of)
     report_rule: EventRef | None = None
     instruments = delay = None
     reached = eif = None
