@@ -18,6 +18,7 @@ from timeline.api.calendar import CalendarController
 from timeline.api.common import provide_db, provide_settings
 from timeline.api.events import EventController
 from timeline.api.feeds import FeedController
+from timeline.api.forecasts import ForecastsController
 from timeline.api.health import HealthController
 from timeline.api.idempotency import IdempotencyMiddleware
 from timeline.api.items import ItemController
@@ -46,6 +47,7 @@ def route_handlers() -> list[Any]:
         CalendarController,
         FeedController,
         PagesController,
+        ForecastsController,
         static_files_router(),
     ]
 
