@@ -147,3 +147,34 @@ def test_library_comparables_match_the_library_files() -> None:
         assert by_key["entry-into-force"]["steps"][0]["known_on"] == comparable.reached.isoformat()
         rule = by_key["eif-rule"]["steps"][0]["document"]["attributes"]
         assert rule["instruments"] == comparable.instruments, comparable.name
+
+
+def test_a_delay_in_months_counts_calendar_months() -> None:
+    events = [
+        ev("rule", "eif_threshold", "2013-06-27", instruments=2, delay_months=3, adopted=True),
+        ev("a", "ratification", "2016-05-02", party="India"),
+        ev("b", "ratification", "2016-06-30", party="Canada"),
+    ]
+    report = assess_entry_into_force(events, D(2016, 7, 1))
+    assert report.reached_on == D(2016, 6, 30)
+    assert report.entry_into_force == D(2016, 9, 30)  # "three months after" 30 June
+    assert report.delay_days == 91  # reported as three average months
+    late = [*events[:2], ev("b", "ratification", "2016-11-30", party="Canada")]
+    assert assess_entry_into_force(late, D(2017, 1, 1)).entry_into_force == D(2017, 2, 28)
+
+
+def test_an_announced_treaty_event_brings_the_projection_forward() -> None:
+    events = _burst_log()
+    as_of = D(2024, 6, 1)
+    plain = assess_entry_into_force(events, as_of)
+    event = event_state("treaty-event", "milestone", "2024-09-24", "planned", stamp=STAMP,
+                        tags=["treaty-event"])  # fmt: skip
+    waved = assess_entry_into_force([*events, event], as_of)
+    assert plain.projection is not None and waved.projection is not None
+    assert plain.projection.p50 is not None and waved.projection.p50 is not None
+    assert waved.projection.p50 < plain.projection.p50
+    # Once it has taken place, only the deposits recorded count: it is no wave any more.
+    held = event_state("treaty-event", "milestone", "2024-09-24", "held", stamp=STAMP,
+                       tags=["treaty-event"])  # fmt: skip
+    after = assess_entry_into_force([*events, held], D(2024, 9, 25))
+    assert after.to_json() == assess_entry_into_force(events, D(2024, 9, 25)).to_json()

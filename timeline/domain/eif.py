@@ -16,7 +16,8 @@ A pure function of (the events as known on `as_of`, `as_of`); no clock, no I/O, 
   Signatures are not instruments: signing does not bind a state, so
   `signature` events never count (the Hanoi ceremony's 72 signatories leave the count at 0).
 * **Reached**: the first deposit day on which the count meets the threshold; entry into force
-  is that day plus `delay_days` ("the ninetieth day after the deposit" = deposit + 90).
+  is that day plus `delay_days` ("the ninetieth day after the deposit" = deposit + 90), or plus
+  `delay_months` calendar months ("three months after" 30 June = 30 September).
 * **Projection** (before the threshold is reached): deposits arrive as a Poisson process whose
   monthly rate has a Gamma posterior blending a prior from comparable treaties (their
   instruments to threshold over the time it took, weighted as `PRIOR_WEIGHT_DAYS` of evidence)
@@ -30,17 +31,29 @@ A pure function of (the events as known on `as_of`, `as_of`); no clock, no I/O, 
   day a wave of deposits turns 181 days old. The wait for the k missing instruments is then
   P(reached within t days) = P(NegBin(a, b / (b + t)) >= k), exact; p50 and p80 are the first
   days that probability reaches 0.5 and 0.8, reported as entry-into-force dates (reach day +
-  delay). `low_evidence` is set under `LOW_EVIDENCE_DEPOSITS`.
+  delay). Treaty events announced by `as_of` (tag `treaty-event`, still to come) are likely
+  deposit waves: each counts `WAVE_SIZE` deposits from its day on. `low_evidence` is set under
+  `LOW_EVIDENCE_DEPOSITS`.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from timeline.domain.comparables import (
+    COMPARABLE_TREATIES,
+    DAYS_PER_MONTH,
+    FALLBACK_PER_MONTH,
+    PRIOR_WEIGHT_DAYS,
+    Comparable,
+    comparables_known,
+    prior,
+)
 from timeline.domain.dates import shift
 from timeline.domain.model import EventState
 from timeline.domain.negbin import negbin_tail
@@ -63,67 +76,18 @@ __all__ = [
     "deposit_curve",
 ]
 
-DAYS_PER_MONTH = 30.4375
 WINDOW_DAYS = 180
-PRIOR_WEIGHT_DAYS = 180
+# Announced treaty events (tag `treaty-event`) are likely deposit waves, each counted as this many
+# deposits: the library's Arms Trade Treaty took 18 at the first anniversary of its adoption and
+# 8 at the September 2014 treaty event; the smaller is assumed.
+WAVE_TAG = "treaty-event"
+WAVE_SIZE = 8
 LOW_EVIDENCE_DEPOSITS = 10
 NEEDED_HORIZON_MONTHS = 12
 _MAX_HORIZON_DAYS = 100 * 366
 # Thresholds are counts of states; beyond this no date is projected (and the exact tail, a sum
 # over the missing instruments, stays cheap for any input).
 MAX_PROJECTED_INSTRUMENTS = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class Comparable:
-    """A treaty whose road to entry into force informs the prior."""
-
-    name: str
-    instruments: int
-    opened: dt.date  # opened for signature
-    reached: dt.date  # the threshold instrument was deposited
-
-
-# Public UN Treaty Collection facts: the day each opened for signature and the day its
-# threshold instrument was deposited (entry into force minus the delay). The last seven are the
-# library's own histories (timeline/seed/*.json; tests/domain/test_eif_comparables.py checks
-# them against the files). Each is used only by replays after its `reached` day.
-COMPARABLE_TREATIES: tuple[Comparable, ...] = (
-    Comparable("UN Convention against Transnational Organized Crime", 40,
-               dt.date(2000, 12, 12), dt.date(2003, 7, 1)),
-    Comparable("UN Convention against Corruption", 30, dt.date(2003, 12, 9), dt.date(2005, 9, 15)),
-    Comparable("Arms Trade Treaty", 50, dt.date(2013, 6, 3), dt.date(2014, 9, 25)),
-    Comparable("Agreement on Marine Biological Diversity beyond National Jurisdiction", 60,
-               dt.date(2023, 9, 20), dt.date(2025, 9, 19)),
-    Comparable("WHO Framework Convention on Tobacco Control", 40,
-               dt.date(2003, 6, 16), dt.date(2004, 11, 30)),
-    Comparable("Marrakesh Treaty", 20, dt.date(2013, 6, 28), dt.date(2016, 6, 30)),
-    Comparable("Paris Agreement", 55, dt.date(2016, 4, 22), dt.date(2016, 10, 5)),
-    Comparable("Minamata Convention on Mercury", 50, dt.date(2013, 10, 10), dt.date(2017, 5, 18)),
-    Comparable("Escazú Agreement", 11, dt.date(2018, 9, 27), dt.date(2021, 1, 22)),
-    Comparable("Treaty on the Prohibition of Nuclear Weapons", 50,
-               dt.date(2017, 9, 20), dt.date(2020, 10, 24)),
-)  # fmt: skip
-
-# The pace assumed when no comparable had reached its threshold yet (1.5 instruments a month,
-# about the slowest of the comparables above).
-FALLBACK_PER_MONTH = 1.5
-
-
-def comparables_known(as_of: dt.date) -> tuple[Comparable, ...]:
-    """The comparable treaties whose threshold was reached before `as_of` (no look-ahead)."""
-    return tuple(c for c in COMPARABLE_TREATIES if c.reached < as_of)
-
-
-def _prior(as_of: dt.date) -> tuple[float, float]:
-    """Gamma (shape, rate per day) with the known comparables' pooled pace, worth
-    PRIOR_WEIGHT_DAYS; the fallback pace when none is known on `as_of`."""
-    known = comparables_known(as_of)
-    if not known:
-        return FALLBACK_PER_MONTH / DAYS_PER_MONTH * PRIOR_WEIGHT_DAYS, float(PRIOR_WEIGHT_DAYS)
-    instruments = sum(c.instruments for c in known)
-    days = sum((c.reached - c.opened).days for c in known)
-    return instruments / days * PRIOR_WEIGHT_DAYS, float(PRIOR_WEIGHT_DAYS)
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -272,12 +236,14 @@ class EifReport:
 
 
 def _quantile_day(
-    alpha: float, beta: float, missing: int, as_of: dt.date, q: float
+    alpha: float, beta: float, missing: int, as_of: dt.date, q: float, waves: tuple[int, ...] = ()
 ) -> dt.date | None:
-    """The first day after `as_of` by which `missing` more deposits have arrived with chance q."""
+    """The first day after `as_of` by which `missing` more deposits have arrived with chance q;
+    `waves` are the days after `as_of` of announced treaty events, each worth `WAVE_SIZE`."""
 
     def chance(days: int) -> float:
-        return negbin_tail(alpha, beta / (beta + days), missing)
+        needed = missing - WAVE_SIZE * sum(1 for wave in waves if wave <= days)
+        return 1.0 if needed <= 0 else negbin_tail(alpha, beta / (beta + days), needed)
 
     low, high = 0, 1
     while chance(high) < q:
@@ -311,6 +277,32 @@ class _Pace:
     alpha: float
     beta: float  # days
     observed_per_month: float
+    waves: tuple[int, ...] = ()  # days after as_of of announced treaty events
+
+
+def _waves(events: Sequence[EventState], as_of: dt.date) -> tuple[int, ...]:
+    """The days after `as_of` of the treaty events announced by then (tag `treaty-event`,
+    planned or tentative, not yet held): states often deposit together at them."""
+    return tuple(
+        sorted(
+            (e.start - as_of).days
+            for e in events
+            if WAVE_TAG in e.tags and e.status in ("planned", "tentative") and e.start > as_of
+        )
+    )
+
+
+def _months_after(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later (the month's last day when it is shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _in_force(day: dt.date, delay: int, months: int | None) -> dt.date:
+    return _months_after(day, months) if months else shift(day, delay)
 
 
 def _count_before(curve: DepositCurve, day: dt.date) -> int:
@@ -342,8 +334,9 @@ def _pace(curve: DepositCurve, events: Sequence[EventState], as_of: dt.date) -> 
         if day >= floor:
             before = _count_before(curve, day)
             credited += (count - before) * days / ((as_of - day).days + 1)
-    alpha0, beta0 = _prior(as_of)
-    return _Pace(alpha0 + credited, beta0 + days, round(recent / days * DAYS_PER_MONTH, 4))
+    alpha0, beta0 = prior(as_of)
+    observed = round(recent / days * DAYS_PER_MONTH, 4)
+    return _Pace(alpha0 + credited, beta0 + days, observed, _waves(events, as_of))
 
 
 def _threshold(
@@ -352,21 +345,23 @@ def _threshold(
     instruments: int,
     delay: int,
     as_of: dt.date,
+    months: int | None = None,
 ) -> tuple[dt.date | None, dt.date | None, dt.date | None, dt.date | None]:
-    """(reached_on, entry_into_force, p50, p80) for one threshold."""
+    """(reached_on, entry_into_force, p50, p80) for one threshold; `months`, when given, is
+    the delay in calendar months ("three months after the deposit") instead of `delay` days."""
     reached = curve.reached(instruments)
     if reached is not None:
-        return reached, shift(reached, delay), None, None
+        return reached, _in_force(reached, delay, months), None, None
     missing = instruments - curve.at(as_of)
     if missing > MAX_PROJECTED_INSTRUMENTS:
         return None, None, None, None  # more than there are states: no date to project
-    p50 = _quantile_day(pace.alpha, pace.beta, missing, as_of, 0.5)
-    p80 = _quantile_day(pace.alpha, pace.beta, missing, as_of, 0.8)
+    p50 = _quantile_day(pace.alpha, pace.beta, missing, as_of, 0.5, pace.waves)
+    p80 = _quantile_day(pace.alpha, pace.beta, missing, as_of, 0.8, pace.waves)
     return (
         None,
         None,
-        None if p50 is None else shift(p50, delay),
-        None if p80 is None else shift(p80, delay),
+        None if p50 is None else _in_force(p50, delay, months),
+        None if p80 is None else _in_force(p80, delay, months),
     )
 
 
@@ -404,8 +399,11 @@ def assess_entry_into_force(events: Sequence[EventState], as_of: dt.date) -> Eif
     if rule is not None:
         report_rule = EventRef(rule.id, rule.title, rule.date, rule.start, rule.end)
         instruments = _int(rule.attributes.get("instruments"), 0)
-        delay = _int(rule.attributes.get("delay_days"), 90)
-        reached, eif, p50, p80 = _threshold(curve, pace, instruments, delay, as_of)
+        months = _int(rule.attributes.get("delay_months"), 0) or None
+        # A delay in months is reported in days as an average month's worth.
+        default = 90 if months is None else round(months * DAYS_PER_MONTH)
+        delay = _int(rule.attributes.get("delay_days"), default)
+        reached, eif, p50, p80 = _threshold(curve, pace, instruments, delay, as_of, months)
         if reached is None:
             missing = instruments - count
             projection = EifProjection(

@@ -79,6 +79,7 @@ _ATTRIBUTES: dict[str, dict[str, Any]] = {
     "eif_threshold": {
         "instruments": _positive,
         "delay_days": _count,
+        "delay_months": _count,
         "proposed_by": _names,
         "adopted": _boolean,
         "reio_counts": _boolean,
