@@ -29,9 +29,18 @@ The model, in four parts:
   over the demo history (`timeline backtest`), the plain rule called the January 2024 target off
   track from March 2022, before anything but a month-precision plan was known.
 
-Statuses: `met` (every predecessor held, lag included, by the deadline's last day), `missed`
-(that day has passed and it was not met), `off_track`, `at_risk`, `on_track` by the rules in
-`timeline.domain.risk_rules`; each rule that fires adds one sentence to `reasons`, with its numbers.
+* **Endings** (`timeline.domain.endings`): where the pace says nothing (no items tracked, or a
+  deadline marked `package`, whose items settle together on the last night) the chance is the
+  library's base rate for deadlines set for a concluding session; a predecessor postponed with
+  no new date gives a quarter of it. Before the outcome the published `p_meet` stays within
+  [P_FLOOR, 1 - P_FLOOR] unless open work has no negotiating day left. A deadline with no
+  predecessor (a mandate's date) is judged on the work and time left only.
+
+Statuses: `met` (every predecessor held, lag included, by the deadline's last day; a concluding
+meeting may run `OVERRUN_DAYS` over), `missed` (that day, and any overrun, has passed and it was
+not met, or a predecessor is recorded `missed`), `off_track`, `at_risk`, `on_track` by the rules
+in `timeline.domain.risk_rules`; each rule that fires adds one sentence to `reasons`, with its
+numbers.
 """
 
 from __future__ import annotations
