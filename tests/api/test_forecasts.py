@@ -23,6 +23,8 @@ async def test_the_page_shows_the_scores_and_a_reliability_diagram(
     scores = {td.get("data-score"): td.text_content() for td in page.xpath("//td[@data-score]")}
     assert scores["brier"] == f"{board['brier']:.3f}"
     assert scores["brier_base"] == f"{board['brier_base']:.3f}"
+    spans = {s.get("data-score"): s.text_content() for s in page.xpath("//span[@data-score]")}
+    assert spans["threshold_brier"] == f"{board['thresholds']['brier']:.3f}"
     svg = page.xpath("//svg[@class='reliability']")
     assert len(svg) == 1
     assert len(svg[0].xpath(".//circle")) == sum(1 for r in board["reliability"] if r["count"])

@@ -9,11 +9,13 @@ from importlib import resources
 from typing import Any
 
 from tests.domain._states import event_state
+from timeline.domain.comparables import prior
 from timeline.domain.eif import (
     COMPARABLE_TREATIES,
     assess_entry_into_force,
     comparables_known,
     deposit_curve,
+    reach_chance,
 )
 from timeline.domain.model import EventState
 
@@ -178,3 +180,17 @@ def test_an_announced_treaty_event_brings_the_projection_forward() -> None:
                        tags=["treaty-event"])  # fmt: skip
     after = assess_entry_into_force([*events, held], D(2024, 9, 25))
     assert after.to_json() == assess_entry_into_force(events, D(2024, 9, 25)).to_json()
+
+
+def test_the_chance_of_reaching_the_threshold_within_a_horizon() -> None:
+    rule = ev("rule", "eif_threshold", "2025-01-01", instruments=1, delay_days=90, adopted=True)
+    as_of = D(2026, 1, 1)
+    alpha, beta = prior(as_of)
+    # Nothing deposited and no opening: one instrument missing, the prior's pace over 180 days.
+    beta += 180
+    assert reach_chance([rule], as_of, 365) == 1 - (beta / (beta + 365)) ** alpha
+    assert (
+        reach_chance([rule, ev("a", "ratification", "2025-06-01", party="Chad")], as_of, 365)
+        is None
+    )
+    assert reach_chance([], as_of, 365) is None

@@ -41,6 +41,17 @@ def markdown(board: dict[str, Any]) -> str:
         f"| Brier score | {_num(board['brier'])} | {_num(board['brier_base'])} |",
         f"| log loss | {_num(board['log_loss'])} | {_num(board['log_loss_base'])} |",
         "",
+        "Thresholds: on each step before a treaty's threshold was reached, the chance that it"
+        " would be reached within a year, against the share of such forecasts that came true in"
+        f" the other processes ({board['thresholds']['forecasts']} forecasts):",
+        "",
+        "| | model | base rate |",
+        "|---|---|---|",
+        f"| Brier score | {_num(board['thresholds']['brier'])} | "
+        f"{_num(board['thresholds']['brier_base'])} |",
+        f"| log loss | {_num(board['thresholds']['log_loss'])} | "
+        f"{_num(board['thresholds']['log_loss_base'])} |",
+        "",
         f"{board['forecasts']} forecasts on {board['deadlines']} deadlines. Lowest chance given "
         f"before the outcome to a deadline that was met: {_num(board['lowest_p_met'], 4)}; "
         f"highest given to one that was missed: {_num(board['highest_p_missed'], 4)}.",

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +54,7 @@ from timeline.domain.comparables import (
     prior,
 )
 from timeline.domain.dates import shift
+from timeline.domain.deposits import DepositCurve, deposit_curve
 from timeline.domain.model import EventState
 from timeline.domain.negbin import negbin_tail
 from timeline.domain.risk import EventRef
@@ -74,6 +74,7 @@ __all__ = [
     "assess_entry_into_force",
     "comparables_known",
     "deposit_curve",
+    "reach_chance",
 ]
 
 WINDOW_DAYS = 180
@@ -92,69 +93,6 @@ MAX_PROJECTED_INSTRUMENTS = 1000
 
 def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
-
-
-@dataclass(frozen=True, slots=True)
-class DepositCurve:
-    """The cumulative number of instruments deposited, as a step function of the day."""
-
-    steps: tuple[tuple[dt.date, int], ...]  # (day, count from that day on), increasing
-
-    def at(self, day: dt.date) -> int:
-        """Instruments deposited on or before `day`."""
-        count = 0
-        for step_day, step_count in self.steps:
-            if step_day > day:
-                break
-            count = step_count
-        return count
-
-    def reached(self, instruments: int) -> dt.date | None:
-        """The deposit day the count first met `instruments`, or None."""
-        for day, count in self.steps:
-            if count >= instruments:
-                return day
-        return None
-
-
-def _party(value: Any) -> str | None:
-    return " ".join(value.split()).casefold() if isinstance(value, str) and value.strip() else None
-
-
-def deposit_curve(
-    events: Sequence[EventState], as_of: dt.date, *, reio_counts: bool = True
-) -> DepositCurve:
-    """The instruments deposited by each day up to `as_of` (see the module notes).
-
-    `reio_counts=False` leaves out deposits marked `reio: true` (an REIO's instrument that the
-    rule says does not count in addition to its member states').
-    """
-    first_deposit: dict[str, dt.date] = {}
-    counts: list[tuple[dt.date, int]] = []
-    for state in events:
-        if state.kind != "ratification" or state.status != "held" or state.end > as_of:
-            continue
-        if not reio_counts and state.attributes.get("reio") is True:
-            continue
-        party = _party(state.attributes.get("party"))
-        count = state.attributes.get("count")
-        if party is not None and (party not in first_deposit or state.end < first_deposit[party]):
-            first_deposit[party] = state.end
-        if isinstance(count, int) and not isinstance(count, bool) and count > 0:
-            counts.append((state.end, count))
-    firsts = sorted(first_deposit.values())
-    days = sorted(set(firsts) | {d for d, _ in counts})
-    steps: list[tuple[dt.date, int]] = []
-    for day in days:
-        # A report covers every deposit up to its day; parties first named later add to it.
-        parties = bisect_right(firsts, day)
-        value = parties
-        for reported_on, reported in counts:
-            if reported_on <= day:
-                value = max(value, reported + parties - bisect_right(firsts, reported_on))
-        if not steps or value > steps[-1][1]:
-            steps.append((day, value))
-    return DepositCurve(tuple(steps))
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,16 +243,6 @@ def _in_force(day: dt.date, delay: int, months: int | None) -> dt.date:
     return _months_after(day, months) if months else shift(day, delay)
 
 
-def _count_before(curve: DepositCurve, day: dt.date) -> int:
-    """Instruments deposited before `day`."""
-    count = 0
-    for step_day, step_count in curve.steps:
-        if step_day >= day:
-            break
-        count = step_count
-    return count
-
-
 def _pace(curve: DepositCurve, events: Sequence[EventState], as_of: dt.date) -> _Pace:
     start = shift(as_of, -(WINDOW_DAYS - 1))
     opened = _opened(events)
@@ -332,7 +260,7 @@ def _pace(curve: DepositCurve, events: Sequence[EventState], as_of: dt.date) -> 
         if day >= start or day > as_of:
             break
         if day >= floor:
-            before = _count_before(curve, day)
+            before = curve.before(day)
             credited += (count - before) * days / ((as_of - day).days + 1)
     alpha0, beta0 = prior(as_of)
     observed = round(recent / days * DAYS_PER_MONTH, 4)
@@ -363,6 +291,27 @@ def _threshold(
         None if p50 is None else _in_force(p50, delay, months),
         None if p80 is None else _in_force(p80, delay, months),
     )
+
+
+def reach_chance(events: Sequence[EventState], as_of: dt.date, days: int) -> float | None:
+    """The chance that the adopted rule's threshold is reached within `days` after `as_of`
+    (same pace, prior and waves as the projection); None without an adopted rule or once the
+    threshold is reached. For the scoreboard's threshold forecasts."""
+    adopted = sorted(
+        (e for e in events if e.kind == "eif_threshold" and _adopted(e)),
+        key=lambda e: (e.start, e.end, e.id),
+    )
+    instruments = _int(adopted[-1].attributes.get("instruments"), 0) if adopted else 0
+    if instruments <= 0:
+        return None
+    reio_counts = adopted[-1].attributes.get("reio_counts") is not False
+    curve = deposit_curve(events, as_of, reio_counts=reio_counts)
+    missing = instruments - curve.at(as_of)
+    if curve.reached(instruments) is not None or missing > MAX_PROJECTED_INSTRUMENTS:
+        return None
+    pace = _pace(curve, events, as_of)
+    needed = missing - WAVE_SIZE * sum(1 for wave in pace.waves if wave <= days)
+    return 1.0 if needed <= 0 else negbin_tail(pace.alpha, pace.beta / (pace.beta + days), needed)
 
 
 def _int(value: Any, default: int) -> int:

@@ -31,7 +31,7 @@ from typing import Any, Protocol, Self, TypeVar
 
 from cachetools import LRUCache
 
-from timeline.domain.eif import EifReport
+from timeline.domain.eif import EifReport, reach_chance
 from timeline.domain.eif import assess_entry_into_force as eif_model
 from timeline.domain.risk import MODEL, DeadlineRisk, assess_deadlines
 from timeline.store.analysis import (
@@ -188,10 +188,11 @@ async def assess_entry_into_force(db: Database, slug: str, as_of: dt.date) -> Ei
 
 
 async def replay(
-    db: Database, slug: str, as_of: dt.date, *, base_rate: float
-) -> tuple[list[DeadlineRisk], EifReport]:
-    """The deadline risks (with `base_rate` as the library's rate for concluding sessions) and
-    the entry-into-force view of `slug` on `as_of`, from what was known then; not cached.
+    db: Database, slug: str, as_of: dt.date, *, base_rate: float, horizon_days: int = 365
+) -> tuple[list[DeadlineRisk], EifReport, float | None]:
+    """The deadline risks (with `base_rate` as the library's rate for concluding sessions), the
+    entry-into-force view of `slug` on `as_of`, and the chance its threshold is reached within
+    `horizon_days` (None without a rule or once reached), from what was known then; not cached.
 
     For `timeline backtest --library`, which refits the base rate leaving the process out.
     """
@@ -202,4 +203,5 @@ async def replay(
     risks = assess_deadlines(
         inputs.events, inputs.items, as_of, inputs.status_changes, base_rate=base_rate
     )
-    return risks, eif_model(inputs.events, as_of)
+    reach = reach_chance(inputs.events, as_of, horizon_days)
+    return risks, eif_model(inputs.events, as_of), reach

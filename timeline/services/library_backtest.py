@@ -7,7 +7,8 @@ what was known on that day. Each deadline still open on a step gives one forecas
 concluding sessions is refitted for each process from the other processes only (leave one
 process out), and the same refitted rate, given every time, is the baseline the model must
 beat. Entry-into-force projections are scored by the days between their p50 and the date the
-treaty entered into force.
+treaty entered into force, and by their chance of reaching the threshold within a year
+(`HORIZON_DAYS`) against the share of such forecasts that came true in the other processes.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ __all__ = ["KEPT_SCOREBOARD", "LibraryScore", "ProcessScore", "kept_scoreboard",
 KEPT_SCOREBOARD = "forecasts.json"
 
 _DECIDED = frozenset({"met", "missed"})
+HORIZON_DAYS = 365  # threshold forecasts: reached within a year of the step?
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,8 @@ class LibraryScore:
     forecasts: tuple[Forecast, ...]
     baseline: tuple[Forecast, ...]
     eif_errors: tuple[int, ...] = field(default=())
+    thresholds: tuple[Forecast, ...] = field(default=())
+    thresholds_base: tuple[Forecast, ...] = field(default=())
 
     @property
     def reliability(self) -> list[Bin]:
@@ -94,6 +98,14 @@ class LibraryScore:
             "eif_projections": len(self.eif_errors),
             "eif_mean_error_days": _mean(self.eif_errors),
             "eif_mean_abs_error_days": _mean([abs(e) for e in self.eif_errors]),
+            "thresholds": {
+                "horizon_days": HORIZON_DAYS,
+                "forecasts": len(self.thresholds),
+                "brier": _r(brier(self.thresholds)),
+                "brier_base": _r(brier(self.thresholds_base)),
+                "log_loss": _r(log_loss(self.thresholds)),
+                "log_loss_base": _r(log_loss(self.thresholds_base)),
+            },
             "reliability": [b.to_json() for b in reliability(self.forecasts)],
             "reliability_base": [b.to_json() for b in reliability(self.baseline)],
             "processes": [p.to_json() for p in self.processes],
@@ -147,10 +159,13 @@ async def _score(db: Database, names: list[str], end: dt.date) -> LibraryScore:
     # How each deadline ended, and when each treaty entered into force, as replayed on `end`.
     outcomes: dict[str, dict[str, str]] = {}
     in_force: dict[str, dt.date | None] = {}
+    reached: dict[str, dt.date | None] = {}
+    thresholds: dict[str, list[Forecast]] = {}
     for name in names:
-        risks, eif = await replay(db, slugs[name], end, base_rate=0.5)
+        risks, eif, _ = await replay(db, slugs[name], end, base_rate=0.5)
         outcomes[name] = {r.event.id: r.status for r in risks if r.status in _DECIDED}
         in_force[name] = eif.entry_into_force
+        reached[name] = eif.reached_on
     rows: list[ProcessScore] = []
     model: list[Forecast] = []
     baseline: list[Forecast] = []
@@ -161,7 +176,14 @@ async def _score(db: Database, names: list[str], end: dt.date) -> LibraryScore:
         mine: list[Forecast] = []
         errors: list[int] = []
         for day in _months(firsts[name], end):
-            risks, eif = await replay(db, slugs[name], day, base_rate=rate)
+            risks, eif, reach = await replay(db, slugs[name], day, base_rate=rate)
+            horizon = day + dt.timedelta(days=HORIZON_DAYS)
+            got = reached[name]
+            hit = got is not None and got <= horizon
+            if reach is not None and (hit or horizon <= end):
+                thresholds.setdefault(name, []).append(
+                    Forecast(name, "threshold within a year", day.isoformat(), reach, hit)
+                )
             for risk in risks:
                 final = outcomes[name].get(risk.event.id)
                 if final is None or risk.status in _DECIDED or risk.p_meet is None:
@@ -176,7 +198,24 @@ async def _score(db: Database, names: list[str], end: dt.date) -> LibraryScore:
         model += mine
         baseline += base
         all_errors += errors
-    return LibraryScore(end, tuple(rows), tuple(model), tuple(baseline), tuple(all_errors))
+    # The threshold baseline: the share of the other processes' threshold forecasts that came
+    # true, with one success and one failure added (leave one process out, as above).
+    mine_t: list[Forecast] = []
+    base_t: list[Forecast] = []
+    for name, made in thresholds.items():
+        others_t = [f.met for n, fs in thresholds.items() if n != name for f in fs]
+        share = base_rate(others_t.count(True), others_t.count(False))
+        mine_t += made
+        base_t += [Forecast(f.process, f.deadline, f.as_of, share, f.met) for f in made]
+    return LibraryScore(
+        end,
+        tuple(rows),
+        tuple(model),
+        tuple(baseline),
+        tuple(all_errors),
+        tuple(mine_t),
+        tuple(base_t),
+    )
 
 
 @lru_cache(maxsize=1)
