@@ -18,6 +18,7 @@ from timeline.api.calendar import CalendarController
 from timeline.api.common import provide_db, provide_settings
 from timeline.api.events import EventController
 from timeline.api.feeds import FeedController
+from timeline.api.forecasts import ForecastsController
 from timeline.api.health import HealthController
 from timeline.api.items import ItemController
 from timeline.api.logs import configure_logging
@@ -47,6 +48,7 @@ def route_handlers() -> list[Any]:
         FeedController,
         PagesController,
         metrics_endpoint,
+        ForecastsController,
         static_files_router(),
     ]
 

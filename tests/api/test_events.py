@@ -111,7 +111,6 @@ async def test_create_answers_201_with_location_and_version_etag(
             },
             "attributes.outcome",
         ),
-        ({"kind": "deadline", "title": "D", "date": "2024-01"}, "depends_on"),
         ({"kind": "party", "title": "S", "date": "2023"}, "kind"),
         ({"kind": "session", "title": "S", "date": "2023", "status": "done"}, "status"),
         ({"kind": "session", "title": "", "date": "2023"}, "title"),

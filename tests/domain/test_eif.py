@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.domain._states import event_state
-from timeline.domain.eif import assess_entry_into_force, deposit_curve
+from timeline.domain.eif import assess_entry_into_force, comparables_known, deposit_curve
 from timeline.domain.model import EventState
 
 D = dt.date
@@ -85,8 +85,14 @@ def test_projection_is_the_exact_gamma_poisson_quantile() -> None:
     assert report.count == 2
     projection = report.projection
     assert projection is not None
-    # Prior: 180 instruments over 931 + 646 + 479 + 730 days, worth 180 days of evidence.
-    alpha = 180 / (931 + 646 + 479 + 730) * 180 + 1
+    # Prior: the ten comparables reached by then (406 instruments over 7,877 days), worth 180
+    # days of evidence; the window's deposit counts 1, the older one its share 180 / 307 (it is
+    # 307 days old on as_of, counting both ends).
+    known = comparables_known(as_of)
+    assert len(known) == 10
+    assert sum(c.instruments for c in known) == 406
+    assert sum((c.reached - c.opened).days for c in known) == 7877
+    alpha = 406 / 7877 * 180 + 1 + 180 / 307
     beta = 180 + 180
     # One missing deposit: P(within t) = 1 - (beta / (beta + t)) ** alpha, so the q-quantile
     # is t = beta * ((1 - q) ** (-1 / alpha) - 1).

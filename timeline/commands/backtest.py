@@ -1,6 +1,8 @@
 """`timeline backtest`: replay the deadline assessment at regular steps through history.
 
-It shows how each deadline's status and chance of being met moved as the log grew.
+It shows how each deadline's status and chance of being met moved as the log grew; with
+`--library`, the scoreboard of the whole library of real negotiations
+(`timeline.commands.backtest_library`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from timeline.commands.backtest_library import run_library
 from timeline.commands.base import CommandError, run_with_database
 from timeline.services.analysis import RiskReport, assess_risks
 from timeline.store.db import Database
@@ -39,11 +42,19 @@ def register(subparsers: Any) -> None:
             "TIMELINE_DATABASE_URL."
         ),
     )
-    parser.add_argument("--process", required=True, metavar="SLUG")
-    parser.add_argument("--from", dest="start", required=True, type=_day, metavar="DATE")
-    parser.add_argument("--to", dest="end", required=True, type=_day, metavar="DATE")
+    parser.add_argument("--process", metavar="SLUG")
+    parser.add_argument("--from", dest="start", type=_day, metavar="DATE")
+    parser.add_argument("--to", dest="end", type=_day, metavar="DATE")
     parser.add_argument("--step", type=int, default=30, metavar="DAYS", help="days between steps")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--library",
+        action="store_true",
+        help="score every process of the library month by month, up to --to (default today), "
+        "in a scratch database",
+    )
+    parser.add_argument("--markdown", metavar="FILE", help="with --library: write the scoreboard")
+    parser.add_argument("--save", metavar="FILE", help="with --library: write it as JSON")
     parser.set_defaults(func=_backtest)
 
 
@@ -107,6 +118,10 @@ def _table(rows: list[dict[str, Any]]) -> str:
 
 
 def _backtest(args: argparse.Namespace) -> int:
+    if args.library:
+        return run_library(args)
+    if args.process is None or args.start is None or args.end is None:
+        raise CommandError("--process, --from and --to are required (or use --library)")
     days = _steps(args.start, args.end, args.step)
 
     async def work(db: Database) -> list[RiskReport]:

@@ -72,7 +72,7 @@ def _eif(args: argparse.Namespace) -> int:
     elif report.projection:
         projection = report.projection
         lines.append(
-            f"Projected: threshold around {projection.get('p50')} (50%),"
+            f"Projected: entry into force around {projection.get('p50')} (50%),"
             f" by {projection.get('p80')} (80%)"
             + (" - little evidence so far" if projection.get("low_evidence") else "")
         )

@@ -35,7 +35,7 @@ __all__ = [
 
 TYPICAL_SESSION_DAYS = 10
 _TENTATIVE_SHARE = 0.5  # a tentative meeting may not sit: half its weight
-_NO_CAPACITY = frozenset({"postponed", "suspended", "cancelled"})
+_NO_CAPACITY = frozenset({"postponed", "suspended", "cancelled", "missed"})
 _MET_WITH = frozenset({"held", "suspended"})  # days a meeting actually sat
 _FUZZY_PRECISIONS = frozenset({"month", "season", "year"})  # days not known yet
 

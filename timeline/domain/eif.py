@@ -7,37 +7,61 @@ A pure function of (the events as known on `as_of`, `as_of`); no clock, no I/O, 
 
 * **Count**: instruments of ratification, acceptance, approval or accession deposited by
   `as_of`: `ratification` events that are held and whose last day is on or before `as_of`.
-  Each names one `party` (counted once, on its first deposit) or reports a cumulative `count`;
-  the count on a day is the larger of the distinct parties and the highest count reported by
-  then (counts only grow). Signatures are not instruments: signing does not bind a state, so
+  Each names one `party` (counted once, on its first deposit), reports a cumulative `count`, or
+  both ("Morocco, the 60th"). A report counts every instrument deposited up to its day, so the
+  count on a day is the latest report plus the parties first named after it (party A, "count
+  7", party B gives 8), and never less than the distinct parties named by then (counts only
+  grow). Where the rule says an REIO's instrument does not count in addition to its member
+  states (`reio_counts: false` on the rule), deposits marked `reio: true` are left out.
+  Signatures are not instruments: signing does not bind a state, so
   `signature` events never count (the Hanoi ceremony's 72 signatories leave the count at 0).
 * **Reached**: the first deposit day on which the count meets the threshold; entry into force
-  is that day plus `delay_days` ("the ninetieth day after the deposit" = deposit + 90).
+  is that day plus `delay_days` ("the ninetieth day after the deposit" = deposit + 90), or plus
+  `delay_months` calendar months ("three months after" 30 June = 30 September).
 * **Projection** (before the threshold is reached): deposits arrive as a Poisson process whose
-  monthly rate has a Gamma posterior blending a prior from comparable UN treaties (their
+  monthly rate has a Gamma posterior blending a prior from comparable treaties (their
   instruments to threshold over the time it took, weighted as `PRIOR_WEIGHT_DAYS` of evidence)
   with the deposits of the trailing `WINDOW_DAYS` (from the opening for signature when that is
-  more recent). Ratification speeds up as the threshold nears, so a lifetime average since
-  opening is too pessimistic; the trailing window follows the current pace instead. The wait for
-  the k missing instruments is then P(reached within t days) = P(NegBin(a, b / (b + t)) >= k),
-  exact; p50 and p80 are the first days that probability reaches 0.5 and 0.8, reported as entry-
-  into-force dates (reach day + delay). `low_evidence` is set under `LOW_EVIDENCE_DEPOSITS`.
+  more recent). Only comparables whose threshold was reached before `as_of` inform the prior
+  (a replay of 2010 cannot know how fast a 2014 treaty went); with none known, a modest
+  `FALLBACK_PER_MONTH` is assumed. Ratification speeds up as the threshold nears, so a lifetime
+  average since opening is too pessimistic; the trailing window follows the current pace
+  instead. But a burst that leaves the window is not forgotten: the window is credited with at
+  least its share of every deposit since the opening, so the p50 does not jump months later the
+  day a wave of deposits turns 181 days old. The wait for the k missing instruments is then
+  P(reached within t days) = P(NegBin(a, b / (b + t)) >= k), exact; p50 and p80 are the first
+  days that probability reaches 0.5 and 0.8, reported as entry-into-force dates (reach day +
+  delay). Treaty events announced by `as_of` (tag `treaty-event`, still to come) are likely
+  deposit waves: each counts `WAVE_SIZE` deposits from its day on. `low_evidence` is set under
+  `LOW_EVIDENCE_DEPOSITS`.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from timeline.domain.comparables import (
+    COMPARABLE_TREATIES,
+    DAYS_PER_MONTH,
+    FALLBACK_PER_MONTH,
+    PRIOR_WEIGHT_DAYS,
+    Comparable,
+    comparables_known,
+    prior,
+)
 from timeline.domain.dates import shift
+from timeline.domain.deposits import DepositCurve, deposit_curve
 from timeline.domain.model import EventState
 from timeline.domain.negbin import negbin_tail
 from timeline.domain.risk import EventRef
 
 __all__ = [
     "COMPARABLE_TREATIES",
+    "FALLBACK_PER_MONTH",
     "LOW_EVIDENCE_DEPOSITS",
     "MAX_PROJECTED_INSTRUMENTS",
     "NEEDED_HORIZON_MONTHS",
@@ -48,12 +72,17 @@ __all__ = [
     "EifReport",
     "EifScenario",
     "assess_entry_into_force",
+    "comparables_known",
     "deposit_curve",
+    "reach_chance",
 ]
 
-DAYS_PER_MONTH = 30.4375
 WINDOW_DAYS = 180
-PRIOR_WEIGHT_DAYS = 180
+# Announced treaty events (tag `treaty-event`) are likely deposit waves, each counted as this many
+# deposits: the library's Arms Trade Treaty took 18 at the first anniversary of its adoption and
+# 8 at the September 2014 treaty event; the smaller is assumed.
+WAVE_TAG = "treaty-event"
+WAVE_SIZE = 8
 LOW_EVIDENCE_DEPOSITS = 10
 NEEDED_HORIZON_MONTHS = 12
 _MAX_HORIZON_DAYS = 100 * 366
@@ -62,86 +91,8 @@ _MAX_HORIZON_DAYS = 100 * 366
 MAX_PROJECTED_INSTRUMENTS = 1000
 
 
-@dataclass(frozen=True, slots=True)
-class Comparable:
-    """A treaty whose road to entry into force informs the prior."""
-
-    name: str
-    instruments: int
-    opened: dt.date  # opened for signature
-    reached: dt.date  # the threshold instrument was deposited
-
-
-# Public UN Treaty Collection facts: the day each opened for signature and the day its
-# threshold instrument was deposited (entry into force minus the delay).
-COMPARABLE_TREATIES: tuple[Comparable, ...] = (
-    Comparable("UN Convention against Transnational Organized Crime", 40,
-               dt.date(2000, 12, 12), dt.date(2003, 7, 1)),
-    Comparable("UN Convention against Corruption", 30, dt.date(2003, 12, 9), dt.date(2005, 9, 15)),
-    Comparable("Arms Trade Treaty", 50, dt.date(2013, 6, 3), dt.date(2014, 9, 25)),
-    Comparable("Agreement on Marine Biological Diversity beyond National Jurisdiction", 60,
-               dt.date(2023, 9, 20), dt.date(2025, 9, 19)),
-)  # fmt: skip
-
-
-def _prior() -> tuple[float, float]:
-    """Gamma (shape, rate per day) with the comparables' pooled pace, worth PRIOR_WEIGHT_DAYS."""
-    instruments = sum(c.instruments for c in COMPARABLE_TREATIES)
-    days = sum((c.reached - c.opened).days for c in COMPARABLE_TREATIES)
-    return instruments / days * PRIOR_WEIGHT_DAYS, float(PRIOR_WEIGHT_DAYS)
-
-
 def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
-
-
-@dataclass(frozen=True, slots=True)
-class DepositCurve:
-    """The cumulative number of instruments deposited, as a step function of the day."""
-
-    steps: tuple[tuple[dt.date, int], ...]  # (day, count from that day on), increasing
-
-    def at(self, day: dt.date) -> int:
-        """Instruments deposited on or before `day`."""
-        count = 0
-        for step_day, step_count in self.steps:
-            if step_day > day:
-                break
-            count = step_count
-        return count
-
-    def reached(self, instruments: int) -> dt.date | None:
-        """The deposit day the count first met `instruments`, or None."""
-        for day, count in self.steps:
-            if count >= instruments:
-                return day
-        return None
-
-
-def deposit_curve(events: Sequence[EventState], as_of: dt.date) -> DepositCurve:
-    """The instruments deposited by each day up to `as_of` (see the module notes)."""
-    first_deposit: dict[str, dt.date] = {}
-    counts: list[tuple[dt.date, int]] = []
-    for state in events:
-        if state.kind != "ratification" or state.status != "held" or state.end > as_of:
-            continue
-        party = state.attributes.get("party")
-        count = state.attributes.get("count")
-        if isinstance(party, str) and party.strip():
-            name = " ".join(party.split()).casefold()
-            if name not in first_deposit or state.end < first_deposit[name]:
-                first_deposit[name] = state.end
-        elif isinstance(count, int) and not isinstance(count, bool) and count > 0:
-            counts.append((state.end, count))
-    days = sorted(set(first_deposit.values()) | {d for d, _ in counts})
-    steps: list[tuple[dt.date, int]] = []
-    for day in days:
-        parties = sum(1 for d in first_deposit.values() if d <= day)
-        reported = max((c for d, c in counts if d <= day), default=0)
-        value = max(parties, reported)
-        if not steps or value > steps[-1][1]:
-            steps.append((day, value))
-    return DepositCurve(tuple(steps))
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,12 +174,14 @@ class EifReport:
 
 
 def _quantile_day(
-    alpha: float, beta: float, missing: int, as_of: dt.date, q: float
+    alpha: float, beta: float, missing: int, as_of: dt.date, q: float, waves: tuple[int, ...] = ()
 ) -> dt.date | None:
-    """The first day after `as_of` by which `missing` more deposits have arrived with chance q."""
+    """The first day after `as_of` by which `missing` more deposits have arrived with chance q;
+    `waves` are the days after `as_of` of announced treaty events, each worth `WAVE_SIZE`."""
 
     def chance(days: int) -> float:
-        return negbin_tail(alpha, beta / (beta + days), missing)
+        needed = missing - WAVE_SIZE * sum(1 for wave in waves if wave <= days)
+        return 1.0 if needed <= 0 else negbin_tail(alpha, beta / (beta + days), needed)
 
     low, high = 0, 1
     while chance(high) < q:
@@ -262,6 +215,32 @@ class _Pace:
     alpha: float
     beta: float  # days
     observed_per_month: float
+    waves: tuple[int, ...] = ()  # days after as_of of announced treaty events
+
+
+def _waves(events: Sequence[EventState], as_of: dt.date) -> tuple[int, ...]:
+    """The days after `as_of` of the treaty events announced by then (tag `treaty-event`,
+    planned or tentative, not yet held): states often deposit together at them."""
+    return tuple(
+        sorted(
+            (e.start - as_of).days
+            for e in events
+            if WAVE_TAG in e.tags and e.status in ("planned", "tentative") and e.start > as_of
+        )
+    )
+
+
+def _months_after(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later (the month's last day when it is shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _in_force(day: dt.date, delay: int, months: int | None) -> dt.date:
+    return _months_after(day, months) if months else shift(day, delay)
 
 
 def _pace(curve: DepositCurve, events: Sequence[EventState], as_of: dt.date) -> _Pace:
@@ -271,8 +250,21 @@ def _pace(curve: DepositCurve, events: Sequence[EventState], as_of: dt.date) -> 
         start = min(opened, as_of)
     days = (as_of - start).days + 1
     recent = curve.at(as_of) - curve.at(shift(start, -1))
-    alpha0, beta0 = _prior()
-    return _Pace(alpha0 + recent, beta0 + days, round(recent / days * DAYS_PER_MONTH, 4))
+    # A deposit older than the window is not dropped the day it leaves it: it keeps the share
+    # window / age of a deposit (1 inside the window, 180/181 the day after), so the p50 moves
+    # by days, not months, as a burst leaves. More deposits never lower the credit, and beta
+    # does not move, so an extra deposit never delays the p50.
+    credited = float(recent)
+    floor = opened if opened is not None else dt.date.min
+    for day, count in curve.steps:
+        if day >= start or day > as_of:
+            break
+        if day >= floor:
+            before = curve.before(day)
+            credited += (count - before) * days / ((as_of - day).days + 1)
+    alpha0, beta0 = prior(as_of)
+    observed = round(recent / days * DAYS_PER_MONTH, 4)
+    return _Pace(alpha0 + credited, beta0 + days, observed, _waves(events, as_of))
 
 
 def _threshold(
@@ -281,22 +273,45 @@ def _threshold(
     instruments: int,
     delay: int,
     as_of: dt.date,
+    months: int | None = None,
 ) -> tuple[dt.date | None, dt.date | None, dt.date | None, dt.date | None]:
-    """(reached_on, entry_into_force, p50, p80) for one threshold."""
+    """(reached_on, entry_into_force, p50, p80) for one threshold; `months`, when given, is
+    the delay in calendar months ("three months after the deposit") instead of `delay` days."""
     reached = curve.reached(instruments)
     if reached is not None:
-        return reached, shift(reached, delay), None, None
+        return reached, _in_force(reached, delay, months), None, None
     missing = instruments - curve.at(as_of)
     if missing > MAX_PROJECTED_INSTRUMENTS:
         return None, None, None, None  # more than there are states: no date to project
-    p50 = _quantile_day(pace.alpha, pace.beta, missing, as_of, 0.5)
-    p80 = _quantile_day(pace.alpha, pace.beta, missing, as_of, 0.8)
+    p50 = _quantile_day(pace.alpha, pace.beta, missing, as_of, 0.5, pace.waves)
+    p80 = _quantile_day(pace.alpha, pace.beta, missing, as_of, 0.8, pace.waves)
     return (
         None,
         None,
-        None if p50 is None else shift(p50, delay),
-        None if p80 is None else shift(p80, delay),
+        None if p50 is None else _in_force(p50, delay, months),
+        None if p80 is None else _in_force(p80, delay, months),
     )
+
+
+def reach_chance(events: Sequence[EventState], as_of: dt.date, days: int) -> float | None:
+    """The chance that the adopted rule's threshold is reached within `days` after `as_of`
+    (same pace, prior and waves as the projection); None without an adopted rule or once the
+    threshold is reached. For the scoreboard's threshold forecasts."""
+    adopted = sorted(
+        (e for e in events if e.kind == "eif_threshold" and _adopted(e)),
+        key=lambda e: (e.start, e.end, e.id),
+    )
+    instruments = _int(adopted[-1].attributes.get("instruments"), 0) if adopted else 0
+    if instruments <= 0:
+        return None
+    reio_counts = adopted[-1].attributes.get("reio_counts") is not False
+    curve = deposit_curve(events, as_of, reio_counts=reio_counts)
+    missing = instruments - curve.at(as_of)
+    if curve.reached(instruments) is not None or missing > MAX_PROJECTED_INSTRUMENTS:
+        return None
+    pace = _pace(curve, events, as_of)
+    needed = missing - WAVE_SIZE * sum(1 for wave in pace.waves if wave <= days)
+    return 1.0 if needed <= 0 else negbin_tail(pace.alpha, pace.beta / (pace.beta + days), needed)
 
 
 def _int(value: Any, default: int) -> int:
@@ -310,9 +325,6 @@ def assess_entry_into_force(events: Sequence[EventState], as_of: dt.date) -> Eif
     every other threshold proposed, one per number of instruments, in increasing order, with
     everyone who proposed it.
     """
-    curve = deposit_curve(events, as_of)
-    count = curve.at(as_of)
-    pace = _pace(curve, events, as_of)
     thresholds = sorted(
         (
             e
@@ -325,6 +337,10 @@ def assess_entry_into_force(events: Sequence[EventState], as_of: dt.date) -> Eif
     )
     adopted = [e for e in thresholds if _adopted(e)]
     rule = adopted[-1] if adopted else None
+    reio_counts = rule is None or rule.attributes.get("reio_counts") is not False
+    curve = deposit_curve(events, as_of, reio_counts=reio_counts)
+    count = curve.at(as_of)
+    pace = _pace(curve, events, as_of)
     report_rule: EventRef | None = None
     instruments = delay = None
     reached = eif = None
@@ -332,8 +348,11 @@ def assess_entry_into_force(events: Sequence[EventState], as_of: dt.date) -> Eif
     if rule is not None:
         report_rule = EventRef(rule.id, rule.title, rule.date, rule.start, rule.end)
         instruments = _int(rule.attributes.get("instruments"), 0)
-        delay = _int(rule.attributes.get("delay_days"), 90)
-        reached, eif, p50, p80 = _threshold(curve, pace, instruments, delay, as_of)
+        months = _int(rule.attributes.get("delay_months"), 0) or None
+        # A delay in months is reported in days as an average month's worth.
+        default = 90 if months is None else round(months * DAYS_PER_MONTH)
+        delay = _int(rule.attributes.get("delay_days"), default)
+        reached, eif, p50, p80 = _threshold(curve, pace, instruments, delay, as_of, months)
         if reached is None:
             missing = instruments - count
             projection = EifProjection(

@@ -79,13 +79,15 @@ _ATTRIBUTES: dict[str, dict[str, Any]] = {
     "eif_threshold": {
         "instruments": _positive,
         "delay_days": _count,
+        "delay_months": _count,
         "proposed_by": _names,
         "adopted": _boolean,
+        "reio_counts": _boolean,
     },
     "signature": {"party": _text, "count": _count},
-    "ratification": {"party": _text, "count": _count},
+    "ratification": {"party": _text, "count": _count, "reio": _boolean},
     "document": {"symbol": _text},
-    "deadline": {"hard": _boolean},
+    "deadline": {"hard": _boolean, "package": _boolean, "asap": _boolean},
 }
 
 
@@ -104,7 +106,7 @@ def validate_attributes(kind: str, attributes: Mapping[str, Any]) -> list[FieldE
             errors.append(FieldError(field, problem))
     if kind in ("signature", "ratification"):
         given = [k for k in ("party", "count") if attributes.get(k) is not None]
-        if len(given) != 1:
+        if not given or (kind == "signature" and len(given) != 1):  # a deposit may carry its rank
             errors.append(
                 FieldError("attributes", "a signature or ratification names one party or a count")
             )
@@ -136,10 +138,6 @@ def validate_document_rules(document: Mapping[str, Any]) -> tuple[DateSpan, list
     except DateError as error:
         raise InvalidFields.one("date", str(error)) from None
     errors = validate_attributes(document["kind"], document.get("attributes") or {})
-    if document["kind"] == "deadline" and not document.get("depends_on"):
-        errors.append(
-            FieldError("depends_on", "a deadline must depend on at least one event it waits for")
-        )
     seen: set[str] = set()
     for index, dependency in enumerate(document.get("depends_on") or []):
         if dependency["event"] in seen:

@@ -1,8 +1,8 @@
 """Projections: when an event is expected to be done, by a forward pass over `depends_on`.
 
 A held event is done on its last day, a planned one on its last possible day (never before
-`as_of`), a postponed, suspended or cancelled one has no date; lags add days. The same pass run
-with the first possible day of fuzzy dates gives the earliest projection.
+`as_of`), a postponed, suspended, cancelled or missed one has no date; lags add days. The same
+pass run with the first possible day of fuzzy dates gives the earliest projection.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from timeline.domain.model import EventState
 
 __all__ = ["Projection", "ancestors", "deadline_projection", "project"]
 
-_UNDATED = frozenset({"postponed", "suspended", "cancelled"})
+_UNDATED = frozenset({"postponed", "suspended", "cancelled", "missed"})
 
 
 class Projection(NamedTuple):

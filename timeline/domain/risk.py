@@ -29,9 +29,18 @@ The model, in four parts:
   over the demo history (`timeline backtest`), the plain rule called the January 2024 target off
   track from March 2022, before anything but a month-precision plan was known.
 
-Statuses: `met` (every predecessor held, lag included, by the deadline's last day), `missed`
-(that day has passed and it was not met), `off_track`, `at_risk`, `on_track` by the rules in
-`timeline.domain.risk_rules`; each rule that fires adds one sentence to `reasons`, with its numbers.
+* **Endings** (`timeline.domain.endings`): where the pace says nothing (no items tracked, or a
+  deadline marked `package`, whose items settle together on the last night) the chance is the
+  library's base rate for deadlines set for a concluding session; a predecessor postponed with
+  no new date gives a quarter of it. Before the outcome the published `p_meet` stays within
+  [P_FLOOR, 1 - P_FLOOR] unless open work has no negotiating day left. A deadline with no
+  predecessor (a mandate's date) is judged on the work and time left only.
+
+Statuses: `met` (every predecessor held, lag included, by the deadline's last day; a concluding
+meeting may run `OVERRUN_DAYS` over), `missed` (that day, and any overrun, has passed and it was
+not met, or a predecessor is recorded `missed`), `off_track`, `at_risk`, `on_track` by the rules
+in `timeline.domain.risk_rules`; each rule that fires adds one sentence to `reasons`, with its
+numbers.
 """
 
 from __future__ import annotations
@@ -50,6 +59,7 @@ from timeline.domain.capacity import (
     past_and_future,
 )
 from timeline.domain.dates import shift
+from timeline.domain.endings import CONCLUDING_BASE_RATE, POSTPONED_SHARE, bounded
 from timeline.domain.items import ItemState
 from timeline.domain.model import EventState
 from timeline.domain.negbin import Tails, negbin_tail
@@ -70,7 +80,7 @@ __all__ = [
     "shift",
 ]
 
-MODEL = "negbin-pace-1"
+MODEL = "negbin-pace-2"
 INFORMALS_WEIGHT = 1.5
 
 
@@ -138,12 +148,16 @@ def assess_deadlines(
     items: Sequence[ItemState],
     as_of: dt.date,
     status_changes: Mapping[str, Sequence[tuple[dt.date, str]]] | None = None,
+    *,
+    base_rate: float = CONCLUDING_BASE_RATE,
 ) -> list[DeadlineRisk]:
     """Assess every deadline among `events` (the log as known on `as_of`), in date order.
 
     `items` are the process's negotiation items as known on `as_of` (with their histories);
     `status_changes` maps an event id to its (known_on, new status) changes up to `as_of`,
-    used to name predecessors postponed in the last 30 days. Deterministic and pure.
+    used to name predecessors postponed in the last 30 days; `base_rate` is the chance that a
+    deadline set for a concluding session is met, used where the item pace says nothing (no
+    items tracked, or a package deal). Deterministic and pure.
     """
     states = {e.id: e for e in events}
     open_items = [i for i in items if i.is_open]
@@ -196,6 +210,17 @@ def assess_deadlines(
             reasons: Sequence[str] = (sentence,)
         else:
             chance = next(chances)
+            standalone = not deadline.depends_on
+            package = deadline.attributes.get("package") is True
+            blocked = not standalone and projection.day is None
+            if open_effective > 0 and capacity <= 0:
+                p_final = 0.0  # work left and no negotiating day: the arithmetic decides
+            elif blocked:
+                p_final = bounded(base_rate * POSTPONED_SHARE)
+            elif not items or package:
+                p_final = bounded(base_rate)
+            else:
+                p_final = bounded(chance)
             # Walking the ancestors is only worth it when something was postponed in the window.
             recent = (
                 tuple(
@@ -221,9 +246,13 @@ def assess_deadlines(
                     past_days=past_days,
                     p_meet=chance,
                     recent_postponements=recent,
+                    standalone=standalone,
+                    package=package,
+                    tracked=bool(items),
+                    p_final=p_final,
                 )
             )
-            p_meet = None if projection.day is None else round(chance, 4)
+            p_meet = round(p_final, 4)
         results.append(
             DeadlineRisk(
                 event=ref,

@@ -1,8 +1,11 @@
 """The deadline rules: a deadline's status and the sentences, with their numbers, that say why.
 
-`known_outcome` answers `met` or `missed` when the outcome is already known; otherwise
-`rules` weighs the projection, the chance of settling the open items, the pace needed against
-the pace seen, the share of items in informals and recent postponements, off-track first.
+`known_outcome` answers `met` or `missed` when the outcome is already known (a meeting that
+concludes up to `OVERRUN_DAYS` after the last day still meets it; a deadline with no
+predecessor is met when it is recorded as reached, `held`, and missed when recorded `missed` or
+when its last day passed; a predecessor recorded `missed` misses it at once); otherwise `rules`
+weighs the projection, the chance of settling the open items, the pace needed against the pace
+seen, the share of items in informals and recent postponements, off-track first.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from timeline.domain.dates import shift
+from timeline.domain.endings import OVERRUN_DAYS
 from timeline.domain.model import EventState
 from timeline.domain.projection import Projection
+from timeline.domain.vocabulary import MEETING_KINDS
 
 __all__ = ["RuleInputs", "known_outcome", "rules"]
 
@@ -56,8 +61,12 @@ class RuleInputs:
     open_effective: float
     settled: int
     past_days: float
-    p_meet: float
+    p_meet: float  # the item pace's chance
     recent_postponements: tuple[tuple[str, dt.date], ...]
+    standalone: bool = False  # no predecessor: a mandate's date
+    package: bool = False  # items negotiated together settle together
+    tracked: bool = True  # negotiation items are recorded
+    p_final: float | None = None  # the published chance (pace or base rate, bounded)
 
 
 def rules(x: RuleInputs) -> tuple[str, list[str]]:
@@ -68,7 +77,9 @@ def rules(x: RuleInputs) -> tuple[str, list[str]]:
     observed = a / b
     required = x.open_effective / x.capacity if x.capacity > 0 else None
     slack = None if x.projection.day is None else (x.last - x.projection.day).days
-    if x.projection.day is None:
+    if x.standalone:
+        pass  # nothing recorded behind it: only the work and the time left are weighed
+    elif x.projection.day is None:
         blocker = x.projection.blocker
         if blocker is not None:
             off.append(
@@ -101,6 +112,8 @@ def rules(x: RuleInputs) -> tuple[str, list[str]]:
             f"{x.open_count} items are still open but no negotiating days are scheduled before "
             f"{_day(x.last)}."
         )
+    elif x.open_effective > 0 and x.package:
+        pass  # settled together on the last night: the pace so far says little
     elif x.open_effective > 0:
         if x.p_meet < 0.5:
             off.append(
@@ -139,10 +152,25 @@ def rules(x: RuleInputs) -> tuple[str, list[str]]:
         return "off_track", off + risk
     if risk:
         return "at_risk", risk
+    chance = x.p_final if x.p_final is not None else x.p_meet
+    if x.standalone:
+        where = f"Due by {_day(x.last)}, with no milestone recorded behind it"
+    else:
+        where = f"Projected for {_day(x.projection.day or x.last)} with {slack} days of slack"
+    if not x.tracked or x.package:
+        why = (
+            "the items are negotiated as a package (nothing is agreed until everything is "
+            "agreed), so"
+            if x.tracked
+            else "no negotiation items are tracked, so"
+        )
+        return "on_track", [
+            f"{where}; {why} the chance, {_pct(chance)}, is how often deadlines set for a "
+            "concluding session were met in the library of past negotiations."
+        ]
     return "on_track", [
-        f"Projected for {_day(x.projection.day or x.last)} with {slack} days of slack; a "
-        f"{_pct(x.p_meet)} chance of settling the {_num(x.open_effective)} effective open "
-        f"items in {_days(x.capacity)} negotiating days."
+        f"{where}; a {_pct(chance)} chance of settling the {_num(x.open_effective)} effective "
+        f"open items in {_days(x.capacity)} negotiating days."
     ]
 
 
@@ -151,25 +179,43 @@ def known_outcome(
 ) -> tuple[str, str] | None:
     """('met' | 'missed', sentence) when the outcome is already known on `as_of`; `last` is the
     deadline's last possible day (its `end`, already read by the caller)."""
+    if not deadline.depends_on:
+        return _standalone_outcome(deadline, last, as_of)
     # Each predecessor with the day it is done by, lag included (None when unknown): `end` is a
     # property that parses (or looks up) the date on every read, so read it once.
     deps: list[tuple[EventState | None, dt.date | None]] = []
-    all_held = True  # every predecessor known, held, and done by `last`
+    all_held = True  # every predecessor known, held, and done by `last` (or its overrun)
+    grace = 0  # a concluding meeting may run a few days past its scheduled close
     for d in deadline.depends_on:
         s = states.get(d["event"])
         if s is None:
             deps.append((None, None))
             all_held = False
             continue
+        if s.kind in MEETING_KINDS:
+            grace = OVERRUN_DAYS
         by = shift(s.end, int(d.get("lag_days", 0)))
         deps.append((s, by))
-        if s.status != "held" or by > last:
+        allowed = shift(last, OVERRUN_DAYS) if s.kind in MEETING_KINDS else last
+        if s.status != "held" or by > allowed:
             all_held = False
     if deps and all_held:
         done = max(by for _, by in deps if by is not None)
         names = ", ".join(s.title for s, _ in deps if s is not None)
+        if done > last:
+            return "met", (
+                f"{names}: held by {_day(done)}, {(done - last).days} days past the last "
+                f"possible day ({_day(last)}), within the {OVERRUN_DAYS} days a concluding "
+                "session may run over."
+            )
         return "met", f"{names}: held by {_day(done)}, within the last possible day ({_day(last)})."
-    if as_of > last:
+    given_up = [s for s, _ in deps if s is not None and s.status == "missed"]
+    if given_up:
+        return "missed", (
+            f"{'; '.join(s.title for s in given_up)}: recorded as not reached, so the deadline "
+            f"({_day(last)}) is missed."
+        )
+    if as_of > shift(last, grace):
         late = [
             f"{s.title} ({s.status}, dated {_day(s.end)})" if s is not None else "a predecessor"
             for s, by in deps
@@ -178,5 +224,21 @@ def known_outcome(
         return "missed", (
             f"The last possible day ({_day(last)}) passed {(as_of - last).days} days ago; not "
             f"done by then: {'; '.join(late) or 'its predecessors'}."
+        )
+    return None
+
+
+def _standalone_outcome(
+    deadline: EventState, last: dt.date, as_of: dt.date
+) -> tuple[str, str] | None:
+    """The outcome of a deadline with no predecessor: what is recorded on the deadline itself."""
+    if deadline.status == "held":
+        return "met", f"Recorded as reached by its last possible day ({_day(last)})."
+    if deadline.status == "missed":
+        return "missed", f"Recorded as not reached by its last possible day ({_day(last)})."
+    if as_of > last:
+        return "missed", (
+            f"The last possible day ({_day(last)}) passed {(as_of - last).days} days ago and "
+            "the deadline is not recorded as reached."
         )
     return None

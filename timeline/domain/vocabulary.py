@@ -44,7 +44,8 @@ Kind = Literal[
     "milestone",
     "note",
 ]
-Status = Literal["planned", "tentative", "held", "postponed", "suspended", "cancelled"]
+# `missed`: a milestone or deadline that was simply not reached (not moved, not called off).
+Status = Literal["planned", "tentative", "held", "postponed", "suspended", "cancelled", "missed"]
 Precision = Literal["day", "month", "season", "year", "datetime"]
 RiskStatus = Literal["met", "on_track", "at_risk", "off_track", "missed", "unknown"]
 
@@ -95,6 +96,7 @@ STATUS_WORDS: Final[dict[str, str]] = {
     "postponed": "postponed",
     "suspended": "suspended",
     "cancelled": "cancelled",
+    "missed": "not reached",
 }
 # Some kinds "happen" differently: a document that is held has been released, a vote point
 # that is held has been taken.

@@ -83,7 +83,7 @@ def eif_line(item: Mapping[str, Any]) -> str:
     if item.get("entry_into_force"):
         text += f"; in force on {day_text(item['entry_into_force'])}"
     elif item.get("p50"):
-        text += f"; projected: even odds by {day_text(item['p50'])}"
+        text += f"; projected: entry into force around {day_text(item['p50'])} (even odds)"
         if item.get("p80"):
             text += f", 80% by {day_text(item['p80'])}"
     return text + "."

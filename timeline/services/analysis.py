@@ -31,7 +31,7 @@ from typing import Any, Protocol, Self, TypeVar
 
 from cachetools import LRUCache
 
-from timeline.domain.eif import EifReport
+from timeline.domain.eif import EifReport, reach_chance
 from timeline.domain.eif import assess_entry_into_force as eif_model
 from timeline.domain.risk import MODEL, DeadlineRisk, assess_deadlines
 from timeline.store.analysis import (
@@ -52,6 +52,7 @@ __all__ = [
     "analysis_version",
     "assess_entry_into_force",
     "assess_risks",
+    "replay",
 ]
 
 CACHE_SIZE = 128
@@ -184,3 +185,23 @@ async def assess_entry_into_force(db: Database, slug: str, as_of: dt.date) -> Ei
         return EifAnalysis(slug, eif_model(inputs.events, as_of), version)
 
     return await _answer(db, slug, as_of, _eif_caches, compute)
+
+
+async def replay(
+    db: Database, slug: str, as_of: dt.date, *, base_rate: float, horizon_days: int = 365
+) -> tuple[list[DeadlineRisk], EifReport, float | None]:
+    """The deadline risks (with `base_rate` as the library's rate for concluding sessions), the
+    entry-into-force view of `slug` on `as_of`, and the chance its threshold is reached within
+    `horizon_days` (None without a rule or once reached), from what was known then; not cached.
+
+    For `timeline backtest --library`, which refits the base rate leaving the process out.
+    """
+    async with db.read() as session:
+        await one_snapshot(session)
+        stamps = await analysis_stamps(session, slug, as_of)
+        inputs = await refresh_inputs(session, stamps, None)
+    risks = assess_deadlines(
+        inputs.events, inputs.items, as_of, inputs.status_changes, base_rate=base_rate
+    )
+    reach = reach_chance(inputs.events, as_of, horizon_days)
+    return risks, eif_model(inputs.events, as_of), reach
