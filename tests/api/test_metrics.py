@@ -10,6 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests._writes import new_process, record
 from timeline.app import create_app
+from timeline.services.analysis import analysis_counts
 from timeline.settings import Settings
 
 
@@ -88,3 +89,43 @@ async def test_metrics_count_feed_cache_hits_and_misses(
     sizes = counted("timeline_cache_entries")
     assert sizes["feed_validators"] == 1
     assert sizes["feed_bodies_ics_bytes"] == len(first.content)
+
+
+async def test_metrics_count_analyses_answered_from_cache_and_computed(
+    settings: Settings, admin_headers: dict[str, str]
+) -> None:
+    before = analysis_counts()["risks"]
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        await new_process(client, admin_headers, "assessed", "Assessed")
+        session = await record(client, admin_headers, "assessed", date="2031-03-02/2031-03-06")
+        await record(
+            client,
+            admin_headers,
+            "assessed",
+            kind="deadline",
+            title="Adopt",
+            date="2031-04-01",
+            depends_on=[{"event": session["id"]}],
+        )
+        for _ in range(3):
+            assert (
+                await client.get("/api/v1/processes/assessed/risks?as_of=2030-01-01")
+            ).is_success
+        response = await client.get("/metrics")
+    await app.state.db.dispose()
+    families = _families(response.text)
+    hits = {labels["cache"]: v for labels, v, _ in families["timeline_cache_hits"]}
+    misses = {labels["cache"]: v for labels, v, _ in families["timeline_cache_misses"]}
+    assert hits["analysis_risks"] - before.hits == 2
+    assert misses["analysis_risks"] - before.misses == 1
+    computed = {
+        (labels["analysis"], name): v
+        for labels, v, name in families["timeline_analysis_computation_seconds"]
+    }
+    assert (
+        computed[("risks", "timeline_analysis_computation_seconds_count")]
+        == misses["analysis_risks"]
+    )
+    assert computed[("risks", "timeline_analysis_computation_seconds_sum")] > before.seconds

@@ -27,6 +27,7 @@ from prometheus_client.core import (
     GaugeMetricFamily,
     HistogramMetricFamily,
     Metric,
+    SummaryMetricFamily,
 )
 from prometheus_client.registry import Collector
 
@@ -143,9 +144,19 @@ class _Collector(Collector):
             misses.add_metric([worker, name], report.misses)
         for name, size in _analysis_cache_sizes(self.db).items():
             entries.add_metric([worker, name], size)
+        computed = SummaryMetricFamily(
+            "timeline_analysis_computation_seconds",
+            "Analyses computed (cache misses) and the seconds spent computing them",
+            labels=["worker", "analysis"],
+        )
+        for name, counts in analysis.analysis_counts().items():
+            hits.add_metric([worker, f"analysis_{name}"], counts.hits)
+            misses.add_metric([worker, f"analysis_{name}"], counts.misses)
+            computed.add_metric([worker, name], counts.misses, counts.seconds)
         yield entries
         yield hits
         yield misses
+        yield computed
 
 
 def _analysis_cache_sizes(db: Database) -> dict[str, float]:

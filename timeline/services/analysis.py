@@ -24,6 +24,7 @@ answer agree.
 from __future__ import annotations
 
 import datetime as dt
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -46,9 +47,11 @@ from timeline.store.db import Database
 __all__ = [
     "CACHE_SIZE",
     "INPUTS_CACHE_SIZE",
+    "AnalysisCounts",
     "EifAnalysis",
     "EifReport",
     "RiskReport",
+    "analysis_counts",
     "analysis_version",
     "assess_entry_into_force",
     "assess_risks",
@@ -121,6 +124,25 @@ _eif_caches: weakref.WeakKeyDictionary[Database, LRUCache[_Key, EifAnalysis]] = 
 )
 
 
+@dataclass(slots=True)
+class AnalysisCounts:
+    """How one analysis of this worker was answered: from its cache, or computed (and in how
+    many seconds of computation, the database reads not included)."""
+
+    hits: int = 0
+    misses: int = 0
+    seconds: float = 0.0
+
+
+# Plain numbers per worker, read by /metrics at scrape time.
+_counts: dict[str, AnalysisCounts] = {"risks": AnalysisCounts(), "eif": AnalysisCounts()}
+
+
+def analysis_counts() -> dict[str, AnalysisCounts]:
+    """This worker's counts by analysis ("risks", "eif"), as they are now."""
+    return {name: replace(counts) for name, counts in _counts.items()}
+
+
 async def analysis_version(db: Database, slug: str) -> str:
     """The log version the analyses of `slug` depend on (event and item revisions).
 
@@ -136,6 +158,7 @@ async def _answer(
     as_of: dt.date,
     answers: weakref.WeakKeyDictionary[Database, LRUCache[_Key, A]],
     compute: Callable[[AnalysisInputs, str], A],
+    counts: AnalysisCounts,
 ) -> A:
     """The cached answer for (process, as_of, what is known on as_of), else `compute` run on
     the inputs brought up to date; either way labelled with the log version read now."""
@@ -147,6 +170,7 @@ async def _answer(
         key = (stamps.process_id, as_of, stamps.known)
         cached = cache.get(key)
         if cached is not None:
+            counts.hits += 1
             if cached.log_version != stamps.version:
                 # same answer, later log: label it with the version it is now served from
                 cached = cached.served_from(stamps.version)
@@ -155,7 +179,10 @@ async def _answer(
         previous = inputs_cache.get((stamps.process_id, as_of))
         inputs = await refresh_inputs(session, stamps, previous)
     inputs_cache[stamps.process_id, as_of] = inputs
+    counts.misses += 1
+    started = time.perf_counter()
     answer = compute(inputs, stamps.version)
+    counts.seconds += time.perf_counter() - started
     # keyed by what the inputs hold (the same stamp, read in the same snapshot)
     cache[stamps.process_id, as_of, inputs.known] = answer
     return answer
@@ -172,7 +199,7 @@ async def assess_risks(db: Database, slug: str, as_of: dt.date) -> RiskReport:
         risks = assess_deadlines(inputs.events, inputs.items, as_of, inputs.status_changes)
         return RiskReport(slug, as_of, tuple(risks), version)
 
-    return await _answer(db, slug, as_of, _risk_caches, compute)
+    return await _answer(db, slug, as_of, _risk_caches, compute, _counts["risks"])
 
 
 async def assess_entry_into_force(db: Database, slug: str, as_of: dt.date) -> EifAnalysis:
@@ -184,7 +211,7 @@ async def assess_entry_into_force(db: Database, slug: str, as_of: dt.date) -> Ei
     def compute(inputs: AnalysisInputs, version: str) -> EifAnalysis:
         return EifAnalysis(slug, eif_model(inputs.events, as_of), version)
 
-    return await _answer(db, slug, as_of, _eif_caches, compute)
+    return await _answer(db, slug, as_of, _eif_caches, compute, _counts["eif"])
 
 
 async def replay(
