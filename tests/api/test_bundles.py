@@ -249,6 +249,8 @@ async def test_a_bad_bundle_is_422_naming_the_field_and_changes_nothing(
     fields = [e["field"] for e in response.json()["errors"]]
     assert fields == ["processes[1].events[0].revisions[1].snapshot.date"]
     assert json.loads(await exported(settings))["processes"] == []
+    empty = await app_client.post(ROUTE, content=b"", headers=admin_headers)
+    assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "body"
     broken = await app_client.post(ROUTE, content=b"{not json", headers=admin_headers)
     assert broken.status_code == 400
     assert broken.headers["content-type"].startswith("application/problem+json")

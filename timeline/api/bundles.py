@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException
 
 from timeline.api.auth import Actor, authenticate
 from timeline.api.problems import problem, problems
+from timeline.domain.errors import InvalidFields
 from timeline.schemas.bundles import BundleReport
 from timeline.services import bundle_apply
 from timeline.settings import Settings
@@ -63,6 +64,8 @@ class BundleController(Controller):
         either way nothing changes."""
         actor.require_admin()
         body = await _read_body(request, settings.max_bundle_bytes)
+        if not body.strip():
+            raise InvalidFields.one("body", "send the bundle (what `timeline export` writes)")
         try:
             raw = msgspec.json.decode(body)
         except msgspec.DecodeError:
