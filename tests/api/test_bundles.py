@@ -139,7 +139,8 @@ async def exported(settings: Settings) -> str:
 async def post(
     client: httpx.AsyncClient, headers: dict[str, str], body: dict[str, Any]
 ) -> httpx.Response:
-    return await client.post(ROUTE, content=json.dumps(body), headers=headers)
+    sent = {**headers, "Content-Type": "application/json"}
+    return await client.post(ROUTE, content=json.dumps(body), headers=sent)
 
 
 async def test_a_new_process_is_created_in_one_request_and_exports_as_sent(
@@ -249,9 +250,10 @@ async def test_a_bad_bundle_is_422_naming_the_field_and_changes_nothing(
     fields = [e["field"] for e in response.json()["errors"]]
     assert fields == ["processes[1].events[0].revisions[1].snapshot.date"]
     assert json.loads(await exported(settings))["processes"] == []
-    empty = await app_client.post(ROUTE, content=b"", headers=admin_headers)
+    as_json = {**admin_headers, "Content-Type": "application/json"}
+    empty = await app_client.post(ROUTE, content=b"", headers=as_json)
     assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "body"
-    broken = await app_client.post(ROUTE, content=b"{not json", headers=admin_headers)
+    broken = await app_client.post(ROUTE, content=b"{not json", headers=as_json)
     assert broken.status_code == 400
     assert broken.headers["content-type"].startswith("application/problem+json")
 
