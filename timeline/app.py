@@ -14,6 +14,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from timeline import __version__
 from timeline.api.analysis import AnalysisController
+from timeline.api.bundles import BundleController
 from timeline.api.calendar import CalendarController
 from timeline.api.common import provide_db, provide_settings
 from timeline.api.events import EventController
@@ -44,6 +45,7 @@ def route_handlers() -> list[Any]:
         TimelineController,
         ItemController,
         AnalysisController,
+        BundleController,
         CalendarController,
         FeedController,
         PagesController,

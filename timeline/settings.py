@@ -54,6 +54,7 @@ class Settings:
     base_url: str | None = None
     cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = 64 * 1024
+    max_bundle_bytes: int = 256 * 1024 * 1024
     write_rate_per_minute: int = 120
     read_rate_per_minute: int = 1200
     feed_recheck_seconds: float = 2.0
@@ -74,6 +75,7 @@ class Settings:
             base_url=(env.get("TIMELINE_BASE_URL") or "").rstrip("/") or None,
             cors_origins=origins,
             max_body_bytes=_int(env, "TIMELINE_MAX_BODY_BYTES", 64 * 1024),
+            max_bundle_bytes=_int(env, "TIMELINE_MAX_BUNDLE_BYTES", 256 * 1024 * 1024),
             write_rate_per_minute=_int(env, "TIMELINE_WRITE_RATE_PER_MINUTE", 120),
             read_rate_per_minute=_int(env, "TIMELINE_READ_RATE_PER_MINUTE", 1200),
             feed_recheck_seconds=_seconds(env, "TIMELINE_FEED_RECHECK_SECONDS", 2.0),

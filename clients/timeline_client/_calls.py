@@ -406,6 +406,14 @@ def timelinejs(slug: str, as_of: DateLike) -> Call[Feed]:
     )
 
 
+# Bundles -----------------------------------------------------------------------------------
+
+
+def apply_bundle(bundle: Mapping[str, Any]) -> Call[dict[str, Any]]:
+    """POST /bundles (an export bundle, applied in one transaction; admin)."""
+    return Call("POST", f"{API}/bundles", _json, body=dict(bundle))
+
+
 def health(path: str) -> Call[Any]:
     """GET /healthz or /readyz."""
     return Call("GET", path, _json)

@@ -335,6 +335,13 @@ class AsyncClient:
         """The process in Knight Lab TimelineJS format; `.json()` decodes it."""
         return await self.send(calls.timelinejs(process, as_of))
 
+    async def apply_bundle(self, bundle: Mapping[str, Any]) -> dict[str, Any]:
+        """Apply an export bundle (`timeline export`) in one transaction (admin token): each
+        process is created, left unchanged or brought forward; the report says which, per
+        process. A bad bundle raises a 422 problem, a conflicting one a 409; either way the
+        server changed nothing."""
+        return await self.send(calls.apply_bundle(bundle))
+
     async def health(self, *, ready: bool = False) -> Any:
         """`/healthz` (the process is up) or, with `ready`, `/readyz` (database reachable)."""
         return await self.send(calls.health("/readyz" if ready else "/healthz"))

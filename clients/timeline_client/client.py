@@ -335,6 +335,13 @@ class Client:
         """The process in Knight Lab TimelineJS format; `.json()` decodes it."""
         return self.send(calls.timelinejs(process, as_of))
 
+    def apply_bundle(self, bundle: Mapping[str, Any]) -> dict[str, Any]:
+        """Apply an export bundle (`timeline export`) in one transaction (admin token): each
+        process is created, left unchanged or brought forward; the report says which, per
+        process. A bad bundle raises a 422 problem, a conflicting one a 409; either way the
+        server changed nothing."""
+        return self.send(calls.apply_bundle(bundle))
+
     def health(self, *, ready: bool = False) -> Any:
         """`/healthz` (the process is up) or, with `ready`, `/readyz` (database reachable)."""
         return self.send(calls.health("/readyz" if ready else "/healthz"))

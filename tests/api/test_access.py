@@ -29,6 +29,7 @@ VALID_BODIES: dict[str, dict[str, Any] | None] = {
     "deleteEvent": None,
     "createItem": {"key": "new-item", "title": "New item", "status": "open"},
     "updateItem": {"status": "agreed"},
+    "applyBundle": {"format": "timeline-bundle", "version": 1, "processes": []},
 }
 SERVER_OWNED = ("id", "version", "created_at")
 

@@ -3,18 +3,22 @@ JSON for scripts, exit codes (0 ok, 1 refused, 2 usage, 3 cannot connect), one-l
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
 import sys
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 from timeline_client import Client
 
 from tests.clients import conftest as client_fixtures
-from tests.clients.server import ADMIN_TOKEN, free_port
+from tests.clients.server import ADMIN_TOKEN, free_port, live_server
 from timeline.cli import main
+from timeline.commands.client_push import remapped_id
 
 SLUG = "ahc-cybercrime"
 # One seeded server for the module, as in tests/clients (seeding is the slow part).
@@ -222,6 +226,47 @@ def test_digest_writes_the_document(
     assert code == 0 and out.startswith("# Digest")
 
 
+def _exported(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    database_url: str,
+    tmp_path: Path,
+    slug: str,
+) -> dict[str, Any]:
+    """The seeded process as `timeline export` writes it, renamed to `slug`."""
+    monkeypatch.setenv("TIMELINE_DATABASE_URL", database_url)
+    exported = tmp_path / "export.json"
+    assert run(capsys, "export", "--process", SLUG, "--output", str(exported))[0] == 0
+    bundle: dict[str, Any] = json.loads(exported.read_text("utf-8"))
+    bundle["processes"][0]["slug"] = slug
+    return bundle
+
+
+def _push(
+    capsys: pytest.CaptureFixture[str],
+    server: str,
+    bundle: dict[str, Any],
+    tmp_path: Path,
+    *extra: str,
+    token: str = ADMIN_TOKEN,
+) -> tuple[int, str, str]:
+    """`timeline push` of `bundle` (written to a file) to `server`."""
+    path = tmp_path / "push.json"
+    path.write_text(json.dumps(bundle), "utf-8")
+    return run(capsys, "push", str(path), "--server", server, "--token", token, *extra)
+
+
+def _later(stamp: str) -> str:
+    """A recorded_at an hour after `stamp`, written as exports write them."""
+    moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")) + dt.timedelta(hours=1)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _titles(server: str, slug: str) -> list[tuple[str, str, str]]:
+    with Client(server) as api:
+        return sorted((e.id, e.title, e.status) for e in api.timeline(slug))
+
+
 def test_push_recreates_a_bundle_through_the_api_and_a_second_push_adds_nothing(
     shared_server: str,
     module_seeded_url: str,
@@ -261,8 +306,127 @@ def test_push_recreates_a_bundle_through_the_api_and_a_second_push_adds_nothing(
     code, out, err = run(capsys, *args)
     assert code == 0, err
     assert out.startswith("pushed 1 process(es)")
+    # The ids are derived from the slug and the old id, so the second push finds them all.
+    assert out.rstrip().endswith("ahc-copy unchanged")
+    assert result["ids"][old["id"]] == remapped_id("ahc-copy", old["id"])
     with Client(shared_server) as api:
         assert len(list(api.timeline("ahc-copy"))) == before
+
+
+def test_push_after_more_revisions_reports_the_process_updated(
+    shared_server: str,
+    module_seeded_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    bundle = _exported(capsys, monkeypatch, module_seeded_url, tmp_path, "ahc-grow")
+    assert _push(capsys, shared_server, bundle, tmp_path)[0] == 0
+    process = bundle["processes"][0]
+    event = process["events"][0]
+    last = event["revisions"][-1]
+    assert last["change"] != "deleted"
+    renamed = {**last["snapshot"], "title": "Renamed after the first push"}
+    event["revisions"].append(
+        {
+            **last,
+            "version": last["version"] + 1,
+            "change": "updated",
+            "known_on": "2026-12-01",
+            "recorded_at": _later(last["recorded_at"]),
+            "fields": {"title": [last["snapshot"]["title"], renamed["title"]]},
+            "snapshot": renamed,
+        }
+    )
+    code, out, err = _push(capsys, shared_server, bundle, tmp_path, "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert (result["updated"], result["created"], result["unchanged"]) == (1, 0, 0)
+    assert result["report"][0]["events_updated"] == 1
+    assert (result["events"], result["revisions"], result["items"]) == (0, 1, 0)
+    new_id = remapped_id("ahc-grow", event["id"])
+    with Client(shared_server) as api:
+        assert api.get_event("ahc-grow", new_id).title == "Renamed after the first push"
+    code, out, _ = _push(capsys, shared_server, bundle, tmp_path)
+    assert code == 0 and out.rstrip().endswith("ahc-grow unchanged")
+
+
+def test_a_conflicting_push_is_refused_naming_the_process_and_changes_nothing(
+    shared_server: str,
+    module_seeded_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    bundle = _exported(capsys, monkeypatch, module_seeded_url, tmp_path, "ahc-clash")
+    assert _push(capsys, shared_server, bundle, tmp_path)[0] == 0
+    before = _titles(shared_server, "ahc-clash")
+    bundle["processes"][0]["events"][0]["revisions"][0]["snapshot"]["title"] = "Rewritten"
+    code, out, err = _push(capsys, shared_server, bundle, tmp_path)
+    assert code == 1 and out == ""
+    assert err.startswith("timeline: 409") and "'ahc-clash'" in err
+    assert _titles(shared_server, "ahc-clash") == before
+
+
+def test_a_bad_bundle_is_refused_naming_the_field_and_changes_nothing(
+    shared_server: str,
+    module_seeded_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    bundle = _exported(capsys, monkeypatch, module_seeded_url, tmp_path, "ahc-bad")
+    bundle["processes"][0]["events"][3]["revisions"][0]["snapshot"]["date"] = "not a date"
+    code, out, err = _push(capsys, shared_server, bundle, tmp_path)
+    assert code == 1 and out == ""
+    assert err.startswith("timeline: 422")
+    assert "processes[0].events[3].revisions[0].snapshot.date" in err
+    with Client(shared_server) as api:
+        assert "ahc-bad" not in [p.slug for p in api.processes()]
+
+
+def test_push_is_one_write_and_never_meets_the_write_rate_limit(
+    module_seeded_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    bundle = _exported(capsys, monkeypatch, module_seeded_url, tmp_path, "ahc-limited")
+    # The demo's 36 events: one request each would have met a limit of 2 writes a minute.
+    assert len(bundle["processes"][0]["events"]) > 30
+    with ExitStack() as stack:
+        # uvicorn points its log handlers at the sys.stderr of the moment: not capsys's.
+        with capsys.disabled():
+            limited = stack.enter_context(live_server(module_seeded_url, write_rate_per_minute=2))
+        first = _push(capsys, limited, bundle, tmp_path, "--json")
+        second = _push(capsys, limited, bundle, tmp_path)
+        with Client(limited) as api:
+            stored = len(list(api.timeline("ahc-limited")))
+    assert first[0] == 0, first[2]
+    assert json.loads(first[1])["created"] == 1
+    assert second[0] == 0, second[2]
+    assert second[1].rstrip().endswith("ahc-limited unchanged")
+    live = [
+        e for e in bundle["processes"][0]["events"] if e["revisions"][-1]["change"] != "deleted"
+    ]
+    assert stored == len(live)
+
+
+def test_push_needs_an_admin_token(
+    shared_server: str,
+    module_seeded_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    bundle = _exported(capsys, monkeypatch, module_seeded_url, tmp_path, "ahc-editor")
+    code, out, err = run(capsys, "tokens", "create", "--name", "push-editor", "--scope", "editor")
+    assert code == 0, err
+    secret = out.strip()
+    code, out, err = _push(capsys, shared_server, bundle, tmp_path, token=secret)
+    assert code == 1 and err.startswith("timeline: 403")
+    with Client(shared_server) as api:
+        assert "ahc-editor" not in [p.slug for p in api.processes()]
 
 
 def test_push_refuses_a_file_that_is_not_a_bundle(

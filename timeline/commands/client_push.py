@@ -1,4 +1,4 @@
-"""`timeline push`: recreate a bundle's processes, events and items on a server, replayably."""
+"""`timeline push`: apply a bundle's processes, events and items to a server in one request."""
 
 from __future__ import annotations
 
@@ -7,172 +7,152 @@ import hashlib
 import json
 from typing import Any
 
-from rich.console import Console
-from timeline_client import Client, Event, ProblemError
+from timeline_client import Client
 
 from timeline.commands.base import CommandError
 from timeline.commands.client import EXIT_USAGE, add_client_options, api_client, print_json
 
-__all__ = ["push_bundle", "register"]
+__all__ = ["push_bundle", "register", "remap_bundle", "remapped_id"]
 
 
-def _key(*parts: Any) -> str:
-    """A deterministic Idempotency-Key: pushing the same bundle again replays, never doubles."""
-    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-    return f"push-{digest[:40]}"
+def remapped_id(slug: str, old_id: str) -> str:
+    """The id event `old_id` of a bundle gets on the server under process `slug`.
+
+    Derived, not drawn: pushing the same bundle again finds the same ids (so the server can
+    answer `unchanged`), while a copy pushed under another slug gets ids of its own and can sit
+    on the same server as the original.
+    """
+    return hashlib.sha256(f"{slug}/{old_id}".encode()).hexdigest()[:16]
 
 
-def _mapped(snapshot: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
-    """An event document with its references to other events renamed to the new ids."""
-    document = dict(snapshot)
-    if document.get("parent"):
-        document["parent"] = ids.get(document["parent"], document["parent"])
-    document["depends_on"] = [
-        {**d, "event": ids.get(d["event"], d["event"])} for d in document.get("depends_on") or []
+def _ref(value: Any, ids: dict[str, str]) -> Any:
+    return ids.get(value, value) if isinstance(value, str) else value
+
+
+def _deps(value: Any, ids: dict[str, str]) -> Any:
+    if not isinstance(value, list):
+        return value
+    return [
+        {**d, "event": _ref(d.get("event"), ids)} if isinstance(d, dict) and "event" in d else d
+        for d in value
     ]
+
+
+def _document(snapshot: Any, ids: dict[str, str]) -> Any:
+    """An event document with its references to other events renamed."""
+    if not isinstance(snapshot, dict):
+        return snapshot
+    document = dict(snapshot)
+    if "parent" in document:
+        document["parent"] = _ref(document["parent"], ids)
+    if "depends_on" in document:
+        document["depends_on"] = _deps(document["depends_on"], ids)
     return document
 
 
-def _steps(process: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """Every revision of a process's events and items, in the order they were recorded."""
-    steps: list[tuple[str, int, int, str, dict[str, Any], dict[str, Any]]] = []
-    for order, event in enumerate(process.get("events") or []):
-        for revision in event["revisions"]:
-            steps.append((revision["recorded_at"], 0, order, "event", event, revision))
-    for order, item in enumerate(process.get("items") or []):
-        for revision in item["revisions"]:
-            steps.append((revision["recorded_at"], 1, order, "item", item, revision))
-    steps.sort(key=lambda s: (s[0], s[1], s[2], s[5]["version"]))
-    return [(kind, record, revision) for _, _, _, kind, record, revision in steps]
+def _fields(fields: Any, ids: dict[str, str]) -> Any:
+    """A revision's changed fields (`{field: [old, new]}`) with event references renamed."""
+    if not isinstance(fields, dict):
+        return fields
+    renamed = dict(fields)
+    for name, rename in (("parent", _ref), ("depends_on", _deps)):
+        pair = renamed.get(name)
+        if isinstance(pair, list):
+            renamed[name] = [rename(v, ids) for v in pair]
+    return renamed
+
+
+def _remap_process(process: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
+    events = []
+    for event in process.get("events") or []:
+        if not isinstance(event, dict):
+            events.append(event)
+            continue
+        revisions = [
+            {
+                **r,
+                "snapshot": _document(r.get("snapshot"), ids),
+                "fields": _fields(r.get("fields"), ids),
+            }
+            if isinstance(r, dict)
+            else r
+            for r in event.get("revisions") or []
+        ]
+        events.append({**event, "id": _ref(event.get("id"), ids), "revisions": revisions})
+    return {**process, "events": events}
+
+
+def remap_bundle(
+    bundle: dict[str, Any], only: list[str] | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The bundle's processes (those named in `only`, if given) with every event id replaced
+    by `remapped_id` and every reference to it (parents, dependencies, in snapshots and in
+    changed fields) renamed; and the old -> new ids. Parts that are not shaped like a bundle
+    are left as they are, for the server to name."""
+    if bundle.get("format") != "timeline-bundle" or bundle.get("version") != 1:
+        raise ValueError("not a timeline bundle (format 'timeline-bundle', version 1)")
+    processes = bundle.get("processes")
+    if not isinstance(processes, list):
+        raise ValueError("not a timeline bundle (no list of processes)")
+    chosen = [p for p in processes if not only or (isinstance(p, dict) and p.get("slug") in only)]
+    ids: dict[str, str] = {}
+    remapped = []
+    for process in chosen:
+        if not isinstance(process, dict):
+            remapped.append(process)
+            continue
+        slug = str(process.get("slug"))
+        own = {
+            e["id"]: remapped_id(slug, e["id"])
+            for e in process.get("events") or []
+            if isinstance(e, dict) and isinstance(e.get("id"), str)
+        }
+        ids.update(own)
+        remapped.append(_remap_process(process, own))
+    return {**bundle, "processes": remapped}, ids
 
 
 def push_bundle(
-    api: Client, bundle: dict[str, Any], *, only: list[str] | None = None, progress: Any = None
+    api: Client, bundle: dict[str, Any], *, only: list[str] | None = None
 ) -> dict[str, Any]:
-    """Recreate a bundle's processes, events (every revision, with its `known_on`) and items on
-    the server behind `api`. Returns counts and the old -> new event ids.
-
-    Every create carries a key derived from the bundle, so pushing the same bundle again (within
-    the server's 24-hour window) replays the creates and skips revisions already applied.
-    """
-    if bundle.get("format") != "timeline-bundle" or bundle.get("version") != 1:
-        raise ValueError("not a timeline bundle (format 'timeline-bundle', version 1)")
-    processes = [p for p in bundle.get("processes") or [] if not only or p["slug"] in only]
-    counts = {"processes": 0, "events": 0, "revisions": 0, "items": 0}
-    ids: dict[str, str] = {}
-    plan = [(p, _steps(p)) for p in processes]
-    total = sum(1 + len(steps) for _, steps in plan)
-    task = progress.add_task("pushing", total=total) if progress is not None else None
-
-    def advance(what: str) -> None:
-        if progress is not None:
-            progress.update(task, advance=1, description=what)
-
-    for process, steps in plan:
-        slug = process["slug"]
-        fields = {k: process.get(k) for k in ("description", "timezone", "url")}
-        api.create_process(
-            slug,
-            process["title"],
-            idempotency_key=_key("process", slug, process["title"]),
-            **fields,
-        )
-        counts["processes"] += 1
-        advance(slug)
-        remote: dict[str, Any] = {}  # old event id or item key -> the latest version on the server
-        for kind, record, revision in steps:
-            if kind == "event":
-                _push_event_revision(api, slug, record, revision, ids, remote)
-                counts["revisions"] += 1
-                if revision["version"] == 1:
-                    counts["events"] += 1
-            else:
-                _push_item_revision(api, slug, record, revision, remote)
-                if revision["version"] == 1:
-                    counts["items"] += 1
-            advance(f"{slug}: {record.get('id') or record.get('key')} v{revision['version']}")
-    return {**counts, "ids": ids}
+    """Apply a bundle's processes (event ids remapped: `remap_bundle`) to the server behind
+    `api` in one request. Returns the server's report per process, totals of what was written
+    (`events`, `revisions`, `items`), how many processes were `created`, `unchanged` and
+    `updated`, and the old -> new event ids."""
+    remapped, ids = remap_bundle(bundle, only)
+    report = api.apply_bundle(remapped)
+    processes = report["processes"]
+    return {
+        "processes": len(processes),
+        "created": report["created"],
+        "unchanged": report["unchanged"],
+        "updated": report["updated"],
+        "events": sum(p["events_added"] for p in processes),
+        "revisions": sum(p["revisions_added"] for p in processes),
+        "items": sum(p["items_added"] for p in processes),
+        "report": processes,
+        "ids": ids,
+    }
 
 
-def _push_event_revision(
-    api: Client,
-    slug: str,
-    event: dict[str, Any],
-    revision: dict[str, Any],
-    ids: dict[str, str],
-    remote: dict[str, Any],
-) -> None:
-    old_id = event["id"]
-    version = revision["version"]
-    if version == 1:
-        document = _mapped(revision["snapshot"], ids)
-        created = api.create_event(
-            slug,
-            idempotency_key=_key("event", slug, old_id, revision["snapshot"]),
-            known_on=revision["known_on"],
-            **document,
-        )
-        ids[old_id] = created.id
-        # A replayed create (an earlier push of this bundle) may have gone further: read it.
-        remote[old_id] = _current_or(api, slug, created)
-        return
-    current = remote[old_id]
-    if current is None or current.version >= version:
-        return  # already applied by an earlier push of this bundle
-    new_id = ids[old_id]
-    if revision["change"] == "deleted":
-        api.delete_event(slug, new_id, if_match=current, known_on=revision["known_on"])
-        remote[old_id] = None
-        return
-    remote[old_id] = api.update_event(
-        slug,
-        new_id,
-        _mapped(revision["snapshot"], ids),
-        if_match=current,
-        known_on=revision["known_on"],
-    )
-
-
-def _current_or(api: Client, slug: str, created: Event) -> Any:
-    """The event as it is now on the server (a replayed create shows its first version)."""
-    try:
-        return api.get_event(slug, created.id)
-    except ProblemError as error:
-        if error.status == 404:  # deleted by an earlier push: nothing more to apply
-            return None
-        raise
-
-
-def _push_item_revision(
-    api: Client, slug: str, item: dict[str, Any], revision: dict[str, Any], remote: dict[str, Any]
-) -> None:
-    key = item["key"]
-    snapshot = revision["snapshot"]
-    if revision["version"] == 1:
-        created = api.create_item(
-            slug,
-            key=key,
-            title=snapshot.get("title", item["title"]),
-            status=snapshot.get("status", "open"),
-            chapter=snapshot.get("chapter"),
-            known_on=revision["known_on"],
-            idempotency_key=_key("item", slug, key, snapshot),
-        )
-        # As for events, an earlier push may have changed it since: read where it is.
-        remote[f"item:{key}"] = api.get_item(slug, created.key)
-        return
-    current = remote.get(f"item:{key}")
-    if current is None or current.version >= revision["version"]:
-        return
-    changes = {k: snapshot.get(k) for k in ("title", "chapter", "status") if k in snapshot}
-    remote[f"item:{key}"] = api.update_item(
-        slug, key, changes, if_match=current, known_on=revision["known_on"]
-    )
+def _said(process: dict[str, Any]) -> str:
+    """One process's outcome in words: `slug created (38 events, 120 revisions, 22 items)`."""
+    result = process["result"]
+    if result == "unchanged":
+        return f"{process['slug']} unchanged"
+    parts = [
+        f"{process['events_added']} new event(s)",
+        f"{process['events_updated']} event(s) changed",
+        f"{process['revisions_added']} revision(s)",
+        f"{process['items_added']} new item(s)",
+        f"{process['items_updated']} item(s) changed",
+    ]
+    if result == "created":
+        parts = [parts[0], parts[2], parts[3]]
+    return f"{process['slug']} {result} ({', '.join(parts)})"
 
 
 def _push(args: argparse.Namespace) -> int:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     try:
         with open(args.bundle, encoding="utf-8") as source:
             bundle = json.load(source)
@@ -182,32 +162,31 @@ def _push(args: argparse.Namespace) -> int:
         raise CommandError(f"{args.bundle} is not JSON: {error}", EXIT_USAGE) from None
     if not isinstance(bundle, dict):
         raise CommandError(f"{args.bundle} is not a timeline bundle", EXIT_USAGE)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    console = Console(stderr=True)
-    with (
-        api_client(args, patient=True) as api,
-        Progress(*columns, console=console, transient=True, disable=args.json) as progress,
-    ):
+    with api_client(args, patient=True) as api:
         try:
-            result = push_bundle(api, bundle, only=args.process, progress=progress)
+            result = push_bundle(api, bundle, only=args.process)
         except ValueError as error:
             raise CommandError(f"{args.bundle}: {error}", EXIT_USAGE) from None
     if args.json:
         print_json(result)
-    else:
-        print(
-            f"pushed {result['processes']} process(es), {result['events']} event(s) with"
-            f" {result['revisions']} revision(s), {result['items']} item(s) to {args.server}"
-        )
+        return 0
+    outcomes = "; ".join(_said(p) for p in result["report"])
+    print(
+        f"pushed {result['processes']} process(es) to {args.server}"
+        + (f": {outcomes}" if outcomes else "")
+    )
     return 0
 
 
 def register(subparsers: Any) -> None:
     """Add `push`."""
     push = subparsers.add_parser(
-        "push", help="recreate a bundle's processes and events on a server (admin token)"
+        "push",
+        help="apply a bundle's processes and events to a server in one request (admin token)",
     )
     add_client_options(push)
     push.add_argument("bundle", help="a file written by `timeline export`")
-    push.add_argument("--process", action="append", help="only this process (repeatable)")
+    push.add_argument(
+        "--process", action="append", help="only this process slug (repeatable; default all)"
+    )
     push.set_defaults(func=_push)
