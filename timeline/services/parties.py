@@ -132,8 +132,8 @@ async def process_groups(
     session: AsyncSession, process: Process, as_of: dt.date | None
 ) -> list[Group]:
     """The process's own groups, as known on `as_of` (now when None)."""
-    states = await store.list_records(session, process, "group", as_of=as_of)
-    return [group_from_record(s.document) for s in states]
+    documents = await store.replay_documents(session, process, "group", as_of=as_of)
+    return [group_from_record(d) for d in documents.values()]
 
 
 async def read_process_group(

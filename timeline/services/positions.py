@@ -4,6 +4,7 @@ known on a day, a party's own stance over its groups'), and the vote forecast.""
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -13,7 +14,7 @@ from timeline.domain.forecast import FORECAST_RULES, forecast
 from timeline.domain.parties import STANCES, resolve_stances
 from timeline.schemas.positions import RecordPublic, RecordRevisionPublic
 from timeline.services import parties as party_service
-from timeline.services.votes import recorded_votes
+from timeline.services.votes import votes_of
 from timeline.store import positions as store
 from timeline.store.db import Database
 from timeline.store.items import item_states
@@ -38,9 +39,12 @@ def stance_key(proposal: str, holder: str) -> str:
     return f"{proposal}/{holder}"
 
 
-def eligible_parties() -> list[str]:
+@cache
+def eligible_parties() -> tuple[str, ...]:
     """The parties that vote: the UN member states (observers and the EU do not)."""
-    return sorted(p.code for p in party_service.registry().parties if p.kind == "member_state")
+    return tuple(
+        sorted(p.code for p in party_service.registry().parties if p.kind == "member_state")
+    )
 
 
 async def create_proposal(
@@ -205,11 +209,20 @@ async def proposal_forecast(
     two-thirds vote it falls back to). NotFound when the proposal was not known on `day`.
     """
     async with db.read() as session:
-        process = await get_process(session, slug)
-        found, stances, members = await _inputs(session, process, proposal, day)
-        votes = await recorded_votes(session, process, day)
-    own, held = _split(stances)
-    chosen = rule or str(found.document.get("rule") or FORECAST_RULES[0])
+        inputs = await store.proposal_inputs(session, slug, proposal, day)
+        if not inputs["proposal"]:
+            await get_process(session, slug)  # NotFound naming the process when it is that
+            raise NotFound(f"no proposal {proposal!r} known in {slug!r} on {day}")
+    found, stances = inputs["proposal"], inputs["stance"]
+    groups = [party_service.group_from_record(d) for d in inputs["group"].values()]
+    votes = votes_of(inputs["roll"].values())
+    own: dict[str, str] = {}
+    held: dict[str, str] = {}
+    for document in stances.values():
+        target = own if document.get("holder_kind") == "party" else held
+        target[document["holder"]] = document["stance"]
+    members = party_service.members_on(groups, day)
+    chosen = rule or str(found[proposal].get("rule") or FORECAST_RULES[0])
     fallback = None
     if chosen == "consensus" and rule is None:
         chosen, fallback = FORECAST_RULES[0], "consensus"

@@ -5,6 +5,7 @@ forecast learns from."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,7 +19,7 @@ from timeline.store.events import get_event
 from timeline.store.processes import get_process
 from timeline.store.tables import Process
 
-__all__ = ["list_rolls", "put_roll", "read_roll", "recorded_votes"]
+__all__ = ["list_rolls", "put_roll", "read_roll", "recorded_votes", "votes_of"]
 
 _COUNTS = ("yes", "no", "abstain")
 
@@ -89,8 +90,13 @@ async def recorded_votes(
     session: AsyncSession, process: Process, day: dt.date
 ) -> dict[str, list[str]]:
     """Each party's recorded votes in the process known on `day`, rolls in event-id order."""
+    return votes_of((await store.replay_documents(session, process, "roll", as_of=day)).values())
+
+
+def votes_of(rolls: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """Each party's votes in the stored roll documents `rolls`, in the order given."""
     votes: dict[str, list[str]] = {}
-    for state in await store.list_records(session, process, "roll", as_of=day):
-        for entry in state.document.get("roll", ()):
+    for document in rolls:
+        for entry in document.get("roll", ()):
             votes.setdefault(entry["party"], []).append(entry["vote"])
     return votes

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import and_, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -25,7 +26,9 @@ __all__ = [
     "RecordState",
     "get_record",
     "list_records",
+    "proposal_inputs",
     "put_record",
+    "replay_documents",
 ]
 
 
@@ -276,3 +279,71 @@ async def get_record(
     if not revisions:
         raise NotFound(f"{kind} {key!r} was not known on {as_of}")
     return _state(row, process.slug, revisions, steady)
+
+
+async def replay_documents(
+    session: AsyncSession,
+    process: Process,
+    kind: str,
+    *,
+    parent: str | None = None,
+    key: str | None = None,
+    as_of: dt.date | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Each record's document as known on `as_of` (now when None), keyed by record key: the
+    snapshot of its newest revision known then, without history (one indexed query; what a
+    forecast reads)."""
+    query = select(PositionRevision.key, PositionRevision.version, PositionRevision.snapshot).where(
+        PositionRevision.process_id == process.id, PositionRevision.kind == kind
+    )
+    if parent is not None:
+        query = query.where(PositionRevision.parent == parent)
+    if key is not None:
+        query = query.where(PositionRevision.key == key)
+    if as_of is not None:
+        query = query.where(col(PositionRevision.known_on) <= as_of)
+    newest: dict[str, tuple[int, dict[str, Any]]] = {}
+    for name, version, snapshot in (await session.exec(query)).all():
+        if name not in newest or version > newest[name][0]:
+            newest[name] = (version, dict(snapshot))
+    return {name: newest[name][1] for name in sorted(newest)}
+
+
+async def proposal_inputs(
+    session: AsyncSession, slug: str, proposal: str, as_of: dt.date
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """What a forecast of `proposal` in process `slug` reads, as known on `as_of`, in one
+    query: {"proposal": {key: document}, "stance": {...}, "group": {...}, "roll": {...}}, each
+    the snapshot of the record's newest revision known then (empty when nothing is known)."""
+    query = (
+        select(
+            PositionRevision.kind,
+            PositionRevision.key,
+            PositionRevision.version,
+            PositionRevision.snapshot,
+        )
+        .join(Process, col(Process.id) == col(PositionRevision.process_id))
+        .where(
+            Process.slug == slug,
+            col(PositionRevision.known_on) <= as_of,
+            or_(
+                col(PositionRevision.kind).in_(("group", "roll")),
+                and_(
+                    col(PositionRevision.kind) == "proposal", col(PositionRevision.key) == proposal
+                ),
+                and_(
+                    col(PositionRevision.kind) == "stance", col(PositionRevision.parent) == proposal
+                ),
+            ),
+        )
+    )
+    newest: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+    for kind, name, version, snapshot in (await session.exec(query)).all():
+        if (kind, name) not in newest or version > newest[kind, name][0]:
+            newest[kind, name] = (version, dict(snapshot))
+    grouped: dict[str, dict[str, dict[str, Any]]] = {
+        k: {} for k in ("proposal", "stance", "group", "roll")
+    }
+    for kind, name in sorted(newest):
+        grouped[kind][name] = newest[kind, name][1]
+    return grouped
