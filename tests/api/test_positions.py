@@ -117,6 +117,15 @@ async def test_the_proposal_on_a_day_shows_who_holds_what_since_when_party_over_
         {"url": "https://example.org/statement", "title": None, "quote": None}
     ]
     assert (await app_client.get(base, params={"as_of": "2023-05-01"})).status_code == 404
+    history = (await app_client.get(f"{base}/history")).json()["history"]
+    assert [(h["key"], h["change"], h["known_on"]) for h in history] == [
+        ("wide-scope", "created", "2023-06-01"),
+        ("wide-scope/african_group", "created", "2023-06-05"),
+        ("wide-scope/EGY", "created", "2023-06-10"),
+    ]
+    assert history[2]["fields"]["stance"] == [None, "oppose"]
+    earlier = (await app_client.get(f"{base}/history", params={"as_of": "2023-06-07"})).json()
+    assert len(earlier["history"]) == 2
 
 
 @pytest.mark.parametrize(

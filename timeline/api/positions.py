@@ -101,6 +101,25 @@ class ProposalController(Controller):
         return json_bytes_response(request, body)
 
     @get(
+        "/{key:str}/history",
+        operation_id="proposalHistory",
+        summary="Every change to a proposal and its stances",
+        responses=problems(404, 422, 429),
+    )
+    async def history(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        key: FromPath[str],
+        db: NamedDependency[Database],
+        as_of: AsOf = None,
+    ) -> Response[dict[str, Any]]:
+        """The revisions of the proposal and of every stance on it, in the order they became
+        known; with `as_of`, those known that day."""
+        entries = await service.proposal_history(db, slug, key, as_of)
+        return json_bytes_response(request, {"proposal": key, "history": entries})
+
+    @get(
         "/{key:str}/forecast",
         operation_id="forecastProposal",
         summary="Would it pass a vote on a day?",

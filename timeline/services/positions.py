@@ -26,6 +26,7 @@ __all__ = [
     "eligible_parties",
     "list_proposals",
     "proposal_forecast",
+    "proposal_history",
     "proposal_view",
     "put_stance",
     "read_stance",
@@ -228,6 +229,34 @@ async def proposal_forecast(
         chosen, fallback = FORECAST_RULES[0], "consensus"
     result = forecast(chosen, eligible_parties(), own, held, members, votes).to_json()
     return {"proposal": proposal, "as_of": day.isoformat(), "fallback_from": fallback, **result}
+
+
+async def proposal_history(
+    db: Database, slug: str, proposal: str, as_of: dt.date | None
+) -> list[dict[str, Any]]:
+    """Every revision of the proposal and of each stance on it known on `as_of`, in the order
+    they became known (known_on, then the order they were recorded); NotFound when the
+    proposal was not known then."""
+    async with db.read() as session:
+        process = await get_process(session, slug)
+        found = await store.get_record(session, process, "proposal", proposal, as_of=as_of)
+        stances = await store.list_records(session, process, "stance", parent=proposal, as_of=as_of)
+    entries = [
+        {
+            "kind": state.kind,
+            "key": state.key,
+            "holder": state.document.get("holder"),
+            "version": change.version,
+            "change": change.change,
+            "known_on": change.known_on.isoformat(),
+            "recorded_at": change.recorded_at.isoformat(),
+            "actor": change.actor,
+            "fields": change.fields,
+        }
+        for state in (found, *stances)
+        for change in state.history
+    ]
+    return sorted(entries, key=lambda e: (e["known_on"], e["recorded_at"], e["key"]))
 
 
 def record_public(state: store.RecordState) -> RecordPublic:
