@@ -6,16 +6,29 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response
+from litestar.openapi.datastructures import ResponseSpec
 
 from timeline.api.common import json_response
 from timeline.api.conditional import expected_version, version_etag
+from timeline.api.problems import problems
 from timeline.schemas.positions import RecordPublic
 from timeline.services.positions import record_public
 from timeline.store.positions import RecordState
 
-__all__ = ["ANY_VERSION", "put_precondition", "record_etag", "record_response"]
+__all__ = [
+    "ANY_VERSION",
+    "PUT_RESPONSES",
+    "put_precondition",
+    "record_etag",
+    "record_response",
+]
 
 ANY_VERSION = -1
+# A PUT answers 201 when it made the record, 200 when it changed it.
+PUT_RESPONSES: dict[int, ResponseSpec] = {
+    201: ResponseSpec(data_container=RecordPublic, description="Created", generate_examples=False),
+    **problems(400, 401, 403, 404, 412, 413, 422, 428, 429),
+}
 
 
 def record_etag(kind: str, key: str, version: int) -> str:

@@ -14,7 +14,7 @@ from timeline.api.auth import Actor, authenticate
 from timeline.api.common import base_url, json_bytes_response, utcnow
 from timeline.api.events import resolve_known_on
 from timeline.api.params import AsOf
-from timeline.api.position_common import put_precondition, record_response
+from timeline.api.position_common import PUT_RESPONSES, put_precondition, record_response
 from timeline.api.problems import problems
 from timeline.clock import today
 from timeline.schemas.positions import ProposalCreate, RecordPublic, Rule, StancePut
@@ -162,7 +162,7 @@ class ProposalController(Controller):
         "/{key:str}/positions/{holder:str}",
         operation_id="putPosition",
         summary="Record a party's or group's stance (If-Match when it exists)",
-        responses=problems(400, 401, 403, 404, 412, 413, 422, 428, 429),
+        responses=PUT_RESPONSES,
     )
     async def put_position(
         self,

@@ -13,7 +13,7 @@ from timeline.api.auth import Actor, authenticate
 from timeline.api.common import base_url, json_bytes_response, utcnow
 from timeline.api.events import resolve_known_on
 from timeline.api.params import AsOf
-from timeline.api.position_common import put_precondition, record_response
+from timeline.api.position_common import PUT_RESPONSES, put_precondition, record_response
 from timeline.api.problems import problems
 from timeline.schemas.positions import AxisPut, PlacementPut, RecordPublic, RollPut
 from timeline.services import spectrum as spectrum_service
@@ -23,8 +23,6 @@ from timeline.services.spectrum import placement_key
 from timeline.store.db import Database
 
 __all__ = ["SpectrumController", "VoteController"]
-
-_WRITE = problems(400, 401, 403, 404, 412, 413, 422, 428, 429)
 
 
 class SpectrumController(Controller):
@@ -54,7 +52,7 @@ class SpectrumController(Controller):
         "/axes/{axis:str}",
         operation_id="putAxis",
         summary="Name an axis (at most two per process)",
-        responses=_WRITE,
+        responses=PUT_RESPONSES,
     )
     async def put_axis(
         self,
@@ -86,7 +84,7 @@ class SpectrumController(Controller):
         "/axes/{axis:str}/placements/{holder:str}",
         operation_id="putPlacement",
         summary="Place a party or group on an axis (-1 to 1)",
-        responses=_WRITE,
+        responses=PUT_RESPONSES,
     )
     async def put_placement(
         self,
@@ -164,7 +162,7 @@ class VoteController(Controller):
         "/{event_id:str}",
         operation_id="putVote",
         summary="Record who voted how on a vote_point event",
-        responses=_WRITE,
+        responses=PUT_RESPONSES,
     )
     async def put_vote(
         self,

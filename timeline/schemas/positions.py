@@ -134,7 +134,7 @@ class AxisPut(Strict):
 class PlacementPut(Strict):
     """Where a party or group stands on an axis: -1 (low end) to 1 (high end), sourced."""
 
-    value: float
+    value: float = Field(strict=True, ge=-1, le=1)
     sources: list[Source] = Field(default_factory=list, max_length=50)
     note: str | None = Field(default=None, max_length=2000)
     known_on: Day | None = None

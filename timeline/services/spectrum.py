@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
 
 from timeline.domain.errors import InvalidFields, NotFound
@@ -16,6 +17,7 @@ from timeline.store.processes import get_process
 __all__ = ["MAX_AXES", "placement_key", "put_axis", "put_placement", "spectrum"]
 
 MAX_AXES = 2
+_KEY = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?")
 
 
 def placement_key(axis: str, holder: str) -> str:
@@ -35,6 +37,8 @@ async def put_axis(
     now: dt.datetime,
 ) -> tuple[store.RecordState, bool]:
     """Create or rename an axis; InvalidFields naming `axis` when it would be a third one."""
+    if not _KEY.fullmatch(axis):
+        raise InvalidFields.one("axis", "must be 1 to 64 of a-z, 0-9, '.', '_', '-'")
     async with db.write() as session:
         process = await get_process(session, slug)
         axes = await store.list_records(session, process, "axis")
