@@ -169,6 +169,7 @@ async def test_axes_and_placements_replay_and_bad_values_are_named(
     for url, body, headers, field in (
         (place, {"value": 1.5}, current, "value"),
         (place, {"value": -1.01}, current, "value"),
+        (place, {"value": True}, current, "value"),
         (f"{base}/axes/nope/placements/RUS", {"value": 0.1}, admin_headers, "axis"),
         (f"{base}/axes/scope/placements/QQQ", {"value": 0.1}, admin_headers, "holder"),
     ):

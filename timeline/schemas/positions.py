@@ -4,9 +4,9 @@ spectrum axes and placements, recorded vote rolls, and the forecast."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from timeline.schemas.common import Day, Strict
 from timeline.schemas.events import Source
@@ -32,6 +32,13 @@ Key = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9](?:[a-z0-9._-]*[a-z0
 Rule = Literal["consensus", "two_thirds_present_voting", "simple_majority_present_voting"]
 StanceName = Literal["support", "oppose", "abstain", "undecided"]
 Cast = Literal["yes", "no", "abstain", "absent"]
+
+
+def _number(value: Any) -> Any:
+    # A JSON true or false is not a position on an axis (pydantic would read it as 1 or 0).
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("must be a number from -1 to 1")
+    return value
 
 
 class PartyPublic(BaseModel):
@@ -134,7 +141,7 @@ class AxisPut(Strict):
 class PlacementPut(Strict):
     """Where a party or group stands on an axis: -1 (low end) to 1 (high end), sourced."""
 
-    value: float = Field(strict=True, ge=-1, le=1)
+    value: Annotated[float, BeforeValidator(_number)] = Field(ge=-1, le=1)
     sources: list[Source] = Field(default_factory=list, max_length=50)
     note: str | None = Field(default=None, max_length=2000)
     known_on: Day | None = None
