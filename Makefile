@@ -63,6 +63,7 @@ install-timelinejs:
 		echo "TimelineJS could not be installed: its browser test will be skipped" >&2
 
 bench: install
+	command -v wrk >/dev/null || apt-get install -y wrk
 	$(PY) -m bench
 
 clean:

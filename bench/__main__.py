@@ -22,6 +22,7 @@ from pathlib import Path
 from bench.harness import ROOT, WRK_CORE, Figure, Options
 
 MODULES = {
+    "overhead": "bench.overhead",
     "calendar": "bench.calendar_feed",
     "timeline": "bench.reads",
     "risk": "bench.risk",

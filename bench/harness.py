@@ -189,6 +189,7 @@ class Server:
         extra_env: dict[str, str] | None = None,
         log: Path | None = None,
         cli: bool = False,
+        uvicorn_args: tuple[str, ...] = (),
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -199,6 +200,7 @@ class Server:
         self.extra_env = extra_env or {}
         self.log = log
         self.cli = cli
+        self.uvicorn_args = uvicorn_args
         self._process: subprocess.Popen[bytes] | None = None
 
     def env(self) -> dict[str, str]:
@@ -226,7 +228,7 @@ class Server:
         else:
             command += ["uvicorn", self.app, "--factory", "--host", "127.0.0.1"]
             command += ["--port", str(self.port), "--workers", str(self.workers)]
-            command += ["--log-level", "warning", "--no-access-log"]
+            command += ["--log-level", "warning", "--no-access-log", *self.uvicorn_args]
         out = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
         self._process = subprocess.Popen(
             command, cwd=ROOT, env=self.env(), stdout=out, stderr=out, start_new_session=True

@@ -19,10 +19,10 @@ from timeline.api.common import provide_db, provide_settings
 from timeline.api.events import EventController
 from timeline.api.feeds import FeedController
 from timeline.api.health import HealthController
-from timeline.api.idempotency import IdempotencyMiddleware
 from timeline.api.items import ItemController
-from timeline.api.limits import RateLimitMiddleware
-from timeline.api.middleware import AllowHeaderMiddleware, SecurityHeadersMiddleware
+from timeline.api.logs import configure_logging
+from timeline.api.metrics import RequestMetrics, metrics_endpoint, registry_for
+from timeline.api.middleware import RequestPipeline
 from timeline.api.openapi import tidy_openapi
 from timeline.api.pages import PagesController, static_files_router, template_config
 from timeline.api.parties import GroupController, PartyController, ProcessGroupController
@@ -55,6 +55,7 @@ def route_handlers() -> list[Any]:
         ProposalController,
         SpectrumController,
         VoteController,
+        metrics_endpoint,
         static_files_router(),
     ]
 
@@ -74,7 +75,9 @@ def freeze_startup_heap() -> None:
 def create_app(settings: Settings | None = None) -> Litestar:
     """A ready-to-serve application for `settings` (default: from the environment)."""
     settings = settings or Settings.from_env()
+    configure_logging(settings.log_format)
     db = Database(settings.database_url)
+    metrics = RequestMetrics()
     cors = (
         CORSConfig(allow_origins=list(settings.cors_origins), expose_headers=["ETag", "Location"])
         if settings.cors_origins
@@ -86,20 +89,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "db": Provide(provide_db, sync_to_thread=False),
             "settings": Provide(provide_settings, sync_to_thread=False),
         },
-        state=State({"db": db, "settings": settings}),
+        state=State(
+            {"db": db, "settings": settings, "metrics_registry": registry_for(metrics, db)}
+        ),
         exception_handlers=exception_handlers,
         on_startup=[db.warm_up, freeze_startup_heap],
         on_shutdown=[db.dispose],
         request_max_body_size=settings.max_body_bytes,
         cors_config=cors,
         template_config=template_config(),
-        # Outermost first: even a 429 carries the security headers.
-        middleware=[
-            SecurityHeadersMiddleware(),
-            AllowHeaderMiddleware(),
-            RateLimitMiddleware(),
-            IdempotencyMiddleware(),
-        ],
         debug=False,
         openapi_config=OpenAPIConfig(
             title="timeline",
@@ -112,4 +110,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")],
         ),
     )
+    # One pure ASGI layer around the framework's own handler (not a route middleware): the
+    # router's 404 and 405 pass through it too, and a read pays for no write-only step.
+    app.asgi_handler = RequestPipeline(app.asgi_handler, settings, db, metrics)
     return tidy_openapi(app)

@@ -34,6 +34,17 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
+
+
+def _log_format(env: Mapping[str, str]) -> str:
+    raw = (env.get("TIMELINE_LOG_FORMAT") or "text").strip().lower()
+    if raw not in ("text", "json"):
+        raise ValueError(f"TIMELINE_LOG_FORMAT must be text or json, not {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service can be configured with; see the README's configuration table."""
@@ -47,6 +58,10 @@ class Settings:
     read_rate_per_minute: int = 1200
     feed_recheck_seconds: float = 2.0
     debug: bool = False
+    # Addresses (or networks) of the proxies whose X-Forwarded-For / -Proto `serve` believes;
+    # none by default, so no client can pick the address its read limit is counted by.
+    trusted_proxies: tuple[str, ...] = ()
+    log_format: str = "text"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -63,4 +78,6 @@ class Settings:
             read_rate_per_minute=_int(env, "TIMELINE_READ_RATE_PER_MINUTE", 1200),
             feed_recheck_seconds=_seconds(env, "TIMELINE_FEED_RECHECK_SECONDS", 2.0),
             debug=env.get("TIMELINE_DEBUG", "") in ("1", "true", "yes"),
+            trusted_proxies=_list(env, "TIMELINE_TRUSTED_PROXIES"),
+            log_format=_log_format(env),
         )

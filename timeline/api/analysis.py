@@ -12,13 +12,12 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar import Controller, Response, get
+from litestar.handlers import HTTPRouteHandler
 
-from timeline.api.common import json_bytes_response, today
+from timeline.api.common import AnyRequest, Db, json_bytes_response, today
 from timeline.api.conditional import is_not_modified, not_modified, version_etag
-from timeline.api.params import AsOf
+from timeline.api.params import AsOf, Slug
 from timeline.api.problems import problems
 from timeline.schemas.analysis import EifBody, RiskBody
 from timeline.services.analysis import (
@@ -43,7 +42,7 @@ def _etag(kind: str, slug: str, version: str, as_of: dt.date) -> str:
 
 
 async def _respond(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db: Database,
     kind: str,
     slug: str,
@@ -66,40 +65,56 @@ async def _respond(
     )
 
 
+# What the route answers, named in each handler's return type: Litestar resolves it from the
+# route's `signature_namespace` (the one body model); type checkers see either model.
+_Body = RiskBody | EifBody
+
+
+def _analysis_route(
+    path: str,
+    operation_id: str,
+    summary: str,
+    kind: str,
+    assess: Callable[[Database, str, dt.date], Awaitable[_Analysis]],
+    body: type[RiskBody | EifBody],
+) -> HTTPRouteHandler:
+    """The GET route of one analysis, answered by `assess`, documented with model `body`."""
+
+    @get(
+        path,
+        operation_id=operation_id,
+        summary=summary,
+        responses=problems(404, 422, 429),
+        signature_namespace={"_Body": body},
+    )
+    async def analysis(
+        self: Controller, request: AnyRequest, slug: Slug, db: Db, as_of: AsOf = None
+    ) -> Response[_Body]:
+        """The analysis on `as_of` (default today); 304 on a matching If-None-Match."""
+        return await _respond(request, db, kind, slug, as_of, assess)
+
+    return analysis
+
+
 class AnalysisController(Controller):
     """`/api/v1/processes/{slug}/risks` and `/entry-into-force`."""
 
     path = "/api/v1/processes/{slug:str}"
     tags = ["analysis"]
 
-    @get(
+    risks = _analysis_route(
         "/risks",
-        operation_id="getRisks",
-        summary="Will each deadline be met, and if not, why not",
-        responses=problems(404, 422, 429),
+        "getRisks",
+        "Will each deadline be met, and if not, why not",
+        "risks",
+        assess_risks,
+        RiskBody,
     )
-    async def risks(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
-    ) -> Response[RiskBody]:
-        """Every deadline assessed on `as_of` (default today); 304 on a matching If-None-Match."""
-        return await _respond(request, db, "risks", slug, as_of, assess_risks)
-
-    @get(
+    entry_into_force = _analysis_route(
         "/entry-into-force",
-        operation_id="getEntryIntoForce",
-        summary="Instruments deposited, entry into force, and the proposed thresholds",
-        responses=problems(404, 422, 429),
+        "getEntryIntoForce",
+        "Instruments deposited, entry into force, and the proposed thresholds",
+        "eif",
+        assess_entry_into_force,
+        EifBody,
     )
-    async def entry_into_force(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
-    ) -> Response[EifBody]:
-        """The view on `as_of` (default today); 304 on a matching If-None-Match."""
-        return await _respond(request, db, "eif", slug, as_of, assess_entry_into_force)

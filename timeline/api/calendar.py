@@ -1,85 +1,67 @@
-"""Calendar subscriptions: `calendar.ics` per process and across processes, and one event.
+"""Calendar subscriptions: `calendar.ics` per process and across processes.
 
 The feeds are built, validated and cached in `timeline.services.calendar`; this controller
 parses the query, asks the service (saying whether the client's copy is current) and wraps the
-answer: 200 with the calendar, or 304 with the same validators.
+answer: 200 with the calendar, or 304 with the same validators. (One event's `.ics` is served
+by the events controller, from the same service.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter
+from litestar import Controller, Response, get
 
-from timeline.api.common import base_url
-from timeline.api.conditional import http_date, is_not_modified, not_modified
-from timeline.api.params import AsOf, Kinds, ProcessSlugs, Statuses, Tags
-from timeline.api.problems import problems
-from timeline.services.calendar import (
-    CalendarQuery,
-    Fresh,
-    IcsDocument,
-    calendar_feed,
-    event_calendar,
+from timeline.api.common import (
+    CALENDAR_MEDIA_TYPE,
+    AnyRequest,
+    Db,
+    base_url,
+    fresh,
+    ics_response,
 )
+from timeline.api.params import (
+    AlarmDays,
+    AsOf,
+    ExactOnly,
+    Kinds,
+    ProcessSlugs,
+    Slug,
+    Statuses,
+    Tags,
+)
+from timeline.api.problems import problems
+from timeline.domain.vocabulary import Kind, Status
+from timeline.services.calendar import CalendarQuery, calendar_feed
 from timeline.settings import Settings
 from timeline.store.db import Database
 
-__all__ = ["CALENDAR_MEDIA_TYPE", "CalendarController", "event_ics_response"]
-
-# Litestar adds "; charset=utf-8" to text/* media types itself.
-CALENDAR_MEDIA_TYPE = "text/calendar"
-_CACHE_CONTROL = "public, max-age=300"
-
-ExactOnly = Annotated[
-    bool,
-    QueryParameter(
-        name="exact_only",
-        description="Leave out events whose date is fuzzy (month, season, year, ~, ?).",
-    ),
-]
-AlarmDays = Annotated[
-    int | None,
-    QueryParameter(
-        name="alarm_days",
-        ge=0,
-        le=366,
-        description="Add a reminder this many days before deadlines and vote points.",
-    ),
-]
-
-
-def _fresh(request: Request[Any, Any, Any]) -> Fresh:
-    def fresh(etag: str, last_modified: dt.datetime) -> bool:
-        return is_not_modified(request, etag, last_modified)
-
-    return fresh
-
-
-def _ics_answer(document: IcsDocument) -> Response[bytes]:
-    headers = {
-        "Last-Modified": http_date(document.last_modified),
-        "Cache-Control": _CACHE_CONTROL,
-    }
-    if document.body is None:
-        return not_modified(document.etag, headers)
-    return Response(
-        content=document.body,
-        media_type=CALENDAR_MEDIA_TYPE,
-        headers={
-            "ETag": document.etag,
-            **headers,
-            "Content-Disposition": f'inline; filename="{document.filename}"',
-        },
-    )
+__all__ = ["CALENDAR_MEDIA_TYPE", "CalendarController"]
 
 
 async def _feed(
-    request: Request[Any, Any, Any], db: Database, slug: str | None, query: CalendarQuery
+    request: AnyRequest,
+    db: Database,
+    slug: str | None,
+    processes: list[str] | None,
+    kinds: list[Kind] | None,
+    tags: list[str] | None,
+    statuses: list[Status] | None,
+    exact_only: bool,
+    alarm_days: int | None,
+    as_of: dt.date | None,
 ) -> Response[bytes]:
+    """The calendar of process `slug` (else of `processes`, else of all), filtered; a 304 when
+    the client's copy is current."""
+    query = CalendarQuery(
+        processes=processes or (),
+        kinds=kinds or (),
+        tags=tags or (),
+        statuses=statuses or (),
+        exact_only=exact_only,
+        alarm_days=alarm_days,
+        as_of=as_of,
+    )
     # Settings come from the app's state, not as a second dependency: with two, Litestar
     # resolves them in a task group, which cost a 304 a third of its time.
     settings: Settings = request.app.state.settings
@@ -89,24 +71,9 @@ async def _feed(
         slug=slug,
         query=query,
         recheck_seconds=settings.feed_recheck_seconds,
-        fresh=_fresh(request),
+        fresh=fresh(request),
     )
-    return _ics_answer(document)
-
-
-async def event_ics_response(
-    request: Request[Any, Any, Any],
-    db: Database,
-    slug: str,
-    event_id: str,
-    as_of: dt.date | None = None,
-) -> Response[Any]:
-    """One event as a calendar of one entry (the same entry the feeds carry), with a strong
-    ETag from its bytes and Last-Modified from its last change; 304 when they match."""
-    document = await event_calendar(
-        db, root=base_url(request), slug=slug, event_id=event_id, as_of=as_of, fresh=_fresh(request)
-    )
-    return _ics_answer(document)
+    return ics_response(document)
 
 
 _ICS_RESPONSES = problems(404, 422, 429)
@@ -134,9 +101,9 @@ class CalendarController(Controller):
     )
     async def process_calendar(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
+        request: AnyRequest,
+        slug: Slug,
+        db: Db,
         kind: Kinds = None,
         tag: Tags = None,
         status: Statuses = None,
@@ -145,15 +112,9 @@ class CalendarController(Controller):
         as_of: AsOf = None,
     ) -> Response[bytes]:
         """The feed of one process, filtered; 304 when the validators still match."""
-        query = CalendarQuery(
-            kinds=kind or (),
-            tags=tag or (),
-            statuses=status or (),
-            exact_only=exact_only,
-            alarm_days=alarm_days,
-            as_of=as_of,
+        return await _feed(
+            request, db, slug, None, kind, tag, status, exact_only, alarm_days, as_of
         )
-        return await _feed(request, db, slug, query)
 
     @get(
         "/calendar.ics",
@@ -168,8 +129,8 @@ class CalendarController(Controller):
     )
     async def calendar(
         self,
-        request: Request[Any, Any, Any],
-        db: NamedDependency[Database],
+        request: AnyRequest,
+        db: Db,
         process: ProcessSlugs = None,
         kind: Kinds = None,
         tag: Tags = None,
@@ -179,13 +140,6 @@ class CalendarController(Controller):
         as_of: AsOf = None,
     ) -> Response[bytes]:
         """The feed across processes, filtered; 304 when the validators still match."""
-        query = CalendarQuery(
-            processes=process or (),
-            kinds=kind or (),
-            tags=tag or (),
-            statuses=status or (),
-            exact_only=exact_only,
-            alarm_days=alarm_days,
-            as_of=as_of,
+        return await _feed(
+            request, db, None, process, kind, tag, status, exact_only, alarm_days, as_of
         )
-        return await _feed(request, db, None, query)

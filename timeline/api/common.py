@@ -1,39 +1,66 @@
-"""Helpers every controller shares: dependencies, links, cursors, JSON responses with ETags."""
+"""Helpers every controller shares: dependencies, links, cursors, and the responses with ETags
+(JSON, bytes, calendars) that answer 304 when the client already holds them."""
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 import msgspec
 from litestar import Request, Response
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from pydantic import BaseModel
 
-from timeline.api.conditional import content_etag, is_not_modified, not_modified
+from timeline.api.auth import Actor
+from timeline.api.conditional import content_etag, http_date, is_not_modified, not_modified
 from timeline.clock import today, utcnow
 from timeline.domain.errors import InvalidFields
 from timeline.domain.model import EventState
 from timeline.schemas import EventPublic
+from timeline.services.calendar import Fresh, IcsDocument
 from timeline.settings import Settings
 from timeline.store.db import Database
 
 __all__ = [
+    "CALENDAR_MEDIA_TYPE",
+    "ActorDep",
+    "AnyRequest",
+    "Db",
     "base_url",
+    "bytes_response",
     "decode_cursor",
     "encode_cursor",
     "event_json",
     "event_public",
+    "fresh",
+    "ics_response",
     "json_bytes_response",
     "json_response",
     "next_url",
     "provide_db",
     "provide_settings",
+    "resolve_known_on",
+    "resource_response",
     "today",
     "utcnow",
+    "write_fields",
 ]
+
+
+AnyRequest = Request[Any, Any, Any]
+"""A request as handlers take it."""
+Db = NamedDependency[Database]
+"""The application's database, as a handler parameter (`provide_db`)."""
+ActorDep = NamedDependency[Actor]
+"""Who is calling, as a handler parameter of a controller that provides `authenticate`."""
+
+# Litestar adds "; charset=utf-8" to text/* media types itself.
+CALENDAR_MEDIA_TYPE = "text/calendar"
+_CALENDAR_CACHE_CONTROL = "public, max-age=300"
 
 
 def provide_db(state: State) -> Database:
@@ -48,12 +75,29 @@ def provide_settings(state: State) -> Settings:
     return settings
 
 
-def base_url(request: Request[Any, Any, Any]) -> str:
+def base_url(request: AnyRequest) -> str:
     """Where the service is reached: TIMELINE_BASE_URL, else the request's own origin."""
     settings: Settings = request.app.state.settings
     if settings.base_url:
         return settings.base_url
     return str(request.base_url).rstrip("/")
+
+
+def resolve_known_on(known_on: dt.date | None) -> dt.date:
+    """The day a change became public: as given (never in the future), else today."""
+    now = today()
+    if known_on is None:
+        return now
+    if known_on > now:
+        raise InvalidFields.one("known_on", "cannot be later than today")
+    return known_on
+
+
+def write_fields(data: BaseModel, *, patch: bool = False) -> tuple[dict[str, Any], dt.date]:
+    """A create (or merge-patch) body as JSON-ready fields, a patch's only those sent, without
+    `known_on`; and the day the change became public (`resolve_known_on`)."""
+    known_on = resolve_known_on(getattr(data, "known_on", None))
+    return data.model_dump(mode="json", exclude_unset=patch, exclude={"known_on"}), known_on
 
 
 def encode_cursor(values: list[Any]) -> str:
@@ -74,7 +118,7 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
     return values
 
 
-def next_url(request: Request[Any, Any, Any], cursor: str | None) -> str | None:
+def next_url(request: AnyRequest, cursor: str | None) -> str | None:
     """The URL of the next page: this request's URL with `cursor` replaced."""
     if cursor is None:
         return None
@@ -131,8 +175,36 @@ def event_json(state: EventState, root: str) -> dict[str, Any]:
     }
 
 
+def bytes_response(
+    request: AnyRequest,
+    body: bytes,
+    media_type: str,
+    *,
+    etag: str | None = None,
+    last_modified: dt.datetime | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    """`body` with a strong ETag (given, or from the bytes) and Last-Modified when known; a
+    304 repeating `headers` when a GET's If-None-Match (or If-Modified-Since) says the client
+    holds it."""
+    tag = etag or content_etag(body)
+    extra = dict(headers or {})
+    if last_modified is not None:
+        extra["Last-Modified"] = http_date(last_modified)
+    if (
+        status_code == 200
+        and request.method in ("GET", "HEAD")
+        and is_not_modified(request, tag, last_modified)
+    ):
+        return not_modified(tag, extra)
+    return Response(
+        content=body, status_code=status_code, media_type=media_type, headers={"ETag": tag, **extra}
+    )
+
+
 def json_response(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     model: BaseModel,
     *,
     etag: str | None = None,
@@ -145,7 +217,7 @@ def json_response(
 
 
 def json_bytes_response(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     content: dict[str, Any] | bytes,
     *,
     etag: str | None = None,
@@ -154,12 +226,60 @@ def json_bytes_response(
 ) -> Response[Any]:
     """`json_response` for a body already made of JSON-ready values (encoded here) or bytes."""
     body = content if isinstance(content, bytes) else msgspec.json.encode(content)
-    tag = etag or content_etag(body)
-    if status_code == 200 and request.method in ("GET", "HEAD") and is_not_modified(request, tag):
-        return not_modified(tag, headers)
+    return bytes_response(
+        request, body, "application/json", etag=etag, status_code=status_code, headers=headers
+    )
+
+
+class _SelfLink(Protocol):
+    @property
+    def self(self) -> str: ...
+
+
+class _Resource(Protocol):
+    @property
+    def links(self) -> _SelfLink: ...
+
+    def model_dump_json(self) -> str: ...
+
+
+def resource_response(
+    request: AnyRequest, body: _Resource, etag: str, *, created: bool = False
+) -> Response[Any]:
+    """One resource as JSON with the ETag of its version (304 when the client holds it); when
+    `created`, 201 with its Location (`links.self`)."""
+    encoded = body.model_dump_json().encode()
+    if not created:
+        return json_bytes_response(request, encoded, etag=etag)
+    headers = {"Location": body.links.self}
+    return json_bytes_response(request, encoded, etag=etag, status_code=201, headers=headers)
+
+
+def fresh(request: AnyRequest) -> Fresh:
+    """Whether the client's copy (by its conditional headers) is current, asked of a service
+    that knows the validators before it builds the body."""
+
+    def current(etag: str, last_modified: dt.datetime) -> bool:
+        return is_not_modified(request, etag, last_modified)
+
+    return current
+
+
+def ics_response(document: IcsDocument) -> Response[Any]:
+    """A calendar as a service answered it: 200 with the bytes, or 304 (no body) with the same
+    validators and caching headers."""
+    headers = {
+        "Last-Modified": http_date(document.last_modified),
+        "Cache-Control": _CALENDAR_CACHE_CONTROL,
+    }
+    if document.body is None:
+        return not_modified(document.etag, headers)
     return Response(
-        content=body,
-        status_code=status_code,
-        media_type="application/json",
-        headers={"ETag": tag, **(headers or {})},
+        content=document.body,
+        media_type=CALENDAR_MEDIA_TYPE,
+        headers={
+            "ETag": document.etag,
+            **headers,
+            "Content-Disposition": f'inline; filename="{document.filename}"',
+        },
     )

@@ -2,32 +2,34 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.di import Provide
+from litestar.params import FromPath, JSONBody
 
-from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody, QueryParameter
-
-from timeline.api.auth import Actor, authenticate
-from timeline.api.calendar import event_ics_response
-from timeline.api.common import base_url, event_public, json_response, today, utcnow
+from timeline.api.auth import authenticate
+from timeline.api.common import (
+    ActorDep,
+    AnyRequest,
+    Db,
+    base_url,
+    event_public,
+    fresh,
+    ics_response,
+    json_response,
+    resolve_known_on,
+    resource_response,
+    utcnow,
+    write_fields,
+)
 from timeline.api.conditional import expected_version, version_etag
+from timeline.api.params import AsOf, KnownOn, Slug
 from timeline.api.problems import problems
-from timeline.domain.errors import InvalidFields
-from timeline.schemas import EventCreate, EventPatch, EventPublic, HistoryPage, Revision
-from timeline.services import events as event_store
-from timeline.store.db import Database
-from timeline.store.processes import get_process
+from timeline.domain.model import EventState
+from timeline.schemas import EventCreate, EventPatch, EventPublic, HistoryPage
+from timeline.services import events as event_service
+from timeline.services.calendar import event_calendar
 
-__all__ = ["EventController", "event_etag", "resolve_known_on"]
-
-AsOf = Annotated[
-    dt.date | None,
-    QueryParameter(
-        name="as_of", description="Answer with what was known on this day (YYYY-MM-DD)."
-    ),
-]
+__all__ = ["EventController", "event_etag"]
 
 
 def event_etag(event_id: str, version: int) -> str:
@@ -35,14 +37,9 @@ def event_etag(event_id: str, version: int) -> str:
     return version_etag("event", event_id, version)
 
 
-def resolve_known_on(known_on: dt.date | None) -> dt.date:
-    """The day a change became public: as given (never in the future), else today."""
-    now = today()
-    if known_on is None:
-        return now
-    if known_on > now:
-        raise InvalidFields.one("known_on", "cannot be later than today")
-    return known_on
+def _one(request: AnyRequest, state: EventState, *, created: bool = False) -> Response[EventPublic]:
+    body = event_public(state, base_url(request))
+    return resource_response(request, body, event_etag(state.id, state.version), created=created)
 
 
 class EventController(Controller):
@@ -60,30 +57,15 @@ class EventController(Controller):
         responses=problems(400, 401, 403, 404, 409, 413, 422, 429),
     )
     async def create(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        data: JSONBody[EventCreate],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
+        self, request: AnyRequest, slug: Slug, data: JSONBody[EventCreate], db: Db, actor: ActorDep
     ) -> Response[EventPublic]:
         """Store an event with its first revision; 201 with Location and ETag."""
         actor.require_process(slug)
-        known_on = resolve_known_on(data.known_on)
-        raw = data.model_dump(mode="json", exclude={"known_on"})
-        async with db.write() as session:
-            process = await get_process(session, slug)
-            state = await event_store.create_event(
-                session, process, raw, known_on=known_on, actor=actor.name, now=utcnow()
-            )
-        body = event_public(state, base_url(request))
-        return json_response(
-            request,
-            body,
-            etag=event_etag(state.id, state.version),
-            status_code=201,
-            headers={"Location": body.links.self},
+        raw, known_on = write_fields(data)
+        state = await event_service.record_event(
+            db, slug, raw, known_on=known_on, actor=actor.name, now=utcnow()
         )
+        return _one(request, state, created=True)
 
     @get(
         "/{event_id:str}",
@@ -96,26 +78,19 @@ class EventController(Controller):
         responses=problems(404, 422, 429),
     )
     async def read(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        event_id: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
+        self, request: AnyRequest, slug: Slug, event_id: FromPath[str], db: Db, as_of: AsOf = None
     ) -> Response[EventPublic]:
         """The event; 304 when If-None-Match names its current ETag."""
         if event_id.endswith(".ics"):
             # Litestar cannot route "{event_id}.ics" apart from "{event_id}" (a path parameter
-            # takes the whole segment), so the .ics form is dispatched here.
-            return await event_ics_response(request, db, slug, event_id[: -len(".ics")], as_of)
-        async with db.read() as session:
-            process = await get_process(session, slug)
-            state = await event_store.get_event(session, process, event_id, as_of)
-        return json_response(
-            request,
-            event_public(state, base_url(request)),
-            etag=event_etag(state.id, state.version),
-        )
+            # takes the whole segment), so the .ics form is dispatched here: one event as a
+            # calendar of one entry, the same entry the feeds carry.
+            root, ident = base_url(request), event_id[: -len(".ics")]
+            document = await event_calendar(
+                db, root=root, slug=slug, event_id=ident, as_of=as_of, fresh=fresh(request)
+            )
+            return ics_response(document)
+        return _one(request, await event_service.read_event(db, slug, event_id, as_of))
 
     @patch(
         "/{event_id:str}",
@@ -125,36 +100,28 @@ class EventController(Controller):
     )
     async def update(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
+        request: AnyRequest,
+        slug: Slug,
         event_id: FromPath[str],
         data: JSONBody[EventPatch],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
+        db: Db,
+        actor: ActorDep,
     ) -> Response[EventPublic]:
         """Apply the patch if the event is still at the If-Match version; 412 when not."""
         actor.require_process(slug)
         version = expected_version(request, "event", event_id)
-        changes = data.model_dump(mode="json", exclude_unset=True)
-        known_on = resolve_known_on(data.known_on)
-        changes.pop("known_on", None)
-        async with db.write() as session:
-            process = await get_process(session, slug)
-            state = await event_store.update_event(
-                session,
-                process,
-                event_id,
-                changes,
-                expected_version=version,
-                known_on=known_on,
-                actor=actor.name,
-                now=utcnow(),
-            )
-        return json_response(
-            request,
-            event_public(state, base_url(request)),
-            etag=event_etag(state.id, state.version),
+        changes, known_on = write_fields(data, patch=True)
+        state = await event_service.change_event(
+            db,
+            slug,
+            event_id,
+            changes,
+            expected_version=version,
+            known_on=known_on,
+            actor=actor.name,
+            now=utcnow(),
         )
+        return _one(request, state)
 
     @delete(
         "/{event_id:str}",
@@ -165,28 +132,25 @@ class EventController(Controller):
     )
     async def remove(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
+        request: AnyRequest,
+        slug: Slug,
         event_id: FromPath[str],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
-        known_on: Annotated[dt.date | None, QueryParameter(name="known_on")] = None,
+        db: Db,
+        actor: ActorDep,
+        known_on: KnownOn = None,
     ) -> None:
         """Tombstone the event; its history keeps every revision."""
         actor.require_process(slug)
         version = expected_version(request, "event", event_id)
-        day = resolve_known_on(known_on)
-        async with db.write() as session:
-            process = await get_process(session, slug)
-            await event_store.delete_event(
-                session,
-                process,
-                event_id,
-                expected_version=version,
-                known_on=day,
-                actor=actor.name,
-                now=utcnow(),
-            )
+        await event_service.remove_event(
+            db,
+            slug,
+            event_id,
+            expected_version=version,
+            known_on=resolve_known_on(known_on),
+            actor=actor.name,
+            now=utcnow(),
+        )
 
     @get(
         "/{event_id:str}/history",
@@ -195,30 +159,9 @@ class EventController(Controller):
         responses=problems(404, 429),
     )
     async def history(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        event_id: FromPath[str],
-        db: NamedDependency[Database],
+        self, request: AnyRequest, slug: Slug, event_id: FromPath[str], db: Db
     ) -> Response[HistoryPage]:
         """The append-only revisions with their field-by-field changes."""
-        async with db.read() as session:
-            process = await get_process(session, slug)
-            revisions = await event_store.history(session, process, event_id)
-        page = HistoryPage(
-            event=event_id,
-            items=[
-                Revision(
-                    version=r.version,
-                    recorded_at=r.recorded_at,
-                    known_on=r.known_on,
-                    actor=r.actor,
-                    change=r.change,
-                    fields=r.fields,
-                )
-                for r in revisions
-            ],
-            next=None,
-        )
-        last = revisions[-1].version if revisions else 0
+        page = await event_service.event_history(db, slug, event_id)
+        last = page.items[-1].version if page.items else 0
         return json_response(request, page, etag=version_etag("history", event_id, last))

@@ -8,47 +8,51 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter
+from litestar import Controller, Response, get
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
 
-from timeline.api.common import base_url, today
-from timeline.api.conditional import content_etag, http_date, is_not_modified, not_modified
-from timeline.api.params import AsOf, Kinds, ProcessSlugs, Tags
+from timeline.api.common import AnyRequest, Db, base_url, bytes_response, today
+from timeline.api.params import (
+    AsOf,
+    DigestDays,
+    DigestFormatParam,
+    FeedLimit,
+    Kinds,
+    ProcessSlugs,
+    Since,
+    Slug,
+    Tags,
+)
 from timeline.api.problems import problems
 from timeline.formats.atom import ATOM_MEDIA_TYPE
 from timeline.formats.jsonfeed import JSON_FEED_MEDIA_TYPE
 from timeline.services import feeds
-from timeline.services.feeds import DigestFormat, FeedFormat, Served
+from timeline.services.feeds import FeedFormat, Served
 from timeline.store.db import Database
 
 __all__ = ["FeedController"]
 
-FeedLimit = Annotated[
-    int, QueryParameter(name="limit", ge=1, le=500, description="Most entries (max 500).")
-]
 
-
-def _serve(request: Request[Any, Any, Any], served: Served) -> Response[Any]:
+def _serve(request: AnyRequest, served: Served) -> Response[Any]:
     """Bytes with a content ETag (and Last-Modified), or a 304 when the client has them."""
-    etag = content_etag(served.body)
-    headers = {"ETag": etag}
-    if served.last_modified is not None:
-        headers["Last-Modified"] = http_date(served.last_modified)
-    if is_not_modified(request, etag, served.last_modified):
-        return not_modified(etag, {k: v for k, v in headers.items() if k != "ETag"})
-    return Response(content=served.body, media_type=served.media_type, headers=headers)
+    return bytes_response(
+        request, served.body, served.media_type, last_modified=served.last_modified
+    )
 
 
-def _self_url(request: Request[Any, Any, Any]) -> str:
+def _self_url(request: AnyRequest) -> str:
     query = request.url.query
     return f"{base_url(request)}{request.url.path}" + (f"?{query}" if query else "")
 
 
+_MEDIA_TYPES: dict[FeedFormat, str] = {"atom": ATOM_MEDIA_TYPE, "json": JSON_FEED_MEDIA_TYPE}
+
+
 async def _change_feed(
-    request: Request[Any, Any, Any],
+    request: AnyRequest,
     db: Database,
     slug: str | None,
     fmt: FeedFormat,
@@ -71,89 +75,80 @@ async def _change_feed(
     return _serve(request, served)
 
 
+def _change_feed_route(
+    path: str, operation_id: str, summary: str, fmt: FeedFormat, responses: dict[int, ResponseSpec]
+) -> HTTPRouteHandler:
+    """The GET route of the change feed in `fmt`: of one process when `path` names `{slug}`
+    (404 for an unknown one), else across processes. Each entry has a permanent id; 304 when
+    If-None-Match matches."""
+    route = get(
+        path,
+        operation_id=operation_id,
+        summary=summary,
+        media_type=_MEDIA_TYPES[fmt],
+        responses=responses,
+    )
+
+    async def of_process(
+        self: Controller,
+        request: AnyRequest,
+        slug: Slug,
+        db: Db,
+        kind: Kinds = None,
+        tag: Tags = None,
+        limit: FeedLimit = 100,
+        as_of: AsOf = None,
+    ) -> Response[Any]:
+        return await _change_feed(request, db, slug, fmt, kind, tag, limit, as_of)
+
+    async def of_all(
+        self: Controller,
+        request: AnyRequest,
+        db: Db,
+        kind: Kinds = None,
+        tag: Tags = None,
+        limit: FeedLimit = 100,
+        as_of: AsOf = None,
+    ) -> Response[Any]:
+        return await _change_feed(request, db, None, fmt, kind, tag, limit, as_of)
+
+    return route(of_process if "{slug" in path else of_all)
+
+
 class FeedController(Controller):
-    """`changes.atom`, `changes.json` (all processes or one)."""
+    """`changes.atom`, `changes.json` (all processes or one), the digest and TimelineJS."""
 
     path = "/api/v1"
     tags = ["feeds"]
 
-    @get(
+    all_atom = _change_feed_route(
         "/changes.atom",
-        operation_id="getChangesAtom",
-        summary="Every recorded change across processes, as Atom, newest first",
-        media_type=ATOM_MEDIA_TYPE,
-        responses=problems(422, 429),
+        "getChangesAtom",
+        "Every recorded change across processes, as Atom, newest first",
+        "atom",
+        problems(422, 429),
     )
-    async def all_atom(
-        self,
-        request: Request[Any, Any, Any],
-        db: NamedDependency[Database],
-        kind: Kinds = None,
-        tag: Tags = None,
-        limit: FeedLimit = 100,
-        as_of: AsOf = None,
-    ) -> Response[Any]:
-        """One entry per change with a permanent id; 304 when If-None-Match matches."""
-        return await _change_feed(request, db, None, "atom", kind, tag, limit, as_of)
-
-    @get(
+    all_json = _change_feed_route(
         "/changes.json",
-        operation_id="getChangesJsonFeed",
-        summary="Every recorded change across processes, as JSON Feed 1.1, newest first",
-        media_type=JSON_FEED_MEDIA_TYPE,
-        responses=problems(422, 429),
+        "getChangesJsonFeed",
+        "Every recorded change across processes, as JSON Feed 1.1, newest first",
+        "json",
+        problems(422, 429),
     )
-    async def all_json(
-        self,
-        request: Request[Any, Any, Any],
-        db: NamedDependency[Database],
-        kind: Kinds = None,
-        tag: Tags = None,
-        limit: FeedLimit = 100,
-        as_of: AsOf = None,
-    ) -> Response[Any]:
-        """The same entries as the Atom feed, as JSON Feed 1.1."""
-        return await _change_feed(request, db, None, "json", kind, tag, limit, as_of)
-
-    @get(
+    process_atom = _change_feed_route(
         "/processes/{slug:str}/changes.atom",
-        operation_id="getProcessChangesAtom",
-        summary="Every recorded change of one process, as Atom, newest first",
-        media_type=ATOM_MEDIA_TYPE,
-        responses=problems(404, 422, 429),
+        "getProcessChangesAtom",
+        "Every recorded change of one process, as Atom, newest first",
+        "atom",
+        problems(404, 422, 429),
     )
-    async def process_atom(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
-        kind: Kinds = None,
-        tag: Tags = None,
-        limit: FeedLimit = 100,
-        as_of: AsOf = None,
-    ) -> Response[Any]:
-        """One entry per change of the process; 404 for an unknown process."""
-        return await _change_feed(request, db, slug, "atom", kind, tag, limit, as_of)
-
-    @get(
+    process_json = _change_feed_route(
         "/processes/{slug:str}/changes.json",
-        operation_id="getProcessChangesJsonFeed",
-        summary="Every recorded change of one process, as JSON Feed 1.1, newest first",
-        media_type=JSON_FEED_MEDIA_TYPE,
-        responses=problems(404, 422, 429),
+        "getProcessChangesJsonFeed",
+        "Every recorded change of one process, as JSON Feed 1.1, newest first",
+        "json",
+        problems(404, 422, 429),
     )
-    async def process_json(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
-        kind: Kinds = None,
-        tag: Tags = None,
-        limit: FeedLimit = 100,
-        as_of: AsOf = None,
-    ) -> Response[Any]:
-        """The process's changes as JSON Feed 1.1."""
-        return await _change_feed(request, db, slug, "json", kind, tag, limit, as_of)
 
     @get(
         "/digest",
@@ -170,21 +165,13 @@ class FeedController(Controller):
     )
     async def digest(
         self,
-        request: Request[Any, Any, Any],
-        db: NamedDependency[Database],
-        days: Annotated[
-            int, QueryParameter(name="days", ge=0, le=3660, description="Days ahead (and back).")
-        ] = 14,
-        since: Annotated[
-            dt.date | None,
-            QueryParameter(name="since", description="List changes from this day (YYYY-MM-DD)."),
-        ] = None,
+        request: AnyRequest,
+        db: Db,
+        days: DigestDays = 14,
+        since: Since = None,
         process: ProcessSlugs = None,
         # Named `format` in Python too: problems name the parameter as the client wrote it.
-        format: Annotated[
-            DigestFormat,
-            QueryParameter(name="format", description="md, html or json."),
-        ] = "md",
+        format: DigestFormatParam = "md",
         as_of: AsOf = None,
     ) -> Response[Any]:
         """The digest as of `as_of` (default today); 304 when If-None-Match matches."""
@@ -208,9 +195,9 @@ class FeedController(Controller):
     )
     async def timeline_js(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
+        request: AnyRequest,
+        slug: Slug,
+        db: Db,
         kind: Kinds = None,
         tag: Tags = None,
         as_of: AsOf = None,

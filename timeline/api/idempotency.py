@@ -1,7 +1,8 @@
 """`Idempotency-Key` on creates: a retry never makes a second resource.
 
-One middleware serves every `POST` under `/api/` (processes, events, items and any create added
-later), so no controller has to remember it. With a key and a bearer token:
+The request pipeline (timeline/api/middleware.py) hands it every `POST` under `/api/`
+(processes, events, items and any create added later) that carries a key, so no controller has
+to remember it; reads never reach it. With a key and a verified bearer token:
 
 - the first request reserves the key (scoped to the token) before the handler runs, and the
   response of a successful create is stored with it before it is sent;
@@ -15,7 +16,8 @@ later), so no controller has to remember it. With a key and a bearer token:
   the retry runs for real. Once the handler has answered 2xx the key is never released, even
   if storing the answer fails: a retry then gets 409, never a second resource.
 
-Without a key, or without a token (the handler will answer 401), requests pass untouched.
+Without a key, or without a token that is the admin token or a stored one (the handler will
+answer 401), requests pass untouched and no row is written.
 """
 
 from __future__ import annotations
@@ -28,25 +30,25 @@ import json
 import time
 from typing import Any, cast
 
-from litestar.enums import ScopeType
-from litestar.exceptions import HTTPException
-from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, HTTPRequestEvent, Message, Receive, ReceiveMessage, Scope, Send
 
-from timeline.api.auth import bearer_key, header_value
 from timeline.clock import utcnow
 from timeline.domain.errors import InvalidFields
 from timeline.settings import Settings
 from timeline.store import idempotency as records
 from timeline.store.db import Database
 
-__all__ = ["HEADER", "REPLAYED_HEADER", "IdempotencyMiddleware", "request_fingerprint"]
+__all__ = ["HEADER", "REPLAYED_HEADER", "Idempotency", "StillRunning", "request_fingerprint"]
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 200
 # Headers that describe one transmission, not the resource: never replayed as stored.
 _NOT_STORED = {"content-length", "date", "server", "connection", "transfer-encoding"}
+
+
+class StillRunning(Exception):
+    """The first request with this key is still running after the wait: answer 409."""
 
 
 def request_fingerprint(method: str, path: str, query: str, body: bytes) -> str:
@@ -126,10 +128,8 @@ async def _send_stored(send: Send, record: Any) -> None:
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
-class IdempotencyMiddleware(ASGIMiddleware):
+class Idempotency:
     """Replays the first response to a create retried with the same `Idempotency-Key`."""
-
-    scopes = (ScopeType.HTTP,)
 
     def __init__(
         self,
@@ -140,19 +140,23 @@ class IdempotencyMiddleware(ASGIMiddleware):
         self.retention = retention
         self.wait_seconds = wait_seconds
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        """Reserve, replay or refuse, then run the create and store its successful response."""
-        # Reads pass without a look at their headers: only API creates are remembered.
-        if scope.get("method") != "POST" or not scope["path"].startswith("/api/"):
-            await next_app(scope, receive, send)
-            return
-        key = header_value(scope["headers"], b"idempotency-key")
-        token = bearer_key(scope)
-        if key is None or token is None:
-            await next_app(scope, receive, send)
-            return
+    async def handle(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        next_app: ASGIApp,
+        *,
+        key: str,
+        writer: str,
+    ) -> None:
+        """Reserve, replay or refuse, then run the create and store its successful response.
+
+        `writer` is the verified token's hash. Raises InvalidFields (a bad or reused key) and
+        StillRunning before anything is sent; the caller answers them.
+        """
         # The token's hash, never the token: the table must not hold usable secrets.
-        owner = "token:" + token
+        owner = "token:" + writer
         key = key.strip()
         _check_key(key)
         settings: Settings = scope["app"].state.settings
@@ -189,11 +193,7 @@ class IdempotencyMiddleware(ASGIMiddleware):
             if held.status_code != records.PENDING:
                 return held
             if time.monotonic() >= deadline:
-                raise HTTPException(
-                    status_code=409,
-                    detail="a request with this Idempotency-Key is still in progress",
-                    headers={"Retry-After": "1"},
-                )
+                raise StillRunning("a request with this Idempotency-Key is still in progress")
             # The first request is still running: wait for its answer (or its release).
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.25)

@@ -5,31 +5,32 @@ Reads carry each item's status history; changes are JSON merge patches with If-M
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, Response, get, patch, post
-from litestar.di import NamedDependency, Provide
+from litestar import Controller, Response, get, patch, post
+from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
-from timeline.api.auth import Actor, authenticate
+from timeline.api.auth import authenticate
 from timeline.api.common import (
+    ActorDep,
+    AnyRequest,
+    Db,
     base_url,
     decode_cursor,
     encode_cursor,
     json_response,
     next_url,
+    resource_response,
     utcnow,
+    write_fields,
 )
 from timeline.api.conditional import expected_version, version_etag
-from timeline.api.events import resolve_known_on
-from timeline.api.params import AsOf, Cursor, Limit
+from timeline.api.params import AsOf, Cursor, Limit, Slug
 from timeline.api.problems import problems
 from timeline.domain.errors import InvalidFields
 from timeline.domain.items import ItemState
 from timeline.schemas.items import ItemCreate, ItemPage, ItemPatch, ItemPublic
 from timeline.services import items as item_service
 from timeline.services.items import item_public
-from timeline.store.db import Database
 
 __all__ = ["ItemController", "item_etag"]
 
@@ -39,16 +40,9 @@ def item_etag(key: str, version: int) -> str:
     return version_etag("item", key, version)
 
 
-def _one(
-    request: Request[Any, Any, Any], state: ItemState, *, created: bool = False
-) -> Response[ItemPublic]:
-    """The item as a JSON response with its ETag (201 with its Location when `created`)."""
+def _one(request: AnyRequest, state: ItemState, *, created: bool = False) -> Response[ItemPublic]:
     body = item_public(state, base_url(request))
-    etag = item_etag(state.key, state.version)
-    if created:
-        headers = {"Location": body.links.self}
-        return json_response(request, body, etag=etag, status_code=201, headers=headers)
-    return json_response(request, body, etag=etag)
+    return resource_response(request, body, item_etag(state.key, state.version), created=created)
 
 
 class ItemController(Controller):
@@ -66,18 +60,12 @@ class ItemController(Controller):
         responses=problems(400, 401, 403, 404, 409, 413, 422, 429),
     )
     async def create(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        data: JSONBody[ItemCreate],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
+        self, request: AnyRequest, slug: Slug, data: JSONBody[ItemCreate], db: Db, actor: ActorDep
     ) -> Response[ItemPublic]:
         """Store the item with its first revision; 201 with Location and ETag; 409 when the
         key is taken."""
         actor.require_process(slug)
-        known_on = resolve_known_on(data.known_on)
-        fields = data.model_dump(mode="json", exclude={"known_on"})
+        fields, known_on = write_fields(data)
         state = await item_service.create_item(
             db, slug, fields, known_on=known_on, actor=actor.name, now=utcnow()
         )
@@ -91,9 +79,9 @@ class ItemController(Controller):
     )
     async def list_items(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
+        request: AnyRequest,
+        slug: Slug,
+        db: Db,
         as_of: AsOf = None,
         limit: Limit = 100,
         cursor: Cursor = None,
@@ -119,12 +107,7 @@ class ItemController(Controller):
         responses=problems(404, 422, 429),
     )
     async def read(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        key: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
+        self, request: AnyRequest, slug: Slug, key: FromPath[str], db: Db, as_of: AsOf = None
     ) -> Response[ItemPublic]:
         """The item with its history; 304 when If-None-Match names its ETag."""
         return _one(request, await item_service.read_item(db, slug, key, as_of))
@@ -137,20 +120,18 @@ class ItemController(Controller):
     )
     async def update(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
+        request: AnyRequest,
+        slug: Slug,
         key: FromPath[str],
         data: JSONBody[ItemPatch],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
+        db: Db,
+        actor: ActorDep,
     ) -> Response[ItemPublic]:
         """Apply the patch if the item is still at the If-Match version; 412 when not, 428
         without If-Match; nothing changes in either case."""
         actor.require_process(slug)
         version = expected_version(request, "item", key)
-        changes = data.model_dump(mode="json", exclude_unset=True)
-        known_on = resolve_known_on(data.known_on)
-        changes.pop("known_on", None)
+        changes, known_on = write_fields(data, patch=True)
         state = await item_service.update_item(
             db,
             slug,

@@ -4,9 +4,11 @@ Litestar's own limiter counts per process; several workers (or machines) sharing
 must agree, so the counters live in the `rate_limit_buckets` table and are advanced by one
 atomic upsert (`timeline.store.rate_limits.add_hits`).
 
-- Writes (POST, PUT, PATCH, DELETE) are counted per bearer token (by its SHA-256; requests
-  without one by client address) and every write goes to the database first: the limit is
-  exact across workers.
+- Writes (POST, PUT, PATCH, DELETE) are counted per bearer token (by its SHA-256), once the
+  token is verified in the same transaction that counts it; requests without a token, or with
+  one that is neither the admin token nor a stored one, share their client address's
+  anonymous budget (random tokens buy no fresh budget, and add no counter rows). Every write
+  goes to the database first: the limit is exact across workers.
 - Reads are many and cheap, and making each one a database write (on SQLite a serialized,
   fsynced transaction) would cost more than the read itself. Each worker therefore counts reads
   in memory and adds them to the shared counter in batches: as soon as it has `limit // 20`
@@ -20,121 +22,186 @@ atomic upsert (`timeline.store.rate_limits.add_hits`).
 Responses that were counted carry `RateLimit: limit=L, remaining=R, reset=S` and
 `RateLimit-Policy: L;w=60` (draft-ietf-httpapi-ratelimit-headers-07); refusals are a 429
 problem+json with `Retry-After` (seconds until the window ends). A limit of 0 turns that kind of
-limit off. `/healthz` and `/readyz` are never counted.
+limit off. `/healthz`, `/readyz` and `/metrics` are never counted.
+
+The common path allocates nothing per request beyond the RateLimit header's text: a client's
+local counter is found by its address string as the server gives it, and the policy header is
+built once per limit.
 """
 
 from __future__ import annotations
 
+import hmac
 import math
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import NamedTuple
 
-from litestar.enums import ScopeType
-from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Scope
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from timeline.api.auth import bearer_key
-from timeline.api.problems import Problem, problem_type
-from timeline.clock import utcnow
+from timeline.api.auth import bearer_secret, header_value
 from timeline.settings import Settings
 from timeline.store.db import Database
 from timeline.store.rate_limits import add_hits, prune_windows
+from timeline.store.tokens import find_token, hash_token
 
-__all__ = ["WINDOW_SECONDS", "RateLimitMiddleware", "write_key"]
+__all__ = ["UNCOUNTED_PATHS", "WINDOW_SECONDS", "WRITE_METHODS", "RateLimiter", "Verdict"]
 
 WINDOW_SECONDS = 60
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+UNCOUNTED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 _FLUSH_SECONDS = 1.0
 
 
-def _client_address(scope: Scope) -> str:
+def client_address(scope: Scope) -> str:
+    """The client's address as the server reports it ("unknown" when it gives none)."""
     client = scope.get("client")
     return str(client[0]) if client else "unknown"
-
-
-def write_key(scope: Scope) -> str:
-    """The counter a write is charged to: its bearer token's SHA-256 (the same hash the token
-    table stores), else the client address."""
-    token = bearer_key(scope)
-    if token is not None:
-        return "write:" + token
-    return "write-anonymous:" + _client_address(scope)
 
 
 @dataclass(slots=True)
 class _LocalReads:
     """One worker's view of a client's reads in the current window."""
 
+    key: str  # the shared counter's key
     window: int
     sent_at: float  # when this worker last sent (or first counted) this client's reads
     shared: int = 0  # the shared total last returned by the database
     pending: int = 0  # reads admitted here and not yet added to the shared total
 
 
-@dataclass(frozen=True, slots=True)
-class _Verdict:
+class Verdict(NamedTuple):
+    """A counted request: its limit, its count in the window, and the window's times (a named
+    tuple: built on every counted request, at a third of a frozen dataclass's cost)."""
+
     limit: int
-    count: int
+    hits: int  # this request included
     window: int
     now: float
 
     @property
     def allowed(self) -> bool:
-        return self.count <= self.limit
+        """Whether the request is within its limit."""
+        return self.hits <= self.limit
 
     @property
     def reset(self) -> int:
+        """Seconds until the window ends (at least 1)."""
         return max(1, math.ceil(self.window + WINDOW_SECONDS - self.now))
 
-    def headers(self) -> list[tuple[bytes, bytes]]:
-        remaining = max(0, self.limit - self.count)
-        value = f"limit={self.limit}, remaining={remaining}, reset={self.reset}"
-        return [
-            (b"ratelimit", value.encode()),
-            (b"ratelimit-policy", f"{self.limit};w={WINDOW_SECONDS}".encode()),
-        ]
+    def headers(self, policy: bytes) -> tuple[tuple[bytes, bytes], tuple[bytes, bytes]]:
+        """The RateLimit and RateLimit-Policy headers of the answer."""
+        remaining = self.limit - self.hits
+        value = b"limit=%d, remaining=%d, reset=%d" % (self.limit, max(0, remaining), self.reset)
+        return (b"ratelimit", value), (b"ratelimit-policy", policy)
+
+    def detail(self) -> str:
+        """What a 429 says."""
+        return (
+            f"more than {self.limit} requests of this kind in {WINDOW_SECONDS} seconds; "
+            f"retry in {self.reset} seconds"
+        )
 
 
-class RateLimitMiddleware(ASGIMiddleware):
-    """Counts requests against the settings' limits and refuses the excess with 429.
+async def verified_writer(session: AsyncSession, settings: Settings, secret: str) -> str | None:
+    """The stored form (SHA-256) of `secret` when it is the admin token or a stored token; None
+    for anything else, which the write's handler will refuse with 401."""
+    admin = settings.admin_token
+    if admin and hmac.compare_digest(secret.encode(), admin.encode()):
+        return hash_token(secret)
+    found = await find_token(session, secret)
+    return None if found is None else found[0].token_hash
+
+
+class RateLimiter:
+    """Counts one worker's requests against the settings' limits.
 
     One instance serves one application (one worker); its in-memory read counters are that
     worker's share of the batching described in the module docstring.
     """
 
-    scopes = (ScopeType.HTTP,)
-    exclude_path_pattern = ("^/healthz$", "^/readyz$")
-
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.settings = settings
+        self.db = db
         self._reads: dict[str, _LocalReads] = {}
         self._window = 0
+        self._policies: dict[int, bytes] = {}
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        """Charge the request to its counter, then pass it on or answer 429."""
-        state = scope["app"].state
-        settings: Settings = state.settings
-        db: Database = state.db
-        is_write = scope.get("method", "GET") in WRITE_METHODS
-        limit = settings.write_rate_per_minute if is_write else settings.read_rate_per_minute
-        if limit <= 0:
-            await next_app(scope, receive, send)
-            return
-        now = utcnow().timestamp()
+    def policy(self, limit: int) -> bytes:
+        """The RateLimit-Policy value of `limit`, built once."""
+        value = self._policies.get(limit)
+        if value is None:
+            value = self._policies[limit] = f"{limit};w={WINDOW_SECONDS}".encode()
+        return value
+
+    async def _window_of(self, now: float) -> int:
         window = int(now // WINDOW_SECONDS) * WINDOW_SECONDS
         if window != self._window:
-            await self._new_window(db, window, first=self._window == 0)
-        if is_write:
-            async with db.write(bookkeeping=True) as session:
-                count = await add_hits(session, write_key(scope), window)
-        else:
-            count = await self._count_read(db, "read:" + _client_address(scope), window, limit, now)
-        verdict = _Verdict(limit=limit, count=count, window=window, now=now)
-        if not verdict.allowed:
-            await _refuse(send, verdict)
-            return
-        await next_app(scope, receive, _with_headers(send, verdict.headers()))
+            await self._new_window(window, first=self._window == 0)
+        return window
 
-    async def _new_window(self, db: Database, window: int, *, first: bool) -> None:
+    async def charge_write(
+        self, scope: Scope, *, verify: bool
+    ) -> tuple[Verdict | None, str | None]:
+        """Charge a write to its verified token (else to its address's anonymous budget).
+
+        Returns the verdict (None when write limits are off) and the verified token's hash
+        (None without a valid token; only looked up when the limit is on or `verify` asks).
+        """
+        headers = scope["headers"]
+        secret = bearer_secret(header_value(headers, b"authorization"))
+        limit = self.settings.write_rate_per_minute
+        if limit <= 0:
+            if secret is None or not verify:
+                return None, None
+            async with self.db.read() as session:
+                return None, await verified_writer(session, self.settings, secret)
+        now = time.time()
+        window = await self._window_of(now)
+        async with self.db.write(bookkeeping=True) as session:
+            writer = None
+            if secret is not None:
+                writer = await verified_writer(session, self.settings, secret)
+            if writer is not None:
+                key = "write:" + writer
+            else:
+                key = "write-anonymous:" + client_address(scope)
+            count = await add_hits(session, key, window)
+        return Verdict(limit=limit, hits=count, window=window, now=now), writer
+
+    async def charge_read(self, scope: Scope) -> Verdict | None:
+        """Charge a read to its client address (batched, see the module docstring); None when
+        read limits are off."""
+        limit = self.settings.read_rate_per_minute
+        if limit <= 0:
+            return None
+        now = time.time()
+        window = int(now // WINDOW_SECONDS) * WINDOW_SECONDS
+        if window != self._window:
+            await self._new_window(window, first=self._window == 0)
+        client = scope.get("client")
+        address = client[0] if client else "unknown"
+        entry = self._reads.get(address)
+        if entry is None or entry.window != window:
+            # The first send waits for a batch or a second, like every later one: a client's
+            # first read is not held up by a database write (the overshoot bound is the same).
+            entry = self._reads[address] = _LocalReads("read:" + str(address), window, now)
+        if entry.shared + entry.pending >= limit:
+            # Counts only grow within a window: a refusal needs no fresh look.
+            return Verdict(limit, entry.shared + entry.pending + 1, window, now)
+        entry.pending += 1
+        seen = entry.shared + entry.pending
+        if entry.pending >= max(1, limit // 20) or now - entry.sent_at >= _FLUSH_SECONDS:
+            hits, entry.pending, entry.sent_at = entry.pending, 0, now
+            async with self.db.write(bookkeeping=True) as session:
+                total = await add_hits(session, entry.key, window, hits)
+            # Reads admitted here while the batch was in flight are still in `pending`.
+            entry.shared = max(entry.shared, total)
+            seen = entry.shared + entry.pending
+        return Verdict(limit, seen, window, now)
+
+    async def _new_window(self, window: int, *, first: bool) -> None:
         # Forget the last window's local counts and, once a minute per worker, the shared
         # counters of clients that have gone quiet. A worker's first request does not prune:
         # it would wait on a write for rows the next minute's pruning removes just as well.
@@ -142,58 +209,5 @@ class RateLimitMiddleware(ASGIMiddleware):
         self._reads = {k: v for k, v in self._reads.items() if v.window == window}
         if first:
             return
-        async with db.write(bookkeeping=True) as session:
+        async with self.db.write(bookkeeping=True) as session:
             await prune_windows(session, window - WINDOW_SECONDS)
-
-    async def _count_read(self, db: Database, key: str, window: int, limit: int, now: float) -> int:
-        entry = self._reads.get(key)
-        if entry is None or entry.window != window:
-            # The first send waits for a batch or a second, like every later one: a client's
-            # first read is not held up by a database write (the overshoot bound is the same).
-            entry = self._reads[key] = _LocalReads(window=window, sent_at=now)
-        if entry.shared + entry.pending >= limit:
-            # Counts only grow within a window: a refusal needs no fresh look.
-            return entry.shared + entry.pending + 1
-        entry.pending += 1
-        seen = entry.shared + entry.pending
-        batch = max(1, limit // 20)
-        if entry.pending >= batch or now - entry.sent_at >= _FLUSH_SECONDS:
-            hits, entry.pending, entry.sent_at = entry.pending, 0, now
-            async with db.write(bookkeeping=True) as session:
-                total = await add_hits(session, key, window, hits)
-            # Reads admitted here while the batch was in flight are still in `pending`.
-            entry.shared = max(entry.shared, total)
-            seen = entry.shared + entry.pending
-        return seen
-
-
-def _with_headers(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
-    async def wrapped(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            message["headers"] = [*message.get("headers", ()), *extra]
-        await send(message)
-
-    return wrapped
-
-
-async def _refuse(send: Send, verdict: _Verdict) -> None:
-    type_, title = problem_type(429)
-    body = Problem(
-        type=type_,
-        title=title,
-        status=429,
-        detail=(
-            f"more than {verdict.limit} requests of this kind in {WINDOW_SECONDS} seconds; "
-            f"retry in {verdict.reset} seconds"
-        ),
-    ).model_dump_json(exclude_none=True)
-    payload = body.encode()
-    headers: list[tuple[bytes, bytes]] = [
-        (b"content-type", b"application/problem+json"),
-        (b"content-length", str(len(payload)).encode()),
-        (b"retry-after", str(verdict.reset).encode()),
-        *verdict.headers(),
-    ]
-    start: dict[str, Any] = {"type": "http.response.start", "status": 429, "headers": headers}
-    await send(start)  # type: ignore[arg-type]
-    await send({"type": "http.response.body", "body": payload, "more_body": False})

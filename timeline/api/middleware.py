@@ -1,18 +1,59 @@
-"""Response headers every route needs: security headers and a correct `Allow` on OPTIONS.
+"""The request pipeline: one pure ASGI layer around the whole application.
 
-HTML answers get the stricter set browsers need. Only headers a handler has not set are added,
-so a page that sends its own Content-Security-Policy (or anything else here) keeps it.
+Every request, the router's own 404 and 405 included, passes here once, in this order:
+
+1. a request id (a sane incoming `X-Request-ID`, else a fresh one) is set for the handler, its
+   problems and its log lines, and echoed in the `X-Request-ID` response header;
+2. a JSON write under `/api/` whose body is not declared `application/json` is a 415;
+3. the rate limits (timeline/api/limits.py) count it, and refuse the excess with 429;
+4. a calendar poll whose `If-None-Match` matches this worker's cached validators is answered
+   304 at once (timeline/api/early_304.py); a create with an `Idempotency-Key` from a
+   verified writer goes through timeline/api/idempotency.py; everything else goes straight to
+   the application;
+5. the response start gets the security headers it lacks (prebuilt byte pairs; HTML answers the
+   stricter set browsers need), the RateLimit headers and, on OPTIONS, the full `Allow` list;
+6. the request is counted for `/metrics` (plain ints, exported on scrape) and, with
+   `TIMELINE_LOG_FORMAT=json`, logged as one JSON line.
+
+One layer instead of a stack of framework middlewares: a read pays for none of the write-only
+steps, and nothing is allocated per request that a route does not need (docs/performance.md
+has the measured cost of each step).
 """
 
 from __future__ import annotations
+
+import itertools
+import logging
+import re
+import secrets
+import time
+from collections.abc import Iterable
+from typing import Any
 
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["HTML_CSP", "SCHEMA_UI_CSP", "AllowHeaderMiddleware", "SecurityHeadersMiddleware"]
+from timeline.api.early_304 import not_modified_headers
+from timeline.api.idempotency import Idempotency, StillRunning
+from timeline.api.limits import UNCOUNTED_PATHS, WRITE_METHODS, RateLimiter, Verdict
+from timeline.api.metrics import RequestMetrics
+from timeline.api.problems import PROBLEM_MEDIA_TYPE, REQUEST_ID, ProblemField, problem_bytes
+from timeline.domain.errors import InvalidFields
+from timeline.settings import Settings
+from timeline.store.db import Database
 
+__all__ = [
+    "HTML_CSP",
+    "REQUEST_ID_HEADER",
+    "SCHEMA_UI_CSP",
+    "RequestPipeline",
+    "SecurityHeadersMiddleware",
+    "secure",
+]
+
+REQUEST_ID_HEADER = "X-Request-ID"
 # Our own pages load nothing from elsewhere and run no inline script.
 HTML_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -31,71 +72,245 @@ _HTML: tuple[tuple[bytes, bytes], ...] = (
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 )
+_HTML_SET = (*_HTML, (b"content-security-policy", HTML_CSP.encode()))
+_SCHEMA_SET = (*_HTML, (b"content-security-policy", SCHEMA_UI_CSP.encode()))
+_ALWAYS_NAMES = frozenset(name for name, _ in _ALWAYS)
+_SANE_ID = re.compile(r"[A-Za-z0-9._:+/=-]{1,128}")
+_JSON_TYPE = re.compile(rb"\s*application/(?:[a-z0-9.+-]+\+)?json\s*(?:;.*)?", re.I | re.S)
+_access_log = logging.getLogger("timeline.access")
+
+
+def secure(headers: list[tuple[bytes, bytes]], *, schema: bool) -> None:
+    """Append to `headers` the security headers it lacks: `nosniff` and a referrer policy on
+    every answer; on HTML also a Content-Security-Policy (the schema UI's looser one when
+    `schema`), framing refusal, an opener policy and a permissions policy. Headers already
+    present are kept as they are."""
+    content_type = b""
+    present = 0
+    for name, value in headers:
+        name = name.lower()
+        if name == b"content-type":
+            content_type = value
+        elif name in _ALWAYS_NAMES:
+            present += 1
+    if not present:
+        headers += _ALWAYS
+    elif present < len(_ALWAYS):
+        names = {bytes(name).lower() for name, _ in headers}
+        headers += [pair for pair in _ALWAYS if pair[0] not in names]
+    if content_type[:9].lower() == b"text/html":
+        names = {bytes(name).lower() for name, _ in headers}
+        headers += [pair for pair in (_SCHEMA_SET if schema else _HTML_SET) if pair[0] not in names]
 
 
 class SecurityHeadersMiddleware(ASGIMiddleware):
-    """Adds `nosniff` and a referrer policy everywhere; on HTML also a Content-Security-Policy,
-    framing refusal, an opener policy and a permissions policy."""
+    """The security headers of `secure()` as a framework middleware, for apps without the
+    pipeline (the product's app gets them from `RequestPipeline`)."""
 
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         """Pass the request on, adding missing headers to the response start."""
-        is_schema = scope["path"].startswith("/schema")
+        schema = scope["path"].startswith("/schema")
 
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", ()))
-                # one pass for both the names present and the (last) Content-Type
-                present = {bytes(k).lower(): bytes(v) for k, v in headers}
-                content_type = present.get(b"content-type", b"").lower()
-                wanted = list(_ALWAYS)
-                if content_type.startswith(b"text/html"):
-                    csp = SCHEMA_UI_CSP if is_schema else HTML_CSP
-                    wanted += [*_HTML, (b"content-security-policy", csp.encode())]
-                headers += [(k, v) for k, v in wanted if k not in present]
+                secure(headers, schema=schema)
                 message["headers"] = headers
             await send(message)
 
         await next_app(scope, receive, wrapped)
 
 
-class AllowHeaderMiddleware(ASGIMiddleware):
-    """Makes `Allow` on OPTIONS answers list every method of the path.
+def _has_body(headers: Iterable[tuple[bytes, bytes]]) -> tuple[bool, bytes | None]:
+    """Whether the request declares a body, and its Content-Type (None when absent)."""
+    has_body = False
+    content_type = None
+    for name, value in headers:
+        name = name.lower()
+        if name == b"content-type":
+            content_type = value
+        elif name == b"content-length":
+            has_body = value.strip() not in (b"0", b"")
+        elif name == b"transfer-encoding":
+            has_body = True
+    return has_body, content_type
 
-    Litestar builds the OPTIONS handler of a path when the first controller registers it and
-    keeps that first method set when a later handler joins the same path, so `OPTIONS
-    /api/v1/processes` would say `OPTIONS, POST` without GET. The methods are read from the
-    application's final routes instead.
-    """
 
-    scopes = (ScopeType.HTTP,)
+class RequestPipeline:
+    """The pure ASGI layer described in the module docstring, around `app` (the framework's
+    own handler, so that its router's 404 and 405 pass here too)."""
 
-    def __init__(self) -> None:
-        self._methods: dict[str, bytes] | None = None
+    def __init__(
+        self, app: ASGIApp, settings: Settings, db: Database, metrics: RequestMetrics
+    ) -> None:
+        self.app = app
+        self.settings = settings
+        self.db = db
+        self.metrics = metrics
+        self.limiter = RateLimiter(settings, db)
+        self.idempotency = Idempotency()
+        self.log_json = settings.log_format == "json"
+        self._allowed: dict[str, bytes] | None = None
+        # A random prefix per worker and a counter: unique across workers, and cheap.
+        self._prefix = secrets.token_hex(6) + "-"
+        self._ids = itertools.count(1)
 
-    def _allowed(self, scope: Scope, template: str) -> bytes | None:
-        if self._methods is None:
-            self._methods = {
+    def _request_id(self, headers: Iterable[tuple[bytes, bytes]]) -> str:
+        for name, value in headers:
+            if name.lower() == b"x-request-id":
+                text = value.decode("latin-1")
+                if _SANE_ID.fullmatch(text):
+                    return text
+                break
+        return f"{self._prefix}{next(self._ids):x}"
+
+    def _allow(self, scope: Scope) -> bytes | None:
+        # Litestar builds a path's OPTIONS handler when the first controller registers it and
+        # keeps that first method set when a later one joins the path, so `OPTIONS
+        # /api/v1/processes` would say `OPTIONS, POST` without GET: read the final routes.
+        if self._allowed is None:
+            self._allowed = {
                 route.path_format: ", ".join(sorted(route.methods)).encode()
                 for route in scope["app"].routes
                 if isinstance(route, HTTPRoute)
             }
-        return self._methods.get(template)
+        return self._allowed.get(scope.get("path_template", ""))
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        """Pass the request on; on OPTIONS, replace the response's Allow with the full list."""
-        if scope.get("method") != "OPTIONS":
-            await next_app(scope, receive, send)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one request through the steps of the module docstring."""
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
             return
-        allowed = self._allowed(scope, scope.get("path_template", ""))
+        started = time.perf_counter()
+        headers = scope["headers"]
+        request_id = self._request_id(headers)
+        token = REQUEST_ID.set(request_id)
+        method = scope["method"]
+        path = scope["path"]
+        extra: tuple[tuple[bytes, bytes], ...] = ((b"x-request-id", request_id.encode()),)
+        status = 500
+        template = None
 
-        async def wrapped(message: Message) -> None:
-            if message["type"] == "http.response.start" and allowed is not None:
-                headers = [
-                    (k, v) for k, v in message.get("headers", ()) if bytes(k).lower() != b"allow"
-                ]
-                message["headers"] = [*headers, (b"allow", allowed)]
+        async def answer(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                out = message.get("headers")
+                out = list(out) if out is not None else []
+                secure(out, schema=path.startswith("/schema"))
+                out += extra
+                if method == "OPTIONS":
+                    allowed = self._allow(scope)
+                    if allowed is not None:
+                        out = [(k, v) for k, v in out if k.lower() != b"allow"]
+                        out.append((b"allow", allowed))
+                message["headers"] = out
             await send(message)
 
-        await next_app(scope, receive, wrapped)
+        try:
+            writer = None
+            is_write = method in WRITE_METHODS
+            if is_write and path.startswith("/api/"):
+                has_body, content_type = _has_body(headers)
+                if has_body and (content_type is None or not _JSON_TYPE.fullmatch(content_type)):
+                    detail = "the body must be JSON, sent as Content-Type: application/json"
+                    field = ProblemField(field="Content-Type", message=detail)
+                    await _problem(answer, 415, detail, errors=[field])
+                    return
+            if path not in UNCOUNTED_PATHS:
+                verdict: Verdict | None
+                if is_write:
+                    wants_key = method == "POST" and _has(headers, b"idempotency-key")
+                    verdict, writer = await self.limiter.charge_write(scope, verify=wants_key)
+                else:
+                    verdict = await self.limiter.charge_read(scope)
+                if verdict is not None:
+                    limit_headers = verdict.headers(self.limiter.policy(verdict.limit))
+                    if not verdict.allowed:
+                        self.metrics.refused += 1
+                        retry = (b"retry-after", str(verdict.reset).encode())
+                        await _problem(answer, 429, verdict.detail(), extra=(retry, *limit_headers))
+                        return
+                    extra += limit_headers
+            if method == "GET" and path[-4:] == ".ics":
+                early = not_modified_headers(
+                    path, scope["query_string"], headers, scope["scheme"], self.settings, self.db
+                )
+                if early is not None:
+                    template = early[0]
+                    await answer(
+                        {"type": "http.response.start", "status": 304, "headers": early[1]}
+                    )
+                    await answer({"type": "http.response.body", "body": b"", "more_body": False})
+                    return
+            if writer is not None and method == "POST" and path.startswith("/api/"):
+                await self._idempotent(scope, receive, answer, writer)
+            else:
+                await self.app(scope, receive, answer)
+        finally:
+            seconds = time.perf_counter() - started
+            template = template or scope.get("path_template") or "unrouted"
+            self.metrics.observe(template, method, status, seconds)
+            if self.log_json:
+                _access_log.info(
+                    "%s %s %s",
+                    method,
+                    path,
+                    status,
+                    extra={
+                        "request_id": request_id,
+                        "method": method,
+                        "path": path,
+                        "route": template,
+                        "status": status,
+                        "duration_ms": round(seconds * 1000, 3),
+                        "client": (scope.get("client") or ("unknown",))[0],
+                    },
+                )
+            REQUEST_ID.reset(token)
+
+    async def _idempotent(self, scope: Scope, receive: Receive, send: Send, writer: str) -> None:
+        key = _header(scope["headers"], b"idempotency-key")
+        if key is None:
+            await self.app(scope, receive, send)
+            return
+        try:
+            await self.idempotency.handle(scope, receive, send, self.app, key=key, writer=writer)
+        except InvalidFields as error:
+            fields = [ProblemField(field=e.field, message=e.message) for e in error.errors]
+            await _problem(send, 422, str(error), errors=fields)
+        except StillRunning as error:
+            await _problem(send, 409, str(error), extra=((b"retry-after", b"1"),))
+
+
+def _has(headers: Iterable[tuple[bytes, bytes]], wanted: bytes) -> bool:
+    return any(name.lower() == wanted for name, _ in headers)
+
+
+def _header(headers: Iterable[tuple[bytes, bytes]], wanted: bytes) -> str | None:
+    for name, value in headers:
+        if name.lower() == wanted:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+async def _problem(
+    send: Send,
+    status: int,
+    detail: str,
+    *,
+    errors: list[ProblemField] | None = None,
+    extra: tuple[tuple[bytes, bytes], ...] = (),
+) -> None:
+    """Answer with a problem+json of `status` from below the framework."""
+    payload = problem_bytes(status, detail, errors=errors)
+    headers = [
+        (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+        (b"content-length", str(len(payload)).encode()),
+        *extra,
+    ]
+    start: dict[str, Any] = {"type": "http.response.start", "status": status, "headers": headers}
+    await send(start)  # type: ignore[arg-type]
+    await send({"type": "http.response.body", "body": payload, "more_body": False})

@@ -9,26 +9,23 @@ allows no inline script or style, so everything the pages run or style comes fro
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import Controller, MediaType, Request, Response, Router, get
+from litestar import Controller, MediaType, Response, Router, get
 from litestar.datastructures import CacheControlHeader
-from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from timeline import __version__
-from timeline.api.common import base_url, today
-from timeline.api.conditional import content_etag, is_not_modified, not_modified
-from timeline.api.params import AsOf, From, Kinds, Tags, To
+from timeline.api.common import AnyRequest, Db, base_url, bytes_response, today
+from timeline.api.params import AsOf, From, Kinds, Slug, Tags, To, Zoom
 from timeline.api.problems import exception_handlers, problems
 from timeline.domain.errors import DomainError
 from timeline.domain.vocabulary import KIND_LABELS, RISK_LABELS
 from timeline.services import pages
-from timeline.store.db import Database
 from timeline.web import views
 from timeline.web.drawing import KIND_COLOURS, RISK_COLOURS
 
@@ -51,15 +48,6 @@ SECURITY_HEADERS: dict[str, str] = {
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-cache",
 }
-
-Zoom = Annotated[
-    str | None,
-    QueryParameter(
-        name="zoom",
-        max_length=7,
-        description="'all', a year (2023) or a month (2023-06); from/to override its edges.",
-    ),
-]
 
 
 def _configure(engine: JinjaTemplateEngine) -> None:
@@ -92,33 +80,27 @@ def static_files_router() -> Router:
     )
 
 
-def _wants_html(request: Request[Any, Any, Any]) -> bool:
+def _wants_html(request: AnyRequest) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def _render(request: Request[Any, Any, Any], name: str, context: dict[str, Any]) -> str:
+def _render(request: AnyRequest, name: str, context: dict[str, Any]) -> str:
     engine = request.app.template_engine
     assert isinstance(engine, JinjaTemplateEngine)
     return engine.get_template(name).render(**context)
 
 
 def _html(
-    request: Request[Any, Any, Any], name: str, context: dict[str, Any], status_code: int = 200
+    request: AnyRequest, name: str, context: dict[str, Any], status_code: int = 200
 ) -> Response[Any]:
     """A rendered page with a strong ETag of its bytes and the security headers."""
     body = _render(request, name, context).encode()
-    tag = content_etag(body)
-    if status_code == 200 and is_not_modified(request, tag):
-        return not_modified(tag, SECURITY_HEADERS)
-    return Response(
-        content=body,
-        status_code=status_code,
-        media_type="text/html",
-        headers={"ETag": tag, **SECURITY_HEADERS},
+    return bytes_response(
+        request, body, "text/html", status_code=status_code, headers=SECURITY_HEADERS
     )
 
 
-def _page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+def _page_error(request: AnyRequest, exc: Exception) -> Response[Any]:
     """problem+json as everywhere, or the same problem as a page when a browser asks."""
     handler = next(
         exception_handlers[cls] for cls in type(exc).__mro__ if cls in exception_handlers
@@ -131,7 +113,7 @@ def _page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     return page
 
 
-def _query(request: Request[Any, Any, Any]) -> views.QueryState:
+def _query(request: AnyRequest) -> views.QueryState:
     pairs = tuple((k, v) for k, v in request.query_params.multi_items() if v != "")
     return views.QueryState(path=request.url.path, pairs=pairs)
 
@@ -153,9 +135,7 @@ class PagesController(Controller):
         summary="HTML: every process with its next milestones and deadlines' status",
         responses=problems(422, 429),
     )
-    async def index(
-        self, request: Request[Any, Any, Any], db: NamedDependency[Database], as_of: AsOf = None
-    ) -> Response[Any]:
+    async def index(self, request: AnyRequest, db: Db, as_of: AsOf = None) -> Response[Any]:
         """The process list; `as_of` replays what was known that day."""
         context = await pages.index_page(db, as_of=as_of, today=today(), query=_query(request))
         return _html(request, "index.html", context)
@@ -169,9 +149,9 @@ class PagesController(Controller):
     )
     async def process(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
+        request: AnyRequest,
+        slug: Slug,
+        db: Db,
         as_of: AsOf = None,
         from_: From = None,
         to: To = None,
@@ -204,12 +184,7 @@ class PagesController(Controller):
         responses=problems(404, 422, 429),
     )
     async def event(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        event_id: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
+        self, request: AnyRequest, slug: Slug, event_id: FromPath[str], db: Db, as_of: AsOf = None
     ) -> Response[Any]:
         """The event as known on `as_of` (or now) and every revision known by then."""
         context = await pages.event_page(

@@ -2,12 +2,14 @@
 
 Litestar's own problem-details plugin swaps `title` and `detail`, so errors are rendered here.
 No response ever carries a traceback, SQL or a file path: unexpected errors are logged and
-answered with a bare 500.
+answered with a bare 500. Every problem names the request it answers (`request_id`, the same
+value as the `X-Request-ID` response header), so a report can be matched to the server's logs.
 """
 
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from http import HTTPStatus
 from typing import Any
 
@@ -28,16 +30,21 @@ from timeline.domain.errors import (
 
 __all__ = [
     "PROBLEM_MEDIA_TYPE",
+    "REQUEST_ID",
     "Problem",
     "ProblemField",
     "exception_handlers",
     "problem",
+    "problem_bytes",
     "problem_type",
     "problems",
 ]
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _log = logging.getLogger("timeline.api")
+# Set by the request pipeline (timeline/api/middleware.py) for the request being answered; a
+# context variable, so that it follows the request into its handler without a parameter.
+REQUEST_ID: ContextVar[str | None] = ContextVar("timeline_request_id", default=None)
 
 
 class ProblemField(BaseModel):
@@ -55,6 +62,7 @@ class Problem(BaseModel):
     status: int
     detail: str
     errors: list[ProblemField] | None = None
+    request_id: str | None = None
 
 
 _TYPES: dict[int, tuple[str, str]] = {
@@ -89,13 +97,34 @@ def problem(
 ) -> Response[Any]:
     """A problem+json response with the standard type and title for `status`."""
     type_, title = problem_type(status)
-    body = Problem(type=type_, title=title, status=status, detail=detail, errors=errors)
+    body = Problem(
+        type=type_,
+        title=title,
+        status=status,
+        detail=detail,
+        errors=errors,
+        request_id=REQUEST_ID.get(),
+    )
     return Response(
         content=body.model_dump(mode="json", exclude_none=True),
         status_code=status,
         media_type=PROBLEM_MEDIA_TYPE,
         headers=headers,
     )
+
+
+def problem_bytes(status: int, detail: str, *, errors: list[ProblemField] | None = None) -> bytes:
+    """The JSON body of a problem with `status`, for answers sent below the framework."""
+    type_, title = problem_type(status)
+    body = Problem(
+        type=type_,
+        title=title,
+        status=status,
+        detail=detail,
+        errors=errors,
+        request_id=REQUEST_ID.get(),
+    )
+    return body.model_dump_json(exclude_none=True).encode()
 
 
 def problems(*statuses: int) -> dict[int, ResponseSpec]:

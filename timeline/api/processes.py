@@ -2,42 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any
+from litestar import Controller, Response, get, patch, post
+from litestar.di import Provide
+from litestar.params import JSONBody
 
-from litestar import Controller, Request, Response, get, patch, post
-from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody
-
-from timeline.api.auth import Actor, authenticate
+from timeline.api.auth import authenticate
 from timeline.api.common import (
+    ActorDep,
+    AnyRequest,
+    Db,
     base_url,
     decode_cursor,
     encode_cursor,
     json_response,
     next_url,
+    resource_response,
     utcnow,
 )
 from timeline.api.conditional import expected_version, version_etag
-from timeline.api.params import Cursor, Limit
+from timeline.api.params import Cursor, Limit, Slug
 from timeline.api.problems import problems
 from timeline.schemas import ProcessCreate, ProcessPage, ProcessPatch, ProcessPublic
 from timeline.services import processes as process_service
 from timeline.services.processes import DescribedProcess
-from timeline.store.db import Database
 
 __all__ = ["ProcessController"]
 
 
 def _respond(
-    request: Request[Any, Any, Any], described: DescribedProcess, *, created: bool = False
+    request: AnyRequest, described: DescribedProcess, *, created: bool = False
 ) -> Response[ProcessPublic]:
-    """The process as a JSON response with its ETag (201 with its Location when `created`)."""
-    body = described.body
-    etag = version_etag("process", body.slug, described.version)
-    if created:
-        headers = {"Location": body.links.self}
-        return json_response(request, body, etag=etag, status_code=201, headers=headers)
-    return json_response(request, body, etag=etag)
+    etag = version_etag("process", described.body.slug, described.version)
+    return resource_response(request, described.body, etag, created=created)
 
 
 class ProcessController(Controller):
@@ -55,11 +51,7 @@ class ProcessController(Controller):
         responses=problems(400, 401, 403, 409, 413, 422, 429),
     )
     async def create(
-        self,
-        request: Request[Any, Any, Any],
-        data: JSONBody[ProcessCreate],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
+        self, request: AnyRequest, data: JSONBody[ProcessCreate], db: Db, actor: ActorDep
     ) -> Response[ProcessPublic]:
         """Store a process; 201 with Location and ETag, 409 when the slug is taken."""
         actor.require_admin()
@@ -70,11 +62,7 @@ class ProcessController(Controller):
 
     @get("/", operation_id="listProcesses", summary="Every process", responses=problems(422, 429))
     async def list_all(
-        self,
-        request: Request[Any, Any, Any],
-        db: NamedDependency[Database],
-        limit: Limit = 100,
-        cursor: Cursor = None,
+        self, request: AnyRequest, db: Db, limit: Limit = 100, cursor: Cursor = None
     ) -> Response[ProcessPage]:
         """Processes ordered by slug, a page at a time."""
         after = decode_cursor(cursor, 1)[0] if cursor else None
@@ -90,9 +78,7 @@ class ProcessController(Controller):
         summary="One process with its counts and links",
         responses=problems(404, 429),
     )
-    async def read(
-        self, request: Request[Any, Any, Any], slug: FromPath[str], db: NamedDependency[Database]
-    ) -> Response[ProcessPublic]:
+    async def read(self, request: AnyRequest, slug: Slug, db: Db) -> Response[ProcessPublic]:
         """The process; 304 when If-None-Match matches."""
         return _respond(
             request, await process_service.describe_process(db, slug, root=base_url(request))
@@ -105,12 +91,7 @@ class ProcessController(Controller):
         responses=problems(400, 401, 403, 404, 412, 413, 422, 428, 429),
     )
     async def update(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        data: JSONBody[ProcessPatch],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
+        self, request: AnyRequest, slug: Slug, data: JSONBody[ProcessPatch], db: Db, actor: ActorDep
     ) -> Response[ProcessPublic]:
         """Apply the patch if the process is still at the If-Match version."""
         actor.require_admin()

@@ -10,8 +10,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from timeline.api.auth import Actor, authenticate
-from timeline.api.common import base_url, json_bytes_response, utcnow
-from timeline.api.events import resolve_known_on
+from timeline.api.common import base_url, json_bytes_response, resolve_known_on, utcnow
 from timeline.api.params import AsOf
 from timeline.api.position_common import PUT_RESPONSES, put_precondition, record_response
 from timeline.api.problems import problems

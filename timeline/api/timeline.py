@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter
+from litestar import Controller, Response, get
 
 from timeline.api.common import (
+    AnyRequest,
+    Db,
     base_url,
     decode_cursor,
     encode_cursor,
@@ -18,26 +17,25 @@ from timeline.api.common import (
     next_url,
     today,
 )
-from timeline.api.events import AsOf
+from timeline.api.params import (
+    AsOf,
+    Cursor,
+    End,
+    KindsAny,
+    Limit,
+    Processes,
+    Slug,
+    Start,
+    StatusesAny,
+    TagsAny,
+    UpcomingDays,
+)
 from timeline.api.problems import problems
 from timeline.domain.errors import InvalidFields
-from timeline.schemas import EventPage, Kind, Status, UpcomingPage
-from timeline.services import events as event_store
-from timeline.store.db import Database
-from timeline.store.events import EventFilter, PageKey
-from timeline.store.processes import get_processes
+from timeline.schemas import EventPage, UpcomingPage
+from timeline.services.timeline import PageKey, timeline_page, upcoming_page
 
 __all__ = ["TimelineController"]
-
-Limit = Annotated[
-    int, QueryParameter(name="limit", ge=1, le=500, description="Page size (max 500).")
-]
-Cursor = Annotated[str | None, QueryParameter(name="cursor", description="Opaque page cursor.")]
-Kinds = Annotated[list[Kind] | None, QueryParameter(name="kind", description="Any of these kinds.")]
-Tags = Annotated[list[str] | None, QueryParameter(name="tag", description="Any of these tags.")]
-Statuses = Annotated[
-    list[Status] | None, QueryParameter(name="status", description="Any of these statuses.")
-]
 
 
 def _page_key(cursor: str | None) -> PageKey | None:
@@ -50,11 +48,12 @@ def _page_key(cursor: str | None) -> PageKey | None:
         raise InvalidFields.one("cursor", "is not a cursor this service issued") from None
 
 
-def _cursor_after(states: list[Any], limit: int) -> str | None:
-    if len(states) <= limit:
+def _next(request: AnyRequest, key: PageKey | None) -> str | None:
+    """The URL of the page after the one ending at `key`."""
+    if key is None:
         return None
-    last = states[limit - 1]
-    return encode_cursor([last.start.isoformat(), last.end.isoformat(), last.kind, last.id])
+    start, end, kind, ident = key
+    return next_url(request, encode_cursor([start.isoformat(), end.isoformat(), kind, ident]))
 
 
 class TimelineController(Controller):
@@ -71,33 +70,33 @@ class TimelineController(Controller):
     )
     async def timeline(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
-        from_: Annotated[dt.date | None, QueryParameter(name="from")] = None,
-        to: Annotated[dt.date | None, QueryParameter(name="to")] = None,
-        kind: Kinds = None,
-        tag: Tags = None,
-        status: Statuses = None,
+        request: AnyRequest,
+        slug: Slug,
+        db: Db,
+        from_: Start = None,
+        to: End = None,
+        kind: KindsAny = None,
+        tag: TagsAny = None,
+        status: StatusesAny = None,
         as_of: AsOf = None,
         limit: Limit = 100,
         cursor: Cursor = None,
     ) -> Response[EventPage]:
         """A page of the timeline; `next` follows it; `as_of` replays what was known then."""
-        if from_ is not None and to is not None and to < from_:
-            raise InvalidFields.one("to", "is before from")
-        flt = EventFilter(
-            start=from_, end=to, kinds=kind or (), tags=tag or (), statuses=status or ()
+        states, last = await timeline_page(
+            db,
+            slug,
+            start=from_,
+            end=to,
+            kinds=kind or (),
+            tags=tag or (),
+            statuses=status or (),
+            as_of=as_of,
+            after=_page_key(cursor),
+            limit=limit,
         )
-        async with db.read() as session:
-            states = await event_store.process_timeline(
-                session, slug, flt, as_of=as_of, after=_page_key(cursor), limit=limit + 1
-            )
         root = base_url(request)
-        page = {
-            "items": [event_json(s, root) for s in states[:limit]],
-            "next": next_url(request, _cursor_after(states, limit)),
-        }
+        page = {"items": [event_json(s, root) for s in states], "next": _next(request, last)}
         return json_bytes_response(request, page)
 
     @get(
@@ -108,11 +107,11 @@ class TimelineController(Controller):
     )
     async def upcoming(
         self,
-        request: Request[Any, Any, Any],
-        db: NamedDependency[Database],
-        days: Annotated[int, QueryParameter(name="days", ge=0, le=3660)] = 30,
-        process: Annotated[list[str] | None, QueryParameter(name="process")] = None,
-        kind: Kinds = None,
+        request: AnyRequest,
+        db: Db,
+        days: UpcomingDays = 30,
+        process: Processes = None,
+        kind: KindsAny = None,
         as_of: AsOf = None,
         limit: Limit = 100,
         cursor: Cursor = None,
@@ -122,17 +121,16 @@ class TimelineController(Controller):
         Cancelled events are left out: they are not coming.
         """
         day = as_of or today()
-        flt = EventFilter(
-            start=day,
-            end=day + dt.timedelta(days=days),
+        states, last = await upcoming_page(
+            db,
+            process or [],
+            day=day,
+            days=days,
             kinds=kind or (),
-            exclude_statuses=("cancelled",),
+            as_of=as_of,
+            after=_page_key(cursor),
+            limit=limit,
         )
-        async with db.read() as session:
-            chosen = await get_processes(session, process or [])
-            states = await event_store.event_states(
-                session, chosen, flt, as_of=as_of, after=_page_key(cursor), limit=limit + 1
-            )
         root = base_url(request)
         items = [
             {
@@ -140,12 +138,7 @@ class TimelineController(Controller):
                 "days_until": max((s.start - day).days, 0),
                 "ongoing": s.start < day <= s.end,
             }
-            for s in states[:limit]
+            for s in states
         ]
-        page = {
-            "as_of": day,
-            "days": days,
-            "items": items,
-            "next": next_url(request, _cursor_after(states, limit)),
-        }
+        page = {"as_of": day, "days": days, "items": items, "next": _next(request, last)}
         return json_bytes_response(request, page)

@@ -48,13 +48,27 @@ def _serve(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise CommandError("--workers must be 1 or more", 2)
+    try:
+        settings = Settings.from_env()
+    except ValueError as error:
+        raise CommandError(str(error), 2) from None
+    trusted = list(settings.trusted_proxies)
     uvicorn.run(
         "timeline.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=True,
+        # X-Forwarded-For/-Proto only from the configured proxies (none by default): anyone
+        # else could pick the address their read limit is counted by.
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
+        # uvloop and httptools (uvicorn[standard]) when installed: measured faster on every
+        # request kind of bench/ (docs/performance.md); the pure-Python ones otherwise.
+        loop="auto",
+        http="auto",
+        # With JSON logs the app logs each request once, with its id.
+        access_log=settings.log_format != "json",
         log_level="info",
     )
     return 0

@@ -48,12 +48,5 @@ def digest_html(doc: Mapping[str, Any]) -> str:
         many=words.many_processes(doc),
         style=_STYLES,
         badge=_BADGE,
-        intro=words.intro,
-        since_heading=words.since_heading,
-        coming_details=words.coming_details,
-        deadline_line=words.deadline_line,
-        eif_line=words.eif_line,
-        scenario_line=words.scenario_line,
-        day_text=words.day_text,
-        plural=words.plural,
+        words=words,
     )

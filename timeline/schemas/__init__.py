@@ -7,112 +7,25 @@ One module per area; everything public is re-exported here.
 
 from __future__ import annotations
 
-from timeline.schemas.analysis import (
-    AnalysedEvent,
-    DeadlineAssessment,
-    EifBody,
-    EifProjectionBody,
-    EifRule,
-    EifScenarioBody,
-    RiskBody,
-)
+from timeline.schemas import analysis, events, items, positions, processes
+from timeline.schemas.analysis import *  # noqa: F403
 from timeline.schemas.common import Day, Kind, Precision, Status, Strict
-from timeline.schemas.events import (
-    Dependency,
-    EventCreate,
-    EventFields,
-    EventLinks,
-    EventPage,
-    EventPatch,
-    EventPublic,
-    HistoryPage,
-    Revision,
-    Source,
-    UpcomingEvent,
-    UpcomingPage,
-)
-from timeline.schemas.items import (
-    ItemCreate,
-    ItemLinks,
-    ItemPage,
-    ItemPatch,
-    ItemPublic,
-    ItemRevisionPublic,
-    ItemStatus,
-)
-from timeline.schemas.positions import (
-    AxisPut,
-    GroupMemberIn,
-    GroupPublic,
-    GroupsPublic,
-    PartiesPublic,
-    PartyPublic,
-    PlacementPut,
-    ProcessGroupCreate,
-    ProposalCreate,
-    RecordPublic,
-    RecordRevisionPublic,
-    RollEntry,
-    RollPut,
-    StancePut,
-)
-from timeline.schemas.processes import (
-    ProcessCreate,
-    ProcessLinks,
-    ProcessPage,
-    ProcessPatch,
-    ProcessPublic,
-)
+from timeline.schemas.events import *  # noqa: F403
+from timeline.schemas.items import *  # noqa: F403
+from timeline.schemas.positions import *  # noqa: F403
+from timeline.schemas.processes import *  # noqa: F403
 
+# Each area module's `__all__` is its public list; `common` also holds validation helpers that
+# only the area modules use, so only its types are named here.
 __all__ = [
-    "AnalysedEvent",
-    "AxisPut",
     "Day",
-    "DeadlineAssessment",
-    "Dependency",
-    "EifBody",
-    "EifProjectionBody",
-    "EifRule",
-    "EifScenarioBody",
-    "EventCreate",
-    "EventFields",
-    "EventLinks",
-    "EventPage",
-    "EventPatch",
-    "EventPublic",
-    "GroupMemberIn",
-    "GroupPublic",
-    "GroupsPublic",
-    "HistoryPage",
-    "ItemCreate",
-    "ItemLinks",
-    "ItemPage",
-    "ItemPatch",
-    "ItemPublic",
-    "ItemRevisionPublic",
-    "ItemStatus",
     "Kind",
-    "PartiesPublic",
-    "PartyPublic",
-    "PlacementPut",
     "Precision",
-    "ProcessCreate",
-    "ProcessGroupCreate",
-    "ProcessLinks",
-    "ProcessPage",
-    "ProcessPatch",
-    "ProcessPublic",
-    "ProposalCreate",
-    "RecordPublic",
-    "RecordRevisionPublic",
-    "Revision",
-    "RiskBody",
-    "RollEntry",
-    "RollPut",
-    "Source",
-    "StancePut",
     "Status",
     "Strict",
-    "UpcomingEvent",
-    "UpcomingPage",
 ]
+__all__ += analysis.__all__
+__all__ += events.__all__
+__all__ += items.__all__
+__all__ += positions.__all__
+__all__ += processes.__all__

@@ -25,7 +25,7 @@ from timeline import __version__
 from timeline.formats.ics import CalendarOptions, build_calendar
 from timeline.services import events as event_store
 from timeline.services.caches import Validators, body_cache, validator_cache
-from timeline.services.feeds import process_info
+from timeline.services.processes import process_info
 from timeline.store.calendar import log_stamp
 from timeline.store.db import Database
 from timeline.store.events import EventFilter

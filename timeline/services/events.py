@@ -1,10 +1,11 @@
 """Events: the one place an event document is validated and its kept calendar entry derived,
-before the store writes it; and the reads callers use (the store's, named here once)."""
+before the store writes it; the reads callers use (the store's, named here once); and each
+change or read the API asks for, by process slug, in its own transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
 from pydantic import ValidationError
@@ -22,8 +23,9 @@ from timeline.formats.ics import (
     entry_parts,
     keeps_entry,
 )
-from timeline.schemas import EventFields
+from timeline.schemas import EventFields, HistoryPage, Revision
 from timeline.store import event_writes
+from timeline.store.db import Database
 from timeline.store.event_replays import history
 from timeline.store.event_rows import EventFilter, PageKey, new_event_id
 from timeline.store.events import (
@@ -32,20 +34,26 @@ from timeline.store.events import (
     get_event,
     process_timeline,
 )
+from timeline.store.processes import get_process
 from timeline.store.tables import Process
 
 __all__ = [
     "EventFilter",
     "PageKey",
     "calendar_entries",
+    "change_event",
     "create_event",
     "delete_event",
+    "event_history",
     "event_states",
     "get_event",
     "history",
     "kept_calendar_entry",
     "process_timeline",
+    "read_event",
+    "record_event",
     "refresh_calendar_entries",
+    "remove_event",
     "update_event",
     "validated_document",
 ]
@@ -88,6 +96,32 @@ async def _validate(
     return document, span
 
 
+async def _write(
+    write: Callable[..., Awaitable[EventState]],
+    session: AsyncSession,
+    process: Process,
+    event_id: str,
+    raw: dict[str, Any],
+    known_on: dt.date,
+    actor: str,
+    now: dt.datetime,
+) -> EventState:
+    # Creating and changing differ only in the store write (`insert_event` or `rewrite_event`,
+    # which share a signature); both validate first and keep the event's calendar entry.
+    document, span = await _validate(session, process, event_id, raw)
+    return await write(
+        session,
+        process,
+        event_id,
+        document,
+        span,
+        keep_entry=kept_calendar_entry,
+        known_on=known_on,
+        actor=actor,
+        now=now,
+    )
+
+
 async def create_event(
     session: AsyncSession,
     process: Process,
@@ -101,17 +135,8 @@ async def create_event(
     """Validate and store a new event with its first revision; return it as stored."""
     event_id = event_id or new_event_id()
     await event_writes.ensure_new_id(session, event_id)
-    document, span = await _validate(session, process, event_id, raw)
-    return await event_writes.insert_event(
-        session,
-        process,
-        event_id,
-        document,
-        span,
-        keep_entry=kept_calendar_entry,
-        known_on=known_on,
-        actor=actor,
-        now=now,
+    return await _write(
+        event_writes.insert_event, session, process, event_id, raw, known_on, actor, now
     )
 
 
@@ -128,17 +153,9 @@ async def update_event(
 ) -> EventState:
     """Apply a JSON merge patch to the current event if it is still at `expected_version`."""
     before = await event_writes.lock_event(session, process, event_id, expected_version)
-    document, span = await _validate(session, process, event_id, apply_merge_patch(before, patch))
-    return await event_writes.rewrite_event(
-        session,
-        process,
-        event_id,
-        document,
-        span,
-        keep_entry=kept_calendar_entry,
-        known_on=known_on,
-        actor=actor,
-        now=now,
+    after = apply_merge_patch(before, patch)
+    return await _write(
+        event_writes.rewrite_event, session, process, event_id, after, known_on, actor, now
     )
 
 
@@ -188,3 +205,96 @@ async def calendar_entries(
         for entry in found
         if not isinstance(entry, str) or entry in states
     ]
+
+
+async def record_event(
+    db: Database,
+    slug: str,
+    raw: dict[str, Any],
+    *,
+    known_on: dt.date,
+    actor: str,
+    now: dt.datetime,
+) -> EventState:
+    """`create_event` in process `slug`, in a transaction of its own; NotFound without it."""
+    async with db.write() as session:
+        process = await get_process(session, slug)
+        return await create_event(session, process, raw, known_on=known_on, actor=actor, now=now)
+
+
+async def read_event(db: Database, slug: str, event_id: str, as_of: dt.date | None) -> EventState:
+    """One event of process `slug`, now or as known on `as_of`; NotFound when unknown then."""
+    async with db.read() as session:
+        process = await get_process(session, slug)
+        return await get_event(session, process, event_id, as_of)
+
+
+async def change_event(
+    db: Database,
+    slug: str,
+    event_id: str,
+    patch: dict[str, Any],
+    *,
+    expected_version: int | None,
+    known_on: dt.date,
+    actor: str,
+    now: dt.datetime,
+) -> EventState:
+    """`update_event` in process `slug`, in a transaction of its own."""
+    async with db.write() as session:
+        process = await get_process(session, slug)
+        return await update_event(
+            session,
+            process,
+            event_id,
+            patch,
+            expected_version=expected_version,
+            known_on=known_on,
+            actor=actor,
+            now=now,
+        )
+
+
+async def remove_event(
+    db: Database,
+    slug: str,
+    event_id: str,
+    *,
+    expected_version: int | None,
+    known_on: dt.date,
+    actor: str,
+    now: dt.datetime,
+) -> None:
+    """Tombstone an event of process `slug` if it is still at `expected_version`; its history
+    keeps every revision."""
+    async with db.write() as session:
+        process = await get_process(session, slug)
+        await delete_event(
+            session,
+            process,
+            event_id,
+            expected_version=expected_version,
+            known_on=known_on,
+            actor=actor,
+            now=now,
+        )
+
+
+async def event_history(db: Database, slug: str, event_id: str) -> HistoryPage:
+    """Every revision of an event of process `slug`, oldest first, with its field-by-field
+    changes (deleted events included)."""
+    async with db.read() as session:
+        process = await get_process(session, slug)
+        revisions = await history(session, process, event_id)
+    items = [
+        Revision(
+            version=r.version,
+            recorded_at=r.recorded_at,
+            known_on=r.known_on,
+            actor=r.actor,
+            change=r.change,
+            fields=r.fields,
+        )
+        for r in revisions
+    ]
+    return HistoryPage(event=event_id, items=items, next=None)

@@ -15,7 +15,7 @@ from typing import Literal
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.errors import InvalidFields
-from timeline.domain.model import ChangeRecord, ProcessInfo
+from timeline.domain.model import ChangeRecord
 from timeline.formats.atom import ATOM_MEDIA_TYPE, atom_feed
 from timeline.formats.digest import (
     DigestInput,
@@ -29,6 +29,7 @@ from timeline.formats.feedinfo import FeedInfo, feed_id, feed_updated
 from timeline.formats.jsonfeed import JSON_FEED_MEDIA_TYPE, json_feed
 from timeline.formats.timelinejs import timelinejs
 from timeline.services import analysis
+from timeline.services.processes import process_info
 from timeline.store.changes import list_changes
 from timeline.store.db import Database
 from timeline.store.events import EventFilter, event_states
@@ -44,7 +45,6 @@ __all__ = [
     "change_feed",
     "digest",
     "filtered_changes",
-    "process_info",
     "timelinejs_feed",
 ]
 
@@ -73,26 +73,6 @@ class Served:
     last_modified: dt.datetime | None = None
 
 
-def process_info(process: Process) -> ProcessInfo:
-    """The descriptive fields of a stored process, as the formats take them."""
-    return ProcessInfo(
-        slug=process.slug,
-        title=process.title,
-        description=process.description,
-        timezone=process.timezone,
-        url=process.url,
-    )
-
-
-def _matches(record: ChangeRecord, kinds: Sequence[str], tags: Sequence[str]) -> bool:
-    # A change that takes an event out of a kind or tag is news to that kind's or tag's readers,
-    # so the state before the change counts as well as the state after it.
-    states = [record.event] if record.previous is None else [record.event, record.previous]
-    return (not kinds or any(s.kind in kinds for s in states)) and (
-        not tags or any(t in s.tags for s in states for t in tags)
-    )
-
-
 async def filtered_changes(
     session: AsyncSession,
     processes: Sequence[Process],
@@ -103,13 +83,16 @@ async def filtered_changes(
     as_of: dt.date | None = None,
     keep: Callable[[ChangeRecord], bool] | None = None,
 ) -> list[ChangeRecord]:
-    """Up to `limit` changes, newest first, to events of `kinds` and `tags` (any of each),
-    known on `as_of`, and accepted by `keep`; pages through the log until enough are found."""
+    """Up to `limit` changes, newest first, to events of `kinds` and `tags` (any of each, before
+    or after the change), known on `as_of`, and accepted by `keep`; pages through the log until
+    enough are found. The store filters kinds and tags in its query; only `keep` runs here."""
     found: list[ChangeRecord] = []
     before: int | None = None
     while len(found) < limit:
-        batch = await list_changes(session, processes, limit=_BATCH, before_id=before, as_of=as_of)
-        found.extend(r for r in batch if _matches(r, kinds, tags) and (keep is None or keep(r)))
+        batch = await list_changes(
+            session, processes, limit=_BATCH, before_id=before, as_of=as_of, kinds=kinds, tags=tags
+        )
+        found.extend(r for r in batch if keep is None or keep(r))
         if len(batch) < _BATCH:
             break
         before = batch[-1].id

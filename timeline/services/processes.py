@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
+from timeline.domain.model import ProcessInfo
 from timeline.schemas.processes import ProcessLinks, ProcessPublic
 from timeline.store import processes as process_store
 from timeline.store.db import Database
@@ -16,6 +17,7 @@ __all__ = [
     "DescribedProcess",
     "create_process",
     "describe_process",
+    "process_info",
     "process_links",
     "process_page",
     "update_process",
@@ -37,7 +39,7 @@ def process_links(root: str, slug: str) -> ProcessLinks:
     calendar = f"{api}/calendar.ics"
     return ProcessLinks(
         self=api,
-        events=f"{api}/events",
+        events=f"{api}/timeline",  # the GET listing of events (POST-only /events is a 405)
         timeline=f"{api}/timeline",
         calendar=calendar,
         webcal="webcal://" + calendar.split("://", 1)[1],
@@ -50,13 +52,20 @@ def process_links(root: str, slug: str) -> ProcessLinks:
     )
 
 
+def process_info(process: Process) -> ProcessInfo:
+    """The descriptive fields of a stored process, as the formats take them."""
+    return ProcessInfo(
+        slug=process.slug,
+        title=process.title,
+        description=process.description,
+        timezone=process.timezone,
+        url=process.url,
+    )
+
+
 def _public(row: Process, counts: dict[str, int], root: str) -> ProcessPublic:
     return ProcessPublic(
-        slug=row.slug,
-        title=row.title,
-        description=row.description,
-        timezone=row.timezone,
-        url=row.url,
+        **asdict(process_info(row)),  # slug, title, description, timezone, url
         version=row.version,
         created_at=row.created_at,
         updated_at=row.updated_at,

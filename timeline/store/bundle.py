@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -59,6 +59,28 @@ def _revision_json(row: EventRevision | ItemRevision) -> dict[str, Any]:
     }
 
 
+_Revision = TypeVar("_Revision", EventRevision, ItemRevision)
+
+
+async def _histories(
+    session: AsyncSession,
+    table: type[_Revision],
+    owner: str,
+    process_id: int | None,
+) -> dict[Any, list[dict[str, Any]]]:
+    # Every revision of the process, as exported, under the id in its `owner` column (what it
+    # revises), oldest first.
+    query = (
+        select(table)
+        .where(col(table.process_id) == process_id)
+        .order_by(col(getattr(table, owner)), col(table.version))
+    )
+    histories: dict[Any, list[dict[str, Any]]] = {}
+    for revision in (await session.exec(query)).all():
+        histories.setdefault(getattr(revision, owner), []).append(_revision_json(revision))
+    return histories
+
+
 async def export_bundle(session: AsyncSession, slug: str | None = None) -> dict[str, Any]:
     """Every process (or the one named), with events, items and their full histories.
 
@@ -73,31 +95,13 @@ async def export_bundle(session: AsyncSession, slug: str | None = None) -> dict[
         raise InvalidFields.one("process", f"no process {slug!r}")
     exported = []
     for process in processes:
-        events = (
-            await session.exec(
-                select(EventRevision)
-                .where(EventRevision.process_id == process.id)
-                .order_by(col(EventRevision.event_id), col(EventRevision.version))
-            )
-        ).all()
-        by_event: dict[str, list[dict[str, Any]]] = {}
-        for revision in events:
-            by_event.setdefault(revision.event_id, []).append(_revision_json(revision))
+        by_event = await _histories(session, EventRevision, "event_id", process.id)
         items = (
             await session.exec(
                 select(Item).where(Item.process_id == process.id).order_by(col(Item.key))
             )
         ).all()
-        item_revisions = (
-            await session.exec(
-                select(ItemRevision)
-                .where(ItemRevision.process_id == process.id)
-                .order_by(col(ItemRevision.item_id), col(ItemRevision.version))
-            )
-        ).all()
-        by_item: dict[int, list[dict[str, Any]]] = {}
-        for item_revision in item_revisions:
-            by_item.setdefault(item_revision.item_id, []).append(_revision_json(item_revision))
+        by_item = await _histories(session, ItemRevision, "item_id", process.id)
         exported.append(
             {
                 "slug": process.slug,

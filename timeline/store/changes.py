@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, exists, func, or_, type_coerce
+from sqlalchemy.dialects.postgresql import JSONB, array
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,10 +26,13 @@ async def list_changes(
     limit: int,
     before_id: int | None = None,
     as_of: dt.date | None = None,
+    kinds: Sequence[str] = (),
+    tags: Sequence[str] = (),
 ) -> list[ChangeRecord]:
     """Recorded changes of `processes`, newest first, each with the event before and after.
 
-    With `as_of`, only changes known on that day are listed.
+    With `as_of`, only changes known on that day are listed. With `kinds` (`tags`), only
+    changes whose event is of one of them (carries one of them) before or after the change.
     """
     slugs = {p.id: p.slug for p in processes}
     if not slugs:
@@ -37,6 +43,9 @@ async def list_changes(
         query = query.where(col(EventRevision.id) < before_id)
     if as_of is not None:
         query = query.where(col(EventRevision.known_on) <= as_of)
+    if kinds or tags:
+        dialect = (await session.connection()).dialect.name
+        query = _of_kinds_and_tags(query, kinds, tags, dialect)
     query = query.order_by(col(EventRevision.id).desc()).limit(limit)
     pairs = (await session.exec(query)).all()
     wanted = [(r.event_id, r.version - 1) for r, _ in pairs if r.version > 1]
@@ -74,3 +83,36 @@ async def list_changes(
             )
         )
     return records
+
+
+def _of_kinds_and_tags(query: Any, kinds: Sequence[str], tags: Sequence[str], dialect: str) -> Any:
+    # A change that takes an event out of a kind or tag is news to that kind's or tag's readers,
+    # so the state before the change (the revision one version lower) counts as well as the
+    # state after it. Filtering here rather than after reading keeps a feed of a rare tag from
+    # paging through the whole log.
+    previous = aliased(EventRevision)
+    query = query.outerjoin(
+        previous,
+        and_(
+            col(previous.event_id) == EventRevision.event_id,
+            col(previous.version) == EventRevision.version - 1,
+        ),
+    )
+    states = (EventRevision, previous)
+    if kinds:
+        query = query.where(or_(*(_kind(s).in_(kinds) for s in states)))
+    if tags:
+        query = query.where(or_(*(_has_tag(s, tags, dialect) for s in states)))
+    return query
+
+
+def _kind(revision: Any) -> Any:
+    return col(revision.snapshot)["kind"].as_string()
+
+
+def _has_tag(revision: Any, tags: Sequence[str], dialect: str) -> Any:
+    # Whether the snapshot's `tags` array holds one of `tags` (false when it has none).
+    if dialect == "postgresql":
+        return type_coerce(revision.snapshot, JSONB)["tags"].has_any(array(list(tags)))
+    elements = func.json_each(revision.snapshot, "$.tags").table_valued("value")
+    return exists().select_from(elements).where(elements.c.value.in_(tags))

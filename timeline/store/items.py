@@ -86,6 +86,33 @@ def _state(row: Item, slug: str, revisions: Sequence[ItemRevision]) -> ItemState
     return item_state(row.key, slug, row.created_at, last, last.snapshot, history)
 
 
+async def _append_revision(
+    session: AsyncSession,
+    row: Item,
+    change: str,
+    actor: str,
+    now: dt.datetime,
+    fields: dict[str, list[Any]],
+    snapshot: dict[str, Any],
+) -> ItemRevision:
+    # The revision records the row as just written: its version and the day it became known.
+    assert row.id is not None
+    revision = ItemRevision(
+        item_id=row.id,
+        process_id=row.process_id,
+        version=row.version,
+        change=change,
+        actor=actor,
+        known_on=row.known_on,
+        recorded_at=now,
+        fields=fields,
+        snapshot=snapshot,
+    )
+    session.add(revision)
+    await session.flush()
+    return revision
+
+
 async def create_item(
     session: AsyncSession,
     process: Process,
@@ -119,19 +146,7 @@ async def create_item(
     await session.flush()
     assert row.id is not None
     fields = {k: [None, v] for k, v in document.items() if v is not None}
-    revision = ItemRevision(
-        item_id=row.id,
-        process_id=process.id,
-        version=1,
-        change="created",
-        actor=actor,
-        known_on=known_on,
-        recorded_at=now,
-        fields=fields,
-        snapshot=document,
-    )
-    session.add(revision)
-    await session.flush()
+    revision = await _append_revision(session, row, "created", actor, now, fields, document)
     return _state(row, process.slug, [revision])
 
 
@@ -177,20 +192,7 @@ async def update_item(
     row.known_on = known_on
     row.updated_at = now
     session.add(row)
-    assert process.id is not None
-    revision = ItemRevision(
-        item_id=row.id,
-        process_id=process.id,
-        version=row.version,
-        change="updated",
-        actor=actor,
-        known_on=known_on,
-        recorded_at=now,
-        fields=fields,
-        snapshot=after,
-    )
-    session.add(revision)
-    await session.flush()
+    revision = await _append_revision(session, row, "updated", actor, now, fields, after)
     return _state(row, process.slug, [*revisions[row.id], revision])
 
 

@@ -47,6 +47,9 @@ def _json() -> Any:
     return Column(JSONValue, nullable=False)
 
 
+_JSON_TYPE: Any = JSONValue  # an instance (a variant per dialect), where `sa_type` names a class
+
+
 class Process(SQLModel, table=True):
     """A negotiation process (a committee, a treaty talk)."""
 
@@ -109,7 +112,23 @@ class EventTag(SQLModel, table=True):
     tag: str = Field(primary_key=True, max_length=64)
 
 
-class EventRevision(SQLModel, table=True):
+class _RevisionColumns(SQLModel):
+    """What every revision log records besides what it revises: the process, the version the
+    change made, who made it, the day it became known, when it was recorded, the fields it
+    changed ({name: [old, new]}) and the whole document after it."""
+
+    # Types, not `Column`s: a column object belongs to one table, and this serves two.
+    process_id: int = Field(foreign_key="processes.id")
+    version: int
+    change: str = Field(max_length=16)
+    actor: str = Field(max_length=200)
+    known_on: dt.date
+    recorded_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+    fields: dict[str, Any] = Field(default_factory=dict, sa_type=_JSON_TYPE, nullable=False)
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_type=_JSON_TYPE, nullable=False)
+
+
+class EventRevision(_RevisionColumns, table=True):
     """One immutable change to an event: the full document after it, and the fields it changed."""
 
     __tablename__ = "event_revisions"
@@ -124,14 +143,6 @@ class EventRevision(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: str = Field(foreign_key="events.id", max_length=64)
-    process_id: int = Field(foreign_key="processes.id")
-    version: int
-    change: str = Field(max_length=16)
-    actor: str = Field(max_length=200)
-    known_on: dt.date
-    recorded_at: dt.datetime = Field(sa_column=_utc())
-    fields: dict[str, Any] = Field(default_factory=dict, sa_column=_json())
-    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=_json())
 
 
 class Item(SQLModel, table=True):
@@ -152,7 +163,7 @@ class Item(SQLModel, table=True):
     updated_at: dt.datetime = Field(sa_column=_utc())
 
 
-class ItemRevision(SQLModel, table=True):
+class ItemRevision(_RevisionColumns, table=True):
     """One immutable change to a negotiation item."""
 
     __tablename__ = "item_revisions"
@@ -164,14 +175,6 @@ class ItemRevision(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="items.id")
-    process_id: int = Field(foreign_key="processes.id")
-    version: int
-    change: str = Field(max_length=16)
-    actor: str = Field(max_length=200)
-    known_on: dt.date
-    recorded_at: dt.datetime = Field(sa_column=_utc())
-    fields: dict[str, Any] = Field(default_factory=dict, sa_column=_json())
-    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=_json())
 
 
 class ApiToken(SQLModel, table=True):

@@ -1,0 +1,79 @@
+"""Calendar polls answered 304 before routing: the same answer the handler gives, and never
+one the handler would not give."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import httpx
+
+from tests.api.conftest import record
+from timeline.app import create_app
+from timeline.settings import Settings
+
+FEED = "/api/v1/processes/plastics/calendar.ics"
+_PER_ANSWER = {"x-request-id", "date"}
+
+
+def _stable(response: httpx.Response) -> dict[str, str]:
+    return {k: v for k, v in response.headers.items() if k not in _PER_ANSWER}
+
+
+async def test_an_early_304_equals_the_handlers(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str, settings: Settings
+) -> None:
+    await record(app_client, admin_headers, process)
+    etag = (await app_client.get(FEED)).headers["etag"]
+    # recheck 0: no cached validators, so the handler itself answers from the database
+    app = create_app(dataclasses.replace(settings, feed_recheck_seconds=0))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
+        from_handler = await other.get(FEED, headers={"If-None-Match": etag})
+    await app.state.db.dispose()
+    early = await app_client.get(FEED, headers={"If-None-Match": etag})
+    assert from_handler.status_code == early.status_code == 304
+    assert _stable(early) == _stable(from_handler)
+    assert early.content == from_handler.content == b""
+
+
+async def test_a_write_through_the_worker_ends_early_304s_at_once(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
+) -> None:
+    etag = (await app_client.get(FEED)).headers["etag"]
+    assert (await app_client.get(FEED, headers={"If-None-Match": etag})).status_code == 304
+    await record(app_client, admin_headers, process, title="New")
+    changed = await app_client.get(FEED, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["etag"] != etag
+
+
+async def test_other_tags_and_filtered_feeds_reach_the_handler(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
+) -> None:
+    etag = (await app_client.get(FEED)).headers["etag"]
+    assert (await app_client.get(FEED, headers={"If-None-Match": '"other"'})).status_code == 200
+    filtered = await app_client.get(
+        FEED, params={"kind": "session"}, headers={"If-None-Match": etag}
+    )
+    assert filtered.status_code == 200  # another feed: another ETag
+    assert (
+        await app_client.get(FEED, headers={"If-None-Match": f'W/{etag}, "x"'})
+    ).status_code == 304
+
+
+async def test_cross_origin_polls_keep_their_cors_headers(
+    admin_headers: dict[str, str], settings: Settings
+) -> None:
+    origin = "https://newsroom.example"
+    app = create_app(dataclasses.replace(settings, cors_origins=(origin,)))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        created = await client.post(
+            "/api/v1/processes", json={"slug": "plastics", "title": "P"}, headers=admin_headers
+        )
+        assert created.status_code == 201
+        etag = (await client.get(FEED)).headers["etag"]
+        poll = await client.get(FEED, headers={"If-None-Match": etag, "Origin": origin})
+    await app.state.db.dispose()
+    assert poll.status_code == 304
+    assert poll.headers["access-control-allow-origin"] == origin
