@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from timeline.settings import Settings
-from timeline.store import tables
+from timeline.store import position_tables, tables  # noqa: F401  (registers its tables)
 from timeline.store.db import normalize_url
 
 config = context.config

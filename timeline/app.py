@@ -27,8 +27,11 @@ from timeline.api.metrics import RequestMetrics, metrics_endpoint, registry_for
 from timeline.api.middleware import RequestPipeline
 from timeline.api.openapi import tidy_openapi
 from timeline.api.pages import PagesController, static_files_router, template_config
+from timeline.api.parties import GroupController, PartyController, ProcessGroupController
+from timeline.api.positions import ProposalController
 from timeline.api.problems import exception_handlers
 from timeline.api.processes import ProcessController
+from timeline.api.spectrum import SpectrumController, VoteController
 from timeline.api.timeline import TimelineController
 from timeline.settings import Settings
 from timeline.store.db import Database
@@ -49,6 +52,12 @@ def route_handlers() -> list[Any]:
         CalendarController,
         FeedController,
         PagesController,
+        PartyController,
+        GroupController,
+        ProcessGroupController,
+        ProposalController,
+        SpectrumController,
+        VoteController,
         metrics_endpoint,
         ForecastsController,
         static_files_router(),

@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "timeline.commands.client_reports",
     "timeline.commands.client_push",
     "timeline.commands.backtest",
+    "timeline.commands.positions",
 )
 
 

@@ -9,6 +9,7 @@
 """
 
 from timeline_client._core import CachedReply, EtagCache, FileCache, MemoryCache, RetryPolicy
+from timeline_client._position_calls import PositionRecord
 from timeline_client.aio import AsyncClient
 from timeline_client.client import Client
 from timeline_client.errors import (
@@ -62,6 +63,7 @@ __all__ = [
     "NotFound",
     "Page",
     "PayloadTooLarge",
+    "PositionRecord",
     "PreconditionFailed",
     "PreconditionRequired",
     "ProblemError",

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
 
 from timeline_client import _calls as calls
+from timeline_client import _position_calls as pcalls
 from timeline_client._core import Call, Core, EtagCache, MemoryCache, Reply, RetryPolicy
+from timeline_client._position_calls import PositionRecord
 from timeline_client.errors import ConnectionFailed
 from timeline_client.models import (
     EntryIntoForce,
@@ -264,6 +266,82 @@ class Client:
     ) -> Iterator[Item]:
         """The items of a process with their status on `as_of`."""
         return self._each(calls.list_items(process, as_of, limit))
+
+    # Positions ---------------------------------------------------------------------------
+
+    def parties(self) -> Any:
+        """Every party (code, name, kind, regional group) with the registry's sources."""
+        return self.send(pcalls.parties())
+
+    def groups(self, *, as_of: DateLike = None) -> Any:
+        """Every registry group; with `as_of`, the memberships active that day."""
+        return self.send(pcalls.groups(as_of))["groups"]
+
+    def group(self, key: str, *, as_of: DateLike = None) -> Any:
+        """One registry group; with `as_of`, its members that day."""
+        return self.send(pcalls.group(key, as_of))
+
+    def proposals(self, process: str, *, as_of: DateLike = None) -> Any:
+        """The proposals of a process, as known on `as_of`."""
+        return self.send(pcalls.proposals(process, as_of))["proposals"]
+
+    def create_proposal(
+        self,
+        process: str,
+        *,
+        key: str,
+        title: str,
+        idempotency_key: str | None = None,
+        **fields: Any,
+    ) -> PositionRecord:
+        """Record a proposal (item, rule, summary, sources, known_on are optional)."""
+        document = {"key": key, "title": title, **fields}
+        return self.send(pcalls.create_proposal(process, document, idempotency_key))
+
+    def proposal(self, process: str, key: str, *, as_of: DateLike = None) -> Any:
+        """A proposal with every stance known on `as_of` and the stance holding for each party."""
+        return self.send(pcalls.proposal(process, key, as_of))
+
+    def put_position(
+        self,
+        process: str,
+        proposal: str,
+        holder: str,
+        *,
+        stance: str,
+        if_match: Any = None,
+        **fields: Any,
+    ) -> PositionRecord:
+        """Record a party's or group's stance (sources, note, known_on optional); `if_match`
+        is needed once the stance exists."""
+        document = {"stance": stance, **fields}
+        return self.send(pcalls.put_position(process, proposal, holder, document, if_match))
+
+    def forecast(
+        self, process: str, proposal: str, *, as_of: DateLike = None, rule: str | None = None
+    ) -> Any:
+        """Would the proposal pass a vote on `as_of` (p_pass, expected counts, swing list)."""
+        return self.send(pcalls.forecast(process, proposal, as_of, rule))
+
+    def spectrum(self, process: str, *, as_of: DateLike = None) -> Any:
+        """The axes and placements of a process, as known on `as_of`."""
+        return self.send(pcalls.spectrum(process, as_of))
+
+    def vote(self, process: str, event_id: str, *, as_of: DateLike = None) -> PositionRecord:
+        """The recorded roll of a vote_point event, its counts and outcome."""
+        return self.send(pcalls.vote(process, event_id, as_of))
+
+    def put_vote(
+        self,
+        process: str,
+        event_id: str,
+        roll: Sequence[Mapping[str, str]],
+        *,
+        if_match: Any = None,
+        **fields: Any,
+    ) -> PositionRecord:
+        """Record who voted how (sources, known_on optional); `if_match` once it exists."""
+        return self.send(pcalls.put_vote(process, event_id, roll, fields, if_match))
 
     # Analysis ----------------------------------------------------------------------------
 

@@ -30,6 +30,12 @@ VALID_BODIES: dict[str, dict[str, Any] | None] = {
     "createItem": {"key": "new-item", "title": "New item", "status": "open"},
     "updateItem": {"status": "agreed"},
     "applyBundle": {"format": "timeline-bundle", "version": 1, "processes": []},
+    "createProcessGroup": {"key": "pole", "name": "Pole", "members": [{"party": "EGY"}]},
+    "createProposal": {"key": "p1", "title": "A proposal"},
+    "putPosition": {"stance": "support"},
+    "putAxis": {"name": "Scope", "low": "narrow", "high": "wide"},
+    "putPlacement": {"value": 0.5},
+    "putVote": {"roll": [{"party": "EGY", "vote": "yes"}]},
 }
 SERVER_OWNED = ("id", "version", "created_at")
 
@@ -55,7 +61,13 @@ async def _setup(client: httpx.AsyncClient, admin: dict[str, str]) -> dict[str, 
             headers=admin,
         )
         assert r.status_code == 201, r.text
-        ids[slug] = {"slug": slug, "event_id": event_id, "key": "art-1"}
+        ids[slug] = {
+            "slug": slug,
+            "event_id": event_id,
+            "key": "art-1",
+            "holder": "EGY",
+            "axis": "scope",
+        }
     return ids
 
 

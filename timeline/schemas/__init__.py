@@ -7,11 +7,12 @@ One module per area; everything public is re-exported here.
 
 from __future__ import annotations
 
-from timeline.schemas import analysis, events, items, processes
+from timeline.schemas import analysis, events, items, positions, processes
 from timeline.schemas.analysis import *  # noqa: F403
 from timeline.schemas.common import Day, Kind, Precision, Status, Strict
 from timeline.schemas.events import *  # noqa: F403
 from timeline.schemas.items import *  # noqa: F403
+from timeline.schemas.positions import *  # noqa: F403
 from timeline.schemas.processes import *  # noqa: F403
 
 # Each area module's `__all__` is its public list; `common` also holds validation helpers that
@@ -26,4 +27,5 @@ __all__ = [
 __all__ += analysis.__all__
 __all__ += events.__all__
 __all__ += items.__all__
+__all__ += positions.__all__
 __all__ += processes.__all__

@@ -1,0 +1,157 @@
+"""Parties and groups: the packaged registry (`/parties`, `/groups`, with members on a day) and
+the groups editors add to one process (`/processes/{slug}/groups`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
+
+from timeline.api.auth import Actor, authenticate
+from timeline.api.common import base_url, json_bytes_response, resolve_known_on, utcnow
+from timeline.api.params import AsOf
+from timeline.api.position_common import record_etag
+from timeline.api.problems import problems
+from timeline.domain.parties import Group
+from timeline.schemas.positions import (
+    GroupPublic,
+    GroupsPublic,
+    PartiesPublic,
+    PartyPublic,
+    ProcessGroupCreate,
+)
+from timeline.services import parties as party_service
+from timeline.store.db import Database
+
+__all__ = ["GroupController", "PartyController", "ProcessGroupController"]
+
+
+def _group(group: Group, as_of: Any, process: str | None = None) -> dict[str, Any]:
+    return {**group.to_json(as_of), "process": process}
+
+
+class PartyController(Controller):
+    """`/api/v1/parties`: every state and organization that can take a position."""
+
+    path = "/api/v1/parties"
+    tags = ["parties"]
+
+    @get("/", operation_id="listParties", summary="Every party", responses=problems(429))
+    async def list_parties(self, request: Request[Any, Any, Any]) -> Response[PartiesPublic]:
+        """The 193 UN members, the observer States and the EU, with the registry's sources."""
+        return json_bytes_response(request, party_service.list_parties())
+
+    @get(
+        "/{code:str}",
+        operation_id="getParty",
+        summary="One party",
+        responses=problems(404, 429),
+    )
+    async def read(
+        self, request: Request[Any, Any, Any], code: FromPath[str]
+    ) -> Response[PartyPublic]:
+        """The party with this code (ISO 3166-1 alpha-3, or EU)."""
+        return json_bytes_response(request, party_service.read_party(code).to_json())
+
+
+class GroupController(Controller):
+    """`/api/v1/groups`: regional and negotiating groups with dated membership."""
+
+    path = "/api/v1/groups"
+    tags = ["parties"]
+
+    @get("/", operation_id="listGroups", summary="Every group", responses=problems(422, 429))
+    async def list_groups(
+        self, request: Request[Any, Any, Any], as_of: AsOf = None
+    ) -> Response[GroupsPublic]:
+        """Every registry group; with `as_of`, only the memberships active that day."""
+        groups = [_group(g, as_of) for g in party_service.registry().groups]
+        return json_bytes_response(request, {"groups": groups})
+
+    @get(
+        "/{key:str}",
+        operation_id="getGroup",
+        summary="One group, its members on a day",
+        responses=problems(404, 422, 429),
+    )
+    async def read(
+        self, request: Request[Any, Any, Any], key: FromPath[str], as_of: AsOf = None
+    ) -> Response[GroupPublic]:
+        """The group; with `as_of`, only the members that belonged to it that day."""
+        return json_bytes_response(request, _group(party_service.read_registry_group(key), as_of))
+
+
+class ProcessGroupController(Controller):
+    """`/api/v1/processes/{slug}/groups`: groups an editor defines for one process."""
+
+    path = "/api/v1/processes/{slug:str}/groups"
+    tags = ["parties"]
+    dependencies = {"actor": Provide(authenticate)}
+
+    @post(
+        "/",
+        operation_id="createProcessGroup",
+        summary="Define a group for this process",
+        status_code=201,
+        responses=problems(400, 401, 403, 404, 409, 413, 422, 429),
+    )
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        data: JSONBody[ProcessGroupCreate],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+    ) -> Response[GroupPublic]:
+        """Store the group; 422 naming unknown members, 409 when the key is taken."""
+        actor.require_process(slug)
+        known_on = resolve_known_on(data.known_on)
+        document = data.model_dump(mode="json", exclude={"known_on"})
+        group, state = await party_service.create_process_group(
+            db, slug, document, known_on=known_on, actor=actor.name, now=utcnow()
+        )
+        location = f"{base_url(request)}/api/v1/processes/{slug}/groups/{group.key}"
+        return json_bytes_response(
+            request,
+            _group(group, None, slug),
+            etag=record_etag("group", state.key, state.version),
+            status_code=201,
+            headers={"Location": location},
+        )
+
+    @get(
+        "/",
+        operation_id="listProcessGroups",
+        summary="The groups of this process",
+        responses=problems(404, 422, 429),
+    )
+    async def list_groups(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        db: NamedDependency[Database],
+        as_of: AsOf = None,
+    ) -> Response[GroupsPublic]:
+        """The process's groups as known on `as_of`, their members on that day."""
+        groups = await party_service.list_process_groups(db, slug, as_of)
+        return json_bytes_response(request, {"groups": [_group(g, as_of, slug) for g in groups]})
+
+    @get(
+        "/{key:str}",
+        operation_id="getProcessGroup",
+        summary="One group of this process",
+        responses=problems(404, 422, 429),
+    )
+    async def read(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        key: FromPath[str],
+        db: NamedDependency[Database],
+        as_of: AsOf = None,
+    ) -> Response[GroupPublic]:
+        """The group as known on `as_of`, with its members on that day."""
+        group, _ = await party_service.read_process_group(db, slug, key, as_of)
+        return json_bytes_response(request, _group(group, as_of, slug))

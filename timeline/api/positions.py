@@ -1,0 +1,194 @@
+"""Proposals and the positions taken on them: create a proposal, record a party's or group's
+stance (PUT with If-Match), read a proposal with every stance known on a day, and forecast
+whether it would pass a vote on that day."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post, put
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from timeline.api.auth import Actor, authenticate
+from timeline.api.common import base_url, json_bytes_response, resolve_known_on, utcnow
+from timeline.api.params import AsOf
+from timeline.api.position_common import PUT_RESPONSES, put_precondition, record_response
+from timeline.api.problems import problems
+from timeline.clock import today
+from timeline.schemas.positions import ProposalCreate, RecordPublic, Rule, StancePut
+from timeline.services import positions as service
+from timeline.services.positions import record_public, stance_key
+from timeline.store.db import Database
+
+__all__ = ["ProposalController"]
+
+RuleParam = Annotated[
+    Rule | None,
+    QueryParameter(name="rule", description="Forecast under this rule (default: the proposal's)."),
+]
+
+
+class ProposalController(Controller):
+    """`/api/v1/processes/{slug}/proposals`."""
+
+    path = "/api/v1/processes/{slug:str}/proposals"
+    tags = ["positions"]
+    dependencies = {"actor": Provide(authenticate)}
+
+    @post(
+        "/",
+        operation_id="createProposal",
+        summary="Record a proposal",
+        status_code=201,
+        responses=problems(400, 401, 403, 404, 409, 413, 422, 429),
+    )
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        data: JSONBody[ProposalCreate],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+    ) -> Response[RecordPublic]:
+        """Store the proposal with its first revision; 201 with Location and ETag."""
+        actor.require_process(slug)
+        known_on = resolve_known_on(data.known_on)
+        document = data.model_dump(mode="json", exclude={"known_on"})
+        state = await service.create_proposal(
+            db, slug, document, known_on=known_on, actor=actor.name, now=utcnow()
+        )
+        location = f"{base_url(request)}/api/v1/processes/{slug}/proposals/{state.key}"
+        return record_response(request, state, created=True, location=location)
+
+    @get(
+        "/",
+        operation_id="listProposals",
+        summary="The proposals of the process",
+        responses=problems(404, 422, 429),
+    )
+    async def list_proposals(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        db: NamedDependency[Database],
+        as_of: AsOf = None,
+    ) -> Response[dict[str, Any]]:
+        """Proposals ordered by key; with `as_of`, as known that day."""
+        states = await service.list_proposals(db, slug, as_of)
+        items = [record_public(s).model_dump(mode="json") for s in states]
+        return json_bytes_response(request, {"proposals": items})
+
+    @get(
+        "/{key:str}",
+        operation_id="getProposal",
+        summary="A proposal with every stance known on a day",
+        responses=problems(404, 422, 429),
+    )
+    async def read(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        key: FromPath[str],
+        db: NamedDependency[Database],
+        as_of: AsOf = None,
+    ) -> Response[dict[str, Any]]:
+        """The proposal, each stance (who holds it, since when, on what source) and the stance
+        that holds for each party (its own over its groups'), as known on `as_of`."""
+        state, view = await service.proposal_view(db, slug, key, as_of or today())
+        body = {"proposal": record_public(state).model_dump(mode="json"), **view}
+        return json_bytes_response(request, body)
+
+    @get(
+        "/{key:str}/history",
+        operation_id="proposalHistory",
+        summary="Every change to a proposal and its stances",
+        responses=problems(404, 422, 429),
+    )
+    async def history(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        key: FromPath[str],
+        db: NamedDependency[Database],
+        as_of: AsOf = None,
+    ) -> Response[dict[str, Any]]:
+        """The revisions of the proposal and of every stance on it, in the order they became
+        known; with `as_of`, those known that day."""
+        entries = await service.proposal_history(db, slug, key, as_of)
+        return json_bytes_response(request, {"proposal": key, "history": entries})
+
+    @get(
+        "/{key:str}/forecast",
+        operation_id="forecastProposal",
+        summary="Would it pass a vote on a day?",
+        responses=problems(404, 422, 429),
+    )
+    async def forecast(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        key: FromPath[str],
+        db: NamedDependency[Database],
+        as_of: AsOf = None,
+        rule: RuleParam = None,
+    ) -> Response[dict[str, Any]]:
+        """p_pass, expected counts, required_yes, declared and undeclared parties and the swing
+        list, from what was known on `as_of` only (exact: the same log and day, the same bytes).
+        """
+        body = await service.proposal_forecast(db, slug, key, as_of or today(), rule)
+        return json_bytes_response(request, body)
+
+    @get(
+        "/{key:str}/positions/{holder:str}",
+        operation_id="getPosition",
+        summary="One party's or group's stance, with its history",
+        responses=problems(404, 422, 429),
+    )
+    async def read_position(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        key: FromPath[str],
+        holder: FromPath[str],
+        db: NamedDependency[Database],
+        as_of: AsOf = None,
+    ) -> Response[RecordPublic]:
+        """The stance as known on `as_of`, with its ETag (for If-Match) and history."""
+        return record_response(request, await service.read_stance(db, slug, key, holder, as_of))
+
+    @put(
+        "/{key:str}/positions/{holder:str}",
+        operation_id="putPosition",
+        summary="Record a party's or group's stance (If-Match when it exists)",
+        responses=PUT_RESPONSES,
+    )
+    async def put_position(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        key: FromPath[str],
+        holder: FromPath[str],
+        data: JSONBody[StancePut],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+    ) -> Response[RecordPublic]:
+        """A new revision of the stance: 201 the first time, then If-Match is required (428
+        without, 412 when stale); 422 naming `proposal`, `holder` or `stance`."""
+        actor.require_process(slug)
+        version = put_precondition(request, "stance", stance_key(key, holder))
+        known_on = resolve_known_on(data.known_on)
+        document = data.model_dump(mode="json", exclude={"known_on"})
+        state, created = await service.put_stance(
+            db,
+            slug,
+            key,
+            holder,
+            document,
+            expected_version=version,
+            known_on=known_on,
+            actor=actor.name,
+            now=utcnow(),
+        )
+        location = f"{base_url(request)}/api/v1/processes/{slug}/proposals/{key}/positions/{holder}"
+        return record_response(request, state, created=created, location=location)

@@ -1,0 +1,193 @@
+"""The spectrum of a process (up to two axes and the placements on them) and the recorded
+rolls of its vote_point events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, put
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
+
+from timeline.api.auth import Actor, authenticate
+from timeline.api.common import base_url, json_bytes_response, resolve_known_on, utcnow
+from timeline.api.params import AsOf
+from timeline.api.position_common import PUT_RESPONSES, put_precondition, record_response
+from timeline.api.problems import problems
+from timeline.schemas.positions import AxisPut, PlacementPut, RecordPublic, RollPut
+from timeline.services import spectrum as spectrum_service
+from timeline.services import votes as vote_service
+from timeline.services.positions import record_public
+from timeline.services.spectrum import placement_key
+from timeline.store.db import Database
+
+__all__ = ["SpectrumController", "VoteController"]
+
+
+class SpectrumController(Controller):
+    """`/api/v1/processes/{slug}/spectrum` and its axes."""
+
+    path = "/api/v1/processes/{slug:str}"
+    tags = ["positions"]
+    dependencies = {"actor": Provide(authenticate)}
+
+    @get(
+        "/spectrum",
+        operation_id="getSpectrum",
+        summary="The axes and placements, as known on a day",
+        responses=problems(404, 422, 429),
+    )
+    async def read(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        db: NamedDependency[Database],
+        as_of: AsOf = None,
+    ) -> Response[dict[str, Any]]:
+        """Every axis and placement known on `as_of` (each with since when and its sources)."""
+        return json_bytes_response(request, await spectrum_service.spectrum(db, slug, as_of))
+
+    @put(
+        "/axes/{axis:str}",
+        operation_id="putAxis",
+        summary="Name an axis (at most two per process)",
+        responses=PUT_RESPONSES,
+    )
+    async def put_axis(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        axis: FromPath[str],
+        data: JSONBody[AxisPut],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+    ) -> Response[RecordPublic]:
+        """Create the axis (201) or rename it (If-Match); 422 naming `axis` for a third."""
+        actor.require_process(slug)
+        version = put_precondition(request, "axis", axis)
+        known_on = resolve_known_on(data.known_on)
+        state, created = await spectrum_service.put_axis(
+            db,
+            slug,
+            axis,
+            data.model_dump(mode="json", exclude={"known_on"}),
+            expected_version=version,
+            known_on=known_on,
+            actor=actor.name,
+            now=utcnow(),
+        )
+        location = f"{base_url(request)}/api/v1/processes/{slug}/spectrum"
+        return record_response(request, state, created=created, location=location)
+
+    @put(
+        "/axes/{axis:str}/placements/{holder:str}",
+        operation_id="putPlacement",
+        summary="Place a party or group on an axis (-1 to 1)",
+        responses=PUT_RESPONSES,
+    )
+    async def put_placement(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        axis: FromPath[str],
+        holder: FromPath[str],
+        data: JSONBody[PlacementPut],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+    ) -> Response[RecordPublic]:
+        """A new revision of the placement: 201 the first time, then If-Match; 422 naming
+        `value` outside -1..1, `axis` or `holder` when unknown."""
+        actor.require_process(slug)
+        version = put_precondition(request, "placement", placement_key(axis, holder))
+        known_on = resolve_known_on(data.known_on)
+        state, created = await spectrum_service.put_placement(
+            db,
+            slug,
+            axis,
+            holder,
+            data.model_dump(mode="json", exclude={"known_on"}),
+            expected_version=version,
+            known_on=known_on,
+            actor=actor.name,
+            now=utcnow(),
+        )
+        location = f"{base_url(request)}/api/v1/processes/{slug}/spectrum"
+        return record_response(request, state, created=created, location=location)
+
+
+class VoteController(Controller):
+    """`/api/v1/processes/{slug}/votes/{event_id}`: the recorded roll of a vote_point event."""
+
+    path = "/api/v1/processes/{slug:str}/votes"
+    tags = ["positions"]
+    dependencies = {"actor": Provide(authenticate)}
+
+    @get(
+        "/",
+        operation_id="listVotes",
+        summary="The recorded rolls of the process",
+        responses=problems(404, 422, 429),
+    )
+    async def list_votes(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        db: NamedDependency[Database],
+        as_of: AsOf = None,
+    ) -> Response[dict[str, Any]]:
+        """Every roll known on `as_of`, ordered by event id."""
+        states = await vote_service.list_rolls(db, slug, as_of)
+        votes = [record_public(s).model_dump(mode="json") for s in states]
+        return json_bytes_response(request, {"votes": votes})
+
+    @get(
+        "/{event_id:str}",
+        operation_id="getVote",
+        summary="The recorded roll of a vote_point event",
+        responses=problems(404, 422, 429),
+    )
+    async def read(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        event_id: FromPath[str],
+        db: NamedDependency[Database],
+        as_of: AsOf = None,
+    ) -> Response[RecordPublic]:
+        """The roll, its counts and outcome by the event's rule, as known on `as_of`."""
+        return record_response(request, await vote_service.read_roll(db, slug, event_id, as_of))
+
+    @put(
+        "/{event_id:str}",
+        operation_id="putVote",
+        summary="Record who voted how on a vote_point event",
+        responses=PUT_RESPONSES,
+    )
+    async def put_vote(
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        event_id: FromPath[str],
+        data: JSONBody[RollPut],
+        db: NamedDependency[Database],
+        actor: NamedDependency[Actor],
+    ) -> Response[RecordPublic]:
+        """Check the roll against the registry and the event's counts, compute the outcome by
+        the event's rule, and store it (201 first, then If-Match); 422 naming each bad entry."""
+        actor.require_process(slug)
+        version = put_precondition(request, "roll", event_id)
+        known_on = resolve_known_on(data.known_on)
+        body = data.model_dump(mode="json")
+        state, created = await vote_service.put_roll(
+            db,
+            slug,
+            event_id,
+            body["roll"],
+            body["sources"],
+            expected_version=version,
+            known_on=known_on,
+            actor=actor.name,
+            now=utcnow(),
+        )
+        location = f"{base_url(request)}/api/v1/processes/{slug}/votes/{event_id}"
+        return record_response(request, state, created=created, location=location)
