@@ -29,6 +29,7 @@ MODULES = {
     "writes": "bench.writes",
     "workers": "bench.workers",
     "bundles": "bench.bundle_import",
+    "forecast": "bench.positions",
 }
 
 
