@@ -8,11 +8,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from timeline.commands.base import CommandError, run_with_database
-from timeline.services.analysis import RiskReport, assess_risks
-from timeline.store.db import Database
+
+# The analysis and the store are imported when the command runs, not when it is listed.
+if TYPE_CHECKING:
+    from timeline.services.analysis import RiskReport
+    from timeline.store.db import Database
 
 __all__ = ["MAX_STEPS", "backtest_rows", "register"]
 
@@ -107,6 +110,8 @@ def _table(rows: list[dict[str, Any]]) -> str:
 
 
 def _backtest(args: argparse.Namespace) -> int:
+    from timeline.services.analysis import assess_risks
+
     days = _steps(args.start, args.end, args.step)
 
     async def work(db: Database) -> list[RiskReport]:

@@ -5,10 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
-from typing import Any
-
-from rich.table import Table
-from timeline_client import Event
+from typing import TYPE_CHECKING, Any
 
 from timeline.commands.client import (
     add_client_options,
@@ -19,10 +16,17 @@ from timeline.commands.client import (
 )
 from timeline.domain.vocabulary import STATUSES
 
+# rich is imported by the commands that draw a table, when they run.
+if TYPE_CHECKING:
+    from rich.table import Table
+    from timeline_client import Event
+
 __all__ = ["register"]
 
 
 def _events_table(events: list[Event], *, title: str, upcoming: bool = False) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     table.add_column("When")
     # The process column earns its width only when the list mixes processes.
@@ -91,6 +95,8 @@ def _show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(event.raw)
         return 0
+    from rich.table import Table
+
     table = Table(show_header=False, title=event.title, title_justify="left")
     table.add_column("field", style="bold")
     table.add_column("value")
@@ -122,6 +128,8 @@ def _history(args: argparse.Namespace) -> int:
     if args.json:
         print_json([r.raw for r in revisions])
         return 0
+    from rich.table import Table
+
     table = Table(title=f"History of {args.event}", title_justify="left")
     for column in ("Version", "Recorded", "Known on", "Actor", "Change", "Fields"):
         table.add_column(column)

@@ -6,8 +6,6 @@ import argparse
 import sys
 from typing import Any
 
-from rich.table import Table
-
 from timeline.commands.base import CommandError
 from timeline.commands.client import (
     EXIT_USAGE,
@@ -30,6 +28,8 @@ def _risks(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.raw)
         return 0
+    from rich.table import Table
+
     console = table_console()
     table = Table(title=f"Deadlines of {args.process} as of {report.as_of}", title_justify="left")
     for column in ("Deadline", "Due", "Status", "P(meet)", "Slack", "Projected"):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from timeline.commands.base import CommandError, run_with_database
 from timeline.settings import Settings
-from timeline.store import migrate
-from timeline.store.db import Database
+
+# The store (SQLAlchemy, Alembic) is imported by the commands that use it, when they run, so
+# that listing these commands costs nothing.
+if TYPE_CHECKING:
+    from timeline.store.db import Database
 
 __all__ = ["register"]
 
@@ -75,6 +78,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _upgrade(args: argparse.Namespace) -> int:
+    from timeline.store import migrate
+
     url = Settings.from_env().database_url
     asyncio.run(migrate.upgrade(url, args.revision))
     print(f"database at {args.revision}")
@@ -89,6 +94,7 @@ async def _refresh_calendar_entries(url: str) -> int:
     """Keep the calendar entries this release writes for every event without one (a database
     from before they were kept, or from another release): one short transaction per batch."""
     from timeline.services.events import refresh_calendar_entries
+    from timeline.store.db import Database
 
     db = Database(url)
     total = 0
@@ -104,6 +110,8 @@ async def _refresh_calendar_entries(url: str) -> int:
 
 
 def _downgrade(args: argparse.Namespace) -> int:
+    from timeline.store import migrate
+
     asyncio.run(migrate.downgrade(Settings.from_env().database_url, args.revision))
     print(f"database at {args.revision}")
     return 0
