@@ -42,9 +42,23 @@ def register(subparsers: Any) -> None:
             "TIMELINE_DATABASE_URL."
         ),
     )
-    parser.add_argument("--process", required=True, metavar="SLUG")
-    parser.add_argument("--from", dest="start", required=True, type=_day, metavar="DATE")
-    parser.add_argument("--to", dest="end", required=True, type=_day, metavar="DATE")
+    parser.add_argument("--process", required=True, metavar="SLUG", help="the process's slug")
+    parser.add_argument(
+        "--from",
+        dest="start",
+        required=True,
+        type=_day,
+        metavar="DATE",
+        help="the first day assessed (YYYY-MM-DD)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="end",
+        required=True,
+        type=_day,
+        metavar="DATE",
+        help="the last day assessed (YYYY-MM-DD), always shown",
+    )
     parser.add_argument("--step", type=int, default=30, metavar="DAYS", help="days between steps")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(func=_backtest)

@@ -20,7 +20,7 @@ __all__ = ["register"]
 def register(subparsers: Any) -> None:
     """Add `seed`, `export` and `import`."""
     seed = subparsers.add_parser("seed", help="load a demo data set (ahc-cybercrime)")
-    seed.add_argument("name")
+    seed.add_argument("name", help="a data set of timeline/seed/, e.g. ahc-cybercrime")
     seed.set_defaults(func=_seed)
 
     export = subparsers.add_parser("export", help="write a JSON bundle with full histories")

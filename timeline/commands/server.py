@@ -20,9 +20,16 @@ __all__ = ["register"]
 def register(subparsers: Any) -> None:
     """Add `serve`, `db` and `tokens`."""
     serve = subparsers.add_parser("serve", help="serve the API and pages over HTTP")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (default: 1; more than one wants PostgreSQL)",
+    )
     serve.set_defaults(func=_serve)
 
     db = subparsers.add_parser("db", help="migrate the database schema")
@@ -31,17 +38,24 @@ def register(subparsers: Any) -> None:
         "upgrade",
         help="migrate up (default: to the newest revision, then write missing calendar entries)",
     )
-    up.add_argument("revision", nargs="?", default="head")
+    up.add_argument(
+        "revision", nargs="?", default="head", help="the revision to reach (default: head)"
+    )
     up.set_defaults(func=_upgrade)
     down = db_sub.add_parser("downgrade", help="migrate down to REV (base empties it)")
-    down.add_argument("revision")
+    down.add_argument("revision", help="the revision to go back to ('base': no tables)")
     down.set_defaults(func=_downgrade)
 
     tokens = subparsers.add_parser("tokens", help="manage write tokens")
     tokens_sub = tokens.add_subparsers(dest="tokens_command", metavar="ACTION", required=True)
     create = tokens_sub.add_parser("create", help="mint a token and print it once")
-    create.add_argument("--name", required=True)
-    create.add_argument("--scope", choices=("editor", "admin"), required=True)
+    create.add_argument("--name", required=True, help="who or what holds it, for the logs")
+    create.add_argument(
+        "--scope",
+        choices=("editor", "admin"),
+        required=True,
+        help="editor: record and change events and items; admin: also create and change processes",
+    )
     create.add_argument("--process", help="limit the token to this process slug")
     create.set_defaults(func=_create_token)
 
