@@ -28,6 +28,7 @@ MODULES = {
     "risk": "bench.risk",
     "writes": "bench.writes",
     "workers": "bench.workers",
+    "cli": "bench.cli",
 }
 
 

@@ -8,17 +8,23 @@ import argparse
 import contextlib
 import io
 import os
+import shutil
+import socket
+import ssl
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from timeline_client import Client
 
 from tests.clients import conftest as client_fixtures
 from tests.clients.server import free_port
 from timeline.cli import COMMANDS, build_parser, parser_for
-from timeline.commands.client import event_when
+from timeline.commands.client import client_transport, event_when
 from timeline.domain.dates import describe_fuzzy, parse_date
 
 module_seeded_url = client_fixtures.module_seeded_url
@@ -157,3 +163,60 @@ def test_event_dates_read_from_the_server_as_the_domain_words_them(shared_server
     assert len(qualified) >= 3  # the demo has months, seasons and "early January" dates
     for event in events:
         assert event_when(event) == describe_fuzzy(parse_date(event.date)), event.date
+
+
+def test_plain_http_without_a_proxy_skips_the_certificates_and_nothing_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    light = client_transport("http://127.0.0.1:8000")
+    assert isinstance(light, httpx.HTTPTransport)
+    assert client_transport("https://timeline.example.org") is None  # verified as ever
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.example.org:3128")
+    assert client_transport("http://127.0.0.1:8000") is None  # the proxy is honoured
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path) -> Iterator[int]:
+    """A TLS server on 127.0.0.1 with a self-signed certificate for 127.0.0.1; its port."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            connection, _ = listener.accept()
+            with contextlib.suppress(OSError), context.wrap_socket(connection, server_side=True):
+                pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield port
+    listener.close()
+    thread.join(timeout=5)
+
+
+def test_the_light_transport_refuses_any_tls_server(tls_server: int) -> None:
+    transport = client_transport("http://127.0.0.1:8000")
+    assert transport is not None
+    # A certificate valid for the address it is served on, that nothing here was told to
+    # trust: were a request over TLS ever sent through this transport, it would fail, never
+    # go through unverified.
+    with httpx.Client(transport=transport) as client, pytest.raises(httpx.ConnectError) as err:
+        client.get(f"https://127.0.0.1:{tls_server}/", timeout=5)
+    assert "CERTIFICATE_VERIFY_FAILED" in str(err.value)
