@@ -30,6 +30,7 @@ MODULES = {
     "workers": "bench.workers",
     "bundles": "bench.bundle_import",
     "forecast": "bench.positions",
+    "cli": "bench.cli",
 }
 
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from timeline.commands.backtest_library import run_library
 from timeline.commands.base import CommandError, run_with_database
-from timeline.services.analysis import RiskReport, assess_risks
-from timeline.store.db import Database
+
+# The analysis and the store are imported when the command runs, not when it is listed.
+if TYPE_CHECKING:
+    from timeline.services.analysis import RiskReport
+    from timeline.store.db import Database
 
 __all__ = ["MAX_STEPS", "backtest_rows", "register"]
 
@@ -42,9 +45,21 @@ def register(subparsers: Any) -> None:
             "TIMELINE_DATABASE_URL."
         ),
     )
-    parser.add_argument("--process", metavar="SLUG")
-    parser.add_argument("--from", dest="start", type=_day, metavar="DATE")
-    parser.add_argument("--to", dest="end", type=_day, metavar="DATE")
+    parser.add_argument("--process", metavar="SLUG", help="the process's slug")
+    parser.add_argument(
+        "--from",
+        dest="start",
+        type=_day,
+        metavar="DATE",
+        help="the first day assessed (YYYY-MM-DD)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="end",
+        type=_day,
+        metavar="DATE",
+        help="the last day assessed (YYYY-MM-DD), always shown",
+    )
     parser.add_argument("--step", type=int, default=30, metavar="DAYS", help="days between steps")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument(
@@ -122,6 +137,8 @@ def _backtest(args: argparse.Namespace) -> int:
         return run_library(args)
     if args.process is None or args.start is None or args.end is None:
         raise CommandError("--process, --from and --to are required (or use --library)")
+    from timeline.services.analysis import assess_risks
+
     days = _steps(args.start, args.end, args.step)
 
     async def work(db: Database) -> list[RiskReport]:

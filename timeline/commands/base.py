@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy.exc import DBAPIError
-
-from timeline.domain.errors import DomainError
-from timeline.settings import Settings
-from timeline.store.db import Database
+if TYPE_CHECKING:
+    from timeline.store.db import Database
 
 __all__ = ["CommandError", "run_with_database"]
 
@@ -27,6 +23,15 @@ class CommandError(Exception):
 
 def run_with_database(work: Callable[[Database], Awaitable[T]], url: str | None = None) -> T:
     """Run `work` against the configured database (TIMELINE_DATABASE_URL) and close it."""
+    # Imported here, not above: every command imports this module, and the client commands
+    # and `--help` must not pay for SQLAlchemy and the store.
+    import asyncio
+
+    from sqlalchemy.exc import DBAPIError
+
+    from timeline.domain.errors import DomainError
+    from timeline.settings import Settings
+    from timeline.store.db import Database
 
     async def runner() -> T:
         db = Database(url or Settings.from_env().database_url)

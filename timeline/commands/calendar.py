@@ -17,17 +17,19 @@ from __future__ import annotations
 import argparse
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import httpx
-from icalendar import Calendar, Event
 
 from timeline.commands.base import CommandError
 from timeline.commands.client import DEFAULT_SERVER
 from timeline.domain.vocabulary import KINDS, STATUSES
-from timeline.formats.ics import PRODID, UID_DOMAIN
-from timeline.services.calendar import CalendarQuery, calendar_url
+
+# httpx, icalendar and the calendar service are imported when a push runs: listing the
+# command must not pay for them.
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event
+
+    from timeline.services.calendar import CalendarQuery
 
 __all__ = ["PushReport", "push_calendar", "register"]
 
@@ -80,6 +82,8 @@ def register(subparsers: Any) -> None:
 
 
 def _push(args: argparse.Namespace) -> int:
+    from timeline.services.calendar import CalendarQuery
+
     server = (args.server or os.environ.get("TIMELINE_URL") or DEFAULT_SERVER).rstrip("/")
     query = CalendarQuery(
         kinds=args.kind or (),
@@ -98,6 +102,11 @@ def _push(args: argparse.Namespace) -> int:
 
 def fetch_feed(server: str, slug: str | None, query: CalendarQuery) -> tuple[str, Calendar]:
     """The feed's canonical key (path and query, without the host) and the parsed feed."""
+    import httpx
+    from icalendar import Calendar
+
+    from timeline.services.calendar import calendar_url
+
     url = calendar_url(server, slug, query)
     try:
         response = httpx.get(url, timeout=60.0, follow_redirects=True)
@@ -119,6 +128,10 @@ def fetch_feed(server: str, slug: str | None, query: CalendarQuery) -> tuple[str
 
 def _object(feed: Calendar, event: Event, key: str) -> Calendar:
     """A calendar object resource holding one event and the time zones it uses."""
+    from icalendar import Calendar, Event
+
+    from timeline.formats.ics import PRODID
+
     single = Calendar()
     single.add("prodid", PRODID)
     single.add("version", "2.0")
@@ -154,6 +167,8 @@ def push_calendar(
     this feed pushed before): create new ones, rewrite changed ones by UID, delete gone ones."""
     from caldav.davclient import DAVClient
     from caldav.lib import error as caldav_error
+
+    from timeline.formats.ics import UID_DOMAIN
 
     key, feed = fetch_feed(server, slug, query)
     wanted = {str(e["uid"]): _object(feed, e, key) for e in feed.events}

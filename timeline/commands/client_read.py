@@ -5,10 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
-from typing import Any
-
-from rich.table import Table
-from timeline_client import Event
+from typing import TYPE_CHECKING, Any
 
 from timeline.commands.client import (
     add_client_options,
@@ -19,10 +16,17 @@ from timeline.commands.client import (
 )
 from timeline.domain.vocabulary import STATUSES
 
+# rich is imported by the commands that draw a table, when they run.
+if TYPE_CHECKING:
+    from rich.table import Table
+    from timeline_client import Event
+
 __all__ = ["register"]
 
 
 def _events_table(events: list[Event], *, title: str, upcoming: bool = False) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left")
     table.add_column("When")
     # The process column earns its width only when the list mixes processes.
@@ -91,6 +95,8 @@ def _show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(event.raw)
         return 0
+    from rich.table import Table
+
     table = Table(show_header=False, title=event.title, title_justify="left")
     table.add_column("field", style="bold")
     table.add_column("value")
@@ -122,6 +128,8 @@ def _history(args: argparse.Namespace) -> int:
     if args.json:
         print_json([r.raw for r in revisions])
         return 0
+    from rich.table import Table
+
     table = Table(title=f"History of {args.event}", title_justify="left")
     for column in ("Version", "Recorded", "Known on", "Actor", "Change", "Fields"):
         table.add_column(column)
@@ -151,7 +159,7 @@ def register(subparsers: Any) -> None:
     """Add the client-side reading commands."""
     up = subparsers.add_parser("upcoming", help="what is coming, across processes (server)")
     add_client_options(up)
-    up.add_argument("--days", type=int, default=30)
+    up.add_argument("--days", type=int, default=30, help="how many days ahead (default: 30)")
     up.add_argument("--process", action="append", help="only this process (repeatable)")
     up.add_argument("--kind", action="append", help="only this kind (repeatable)")
     up.add_argument("--as-of", dest="as_of", help="as known on this day (YYYY-MM-DD)")
@@ -159,17 +167,19 @@ def register(subparsers: Any) -> None:
 
     tl = subparsers.add_parser("timeline", help="a process's events in order (server)")
     add_client_options(tl)
-    tl.add_argument("process")
+    tl.add_argument("process", help="the process's slug, e.g. ahc-cybercrime")
     tl.add_argument("--from", dest="from_", help="first day (YYYY-MM-DD)")
     tl.add_argument("--to", help="last day (YYYY-MM-DD)")
-    tl.add_argument("--kind", action="append")
-    tl.add_argument("--tag", action="append")
-    tl.add_argument("--status", action="append", choices=STATUSES)
-    tl.add_argument("--as-of", dest="as_of")
+    tl.add_argument("--kind", action="append", help="only this kind (repeatable)")
+    tl.add_argument("--tag", action="append", help="only events with this tag (repeatable)")
+    tl.add_argument(
+        "--status", action="append", choices=STATUSES, help="only this status (repeatable)"
+    )
+    tl.add_argument("--as-of", dest="as_of", help="as known on this day (YYYY-MM-DD)")
     tl.set_defaults(func=_timeline)
 
     show = _event_command(subparsers, "show", "one event (server)", _show)
-    show.add_argument("--as-of", dest="as_of")
+    show.add_argument("--as-of", dest="as_of", help="as known on this day (YYYY-MM-DD)")
     _event_command(subparsers, "history", "every revision of an event (server)", _history)
 
 
@@ -179,7 +189,7 @@ def _event_command(
     """A command about one event: the client options, then PROCESS and EVENT."""
     parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help)
     add_client_options(parser)
-    parser.add_argument("process")
-    parser.add_argument("event")
+    parser.add_argument("process", help="the process's slug, e.g. ahc-cybercrime")
+    parser.add_argument("event", help="the event's id (the ID column of `timeline`)")
     parser.set_defaults(func=func)
     return parser

@@ -6,8 +6,6 @@ import argparse
 import sys
 from typing import Any
 
-from rich.table import Table
-
 from timeline.commands.base import CommandError
 from timeline.commands.client import (
     EXIT_USAGE,
@@ -30,6 +28,8 @@ def _risks(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.raw)
         return 0
+    from rich.table import Table
+
     console = table_console()
     table = Table(title=f"Deadlines of {args.process} as of {report.as_of}", title_justify="left")
     for column in ("Deadline", "Due", "Status", "P(meet)", "Slack", "Projected"):
@@ -112,22 +112,35 @@ def register(subparsers: Any) -> None:
     """Add the client-side reports."""
     risks = subparsers.add_parser("risks", help="will the deadlines hold? (server)")
     add_client_options(risks)
-    risks.add_argument("process")
-    risks.add_argument("--as-of", dest="as_of")
+    risks.add_argument("process", help="the process's slug, e.g. ahc-cybercrime")
+    risks.add_argument("--as-of", dest="as_of", help="as known on this day (YYYY-MM-DD)")
     risks.set_defaults(func=_risks)
 
     eif = subparsers.add_parser("eif", help="entry-into-force count and projection (server)")
     add_client_options(eif)
-    eif.add_argument("process")
-    eif.add_argument("--as-of", dest="as_of")
+    eif.add_argument("process", help="the process's slug, e.g. ahc-cybercrime")
+    eif.add_argument("--as-of", dest="as_of", help="as known on this day (YYYY-MM-DD)")
     eif.set_defaults(func=_eif)
 
     digest = subparsers.add_parser("digest", help="the newsletter digest (server)")
     add_client_options(digest, json_flag=False)
-    digest.add_argument("--days", type=int)
+    digest.add_argument(
+        "--days",
+        type=int,
+        help="days ahead, and back when --since is not given (default: the server's, 14)",
+    )
     digest.add_argument("--since", help="changes since this day (YYYY-MM-DD)")
-    digest.add_argument("--process", action="append")
-    digest.add_argument("--format", choices=("md", "html", "json"), default="md")
-    digest.add_argument("--as-of", dest="as_of")
+    digest.add_argument(
+        "--process", action="append", help="only this process (repeatable; default: all)"
+    )
+    digest.add_argument(
+        "--format",
+        choices=("md", "html", "json"),
+        default="md",
+        help="Markdown, e-mail-ready HTML or JSON (default: md)",
+    )
+    digest.add_argument(
+        "--as-of", dest="as_of", help="written as on this day (YYYY-MM-DD; default: today)"
+    )
     digest.add_argument("--output", "-o", help="write to this file (default: standard output)")
     digest.set_defaults(func=_digest)

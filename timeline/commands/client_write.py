@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 from timeline.commands.client import (
     add_client_options,
@@ -12,9 +13,12 @@ from timeline.commands.client import (
     event_when,
     print_json,
 )
-from timeline.domain.vocabulary import STATUSES
+from timeline.domain.vocabulary import KINDS, STATUSES
 
-__all__ = ["register"]
+if TYPE_CHECKING:
+    from timeline_client import Event
+
+__all__ = ["deposit_note", "register"]
 
 
 def _dependency(text: str) -> dict[str, Any]:
@@ -38,6 +42,35 @@ def _json_attribute(text: str) -> tuple[str, Any]:
         return name, json.loads(raw)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{raw!r} is not JSON (for text use --attr)") from None
+
+
+def deposit_note(event: Event) -> str | None:
+    """How a ratification or signature counts towards entry into force, in one sentence that
+    says what is still needed (None for the other kinds)."""
+    fix = f"`timeline set-status {event.process} {event.id} held` once it is"
+    if event.kind == "ratification":
+        if event.status == "held":
+            return f"this deposit counts towards entry into force from {event.end.isoformat()}"
+        return (
+            f"this ratification is {event.status}: it counts towards entry into force only "
+            f"when held (deposited); run {fix}"
+        )
+    if event.kind == "signature":
+        note = (
+            "signatures never count towards entry into force; the first held one marks when "
+            "deposits could begin, which the projection starts from"
+        )
+        if event.status != "held":
+            note += f"; this one is {event.status}: run {fix}"
+        return note
+    return None
+
+
+def _say_note(event: Event, *, json_output: bool) -> None:
+    """Print the deposit note, if any, where it does not spoil JSON for scripts."""
+    note = deposit_note(event)
+    if note is not None:
+        print(f"note: {note}", file=sys.stderr if json_output else sys.stdout)
 
 
 def _add_event(args: argparse.Namespace) -> int:
@@ -64,6 +97,7 @@ def _add_event(args: argparse.Namespace) -> int:
         print_json(event.raw)
     else:
         print(f"created {event.id}: {event.title} ({event_when(event)}, {event.status})")
+    _say_note(event, json_output=args.json)
     return 0
 
 
@@ -81,6 +115,7 @@ def _set_status(args: argparse.Namespace) -> int:
         print_json(event.raw)
     else:
         print(f"{event.id}: {current.status} → {event.status} (version {event.version})")
+    _say_note(event, json_output=args.json)
     return 0
 
 
@@ -88,23 +123,30 @@ def register(subparsers: Any) -> None:
     """Add the client-side writing commands."""
     add = subparsers.add_parser("add-event", help="record an event (server, editor token)")
     add_client_options(add)
-    add.add_argument("process")
-    add.add_argument("--kind", required=True)
-    add.add_argument("--title", required=True)
+    add.add_argument("process", help="the process's slug, e.g. ahc-cybercrime")
+    add.add_argument("--kind", required=True, help=f"what it is: one of {', '.join(KINDS)}")
+    add.add_argument("--title", required=True, help="the title, as people will read it")
     add.add_argument("--date", required=True, help="EDTF, e.g. 2023-08-21/2023-09-01 or 2023-06")
-    add.add_argument("--status", choices=STATUSES)
-    add.add_argument("--location")
-    add.add_argument("--summary")
-    add.add_argument("--tag", action="append")
-    add.add_argument("--parent")
+    add.add_argument(
+        "--status",
+        choices=STATUSES,
+        help="default: planned; a ratification counts towards entry into force only when held",
+    )
+    add.add_argument("--location", help="where it takes place, e.g. Vienna")
+    add.add_argument("--summary", help="a sentence or two on what it is")
+    add.add_argument("--tag", action="append", help="a tag (repeatable)")
+    add.add_argument("--parent", help="the id of the event it is part of (e.g. its session)")
     add.add_argument(
         "--depends-on",
         dest="depends_on",
         action="append",
         type=_dependency,
         metavar="EVENT_ID[:LAG_DAYS]",
+        help="an event that must come first, and the days it needs after it (repeatable)",
     )
-    add.add_argument("--source", action="append", metavar="URL")
+    add.add_argument(
+        "--source", action="append", metavar="URL", help="where it is documented (repeatable)"
+    )
     add.add_argument(
         "--attr", action="append", type=_attribute, metavar="NAME=TEXT", help="a text attribute"
     )
@@ -121,8 +163,10 @@ def register(subparsers: Any) -> None:
 
     status = subparsers.add_parser("set-status", help="change an event's status (server)")
     add_client_options(status)
-    status.add_argument("process")
-    status.add_argument("event")
-    status.add_argument("status", choices=STATUSES)
-    status.add_argument("--known-on", dest="known_on")
+    status.add_argument("process", help="the process's slug, e.g. ahc-cybercrime")
+    status.add_argument("event", help="the event's id (the ID column of `timeline`)")
+    status.add_argument("status", choices=STATUSES, help="the new status")
+    status.add_argument(
+        "--known-on", dest="known_on", help="the day it became public (default: today)"
+    )
     status.set_defaults(func=_set_status)

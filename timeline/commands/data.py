@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from timeline.commands.base import CommandError, run_with_database
 from timeline.domain.errors import InvalidFields
-from timeline.services.bundle import dump_bundle, export_bundle, import_bundle, parse_bundle
-from timeline.store.db import Database
+
+# The services and the store are imported by the commands that use them, when they run.
+if TYPE_CHECKING:
+    from timeline.store.db import Database
 
 __all__ = ["register"]
 
@@ -18,7 +20,7 @@ __all__ = ["register"]
 def register(subparsers: Any) -> None:
     """Add `seed`, `export` and `import`."""
     seed = subparsers.add_parser("seed", help="load a demo data set (ahc-cybercrime)")
-    seed.add_argument("name")
+    seed.add_argument("name", help="a data set of timeline/seed/, e.g. ahc-cybercrime")
     seed.set_defaults(func=_seed)
 
     export = subparsers.add_parser("export", help="write a JSON bundle with full histories")
@@ -32,6 +34,8 @@ def register(subparsers: Any) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from timeline.services.bundle import dump_bundle, export_bundle
+
     async def work(db: Database) -> str:
         async with db.read() as session:
             return dump_bundle(await export_bundle(session, args.process))
@@ -46,6 +50,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from timeline.services.bundle import import_bundle, parse_bundle
+
     try:
         if args.file == "-":
             raw = json.load(sys.stdin)

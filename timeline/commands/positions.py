@@ -141,18 +141,26 @@ def register(subparsers: Any) -> None:
         "positions", help="proposals, or who stands where on one (server)"
     )
     add_client_options(positions)
-    positions.add_argument("process")
-    positions.add_argument("proposal", nargs="?")
-    positions.add_argument("--as-of", dest="as_of")
+    positions.add_argument("process", help="the process's slug")
+    positions.add_argument(
+        "proposal", nargs="?", help="a proposal's key: its stances (default: list the proposals)"
+    )
+    positions.add_argument(
+        "--as-of", dest="as_of", help="as known on this day (YYYY-MM-DD; default today)"
+    )
     positions.set_defaults(func=_positions)
 
     forecast = subparsers.add_parser("forecast", help="would a proposal pass a vote? (server)")
     add_client_options(forecast)
-    forecast.add_argument("process")
-    forecast.add_argument("proposal")
-    forecast.add_argument("--as-of", dest="as_of")
+    forecast.add_argument("process", help="the process's slug")
+    forecast.add_argument("proposal", help="the proposal's key")
     forecast.add_argument(
-        "--rule", choices=("two_thirds_present_voting", "simple_majority_present_voting")
+        "--as-of", dest="as_of", help="with what was known on this day (YYYY-MM-DD; default today)"
+    )
+    forecast.add_argument(
+        "--rule",
+        choices=("two_thirds_present_voting", "simple_majority_present_voting"),
+        help="the decision rule of the vote (default: the proposal's own)",
     )
     forecast.set_defaults(func=_forecast)
 
@@ -160,8 +168,8 @@ def register(subparsers: Any) -> None:
     actions = votes.add_subparsers(dest="votes_command", metavar="ACTION", required=True)
     importer = actions.add_parser("import", help="record a vote_point's roll from a CSV file")
     add_client_options(importer)
-    importer.add_argument("process")
-    importer.add_argument("event_id")
+    importer.add_argument("process", help="the process's slug")
+    importer.add_argument("event_id", help="the vote_point event the roll belongs to")
     importer.add_argument("file", help="CSV with a header: party,vote (yes|no|abstain|absent)")
     importer.add_argument("--known-on", dest="known_on", help="the day the roll became public")
     importer.add_argument("--source", action="append", help="URL of the record (repeat)")

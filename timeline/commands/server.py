@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from timeline.commands.base import CommandError, run_with_database
 from timeline.settings import Settings
-from timeline.store import migrate
-from timeline.store.db import Database
+
+# The store (SQLAlchemy, Alembic) is imported by the commands that use it, when they run, so
+# that listing these commands costs nothing.
+if TYPE_CHECKING:
+    from timeline.store.db import Database
 
 __all__ = ["register"]
 
@@ -17,9 +20,16 @@ __all__ = ["register"]
 def register(subparsers: Any) -> None:
     """Add `serve`, `db` and `tokens`."""
     serve = subparsers.add_parser("serve", help="serve the API and pages over HTTP")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (default: 1; more than one wants PostgreSQL)",
+    )
     serve.set_defaults(func=_serve)
 
     db = subparsers.add_parser("db", help="migrate the database schema")
@@ -28,17 +38,24 @@ def register(subparsers: Any) -> None:
         "upgrade",
         help="migrate up (default: to the newest revision, then write missing calendar entries)",
     )
-    up.add_argument("revision", nargs="?", default="head")
+    up.add_argument(
+        "revision", nargs="?", default="head", help="the revision to reach (default: head)"
+    )
     up.set_defaults(func=_upgrade)
     down = db_sub.add_parser("downgrade", help="migrate down to REV (base empties it)")
-    down.add_argument("revision")
+    down.add_argument("revision", help="the revision to go back to ('base': no tables)")
     down.set_defaults(func=_downgrade)
 
     tokens = subparsers.add_parser("tokens", help="manage write tokens")
     tokens_sub = tokens.add_subparsers(dest="tokens_command", metavar="ACTION", required=True)
     create = tokens_sub.add_parser("create", help="mint a token and print it once")
-    create.add_argument("--name", required=True)
-    create.add_argument("--scope", choices=("editor", "admin"), required=True)
+    create.add_argument("--name", required=True, help="who or what holds it, for the logs")
+    create.add_argument(
+        "--scope",
+        choices=("editor", "admin"),
+        required=True,
+        help="editor: record and change events and items; admin: also create and change processes",
+    )
     create.add_argument("--process", help="limit the token to this process slug")
     create.set_defaults(func=_create_token)
 
@@ -75,6 +92,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _upgrade(args: argparse.Namespace) -> int:
+    from timeline.store import migrate
+
     url = Settings.from_env().database_url
     asyncio.run(migrate.upgrade(url, args.revision))
     print(f"database at {args.revision}")
@@ -89,6 +108,7 @@ async def _refresh_calendar_entries(url: str) -> int:
     """Keep the calendar entries this release writes for every event without one (a database
     from before they were kept, or from another release): one short transaction per batch."""
     from timeline.services.events import refresh_calendar_entries
+    from timeline.store.db import Database
 
     db = Database(url)
     total = 0
@@ -104,6 +124,8 @@ async def _refresh_calendar_entries(url: str) -> int:
 
 
 def _downgrade(args: argparse.Namespace) -> int:
+    from timeline.store import migrate
+
     asyncio.run(migrate.downgrade(Settings.from_env().database_url, args.revision))
     print(f"database at {args.revision}")
     return 0

@@ -14,8 +14,6 @@ import re
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-import edtf
-
 from timeline.domain.vocabulary import MONTH_NAMES, Precision
 
 __all__ = [
@@ -146,6 +144,9 @@ def _parse_edtf(text: str) -> DateSpan:
     # feeds slow (bench/). Plain days, months and years, alone or as an interval, are level 0
     # EDTF that `_endpoint` below validates completely, so only other forms need the grammar.
     if not _is_plain(text):
+        # Imported here: the grammar costs 60 ms to load, which every command line run paid.
+        import edtf
+
         try:
             edtf.parse_edtf(text)
         except Exception:  # the parser raises several types (and TypeError) on bad input
