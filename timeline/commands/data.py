@@ -20,7 +20,12 @@ __all__ = ["register"]
 def register(subparsers: Any) -> None:
     """Add `seed`, `export` and `import`."""
     seed = subparsers.add_parser("seed", help="load a demo data set (ahc-cybercrime)")
-    seed.add_argument("name", help="a data set of timeline/seed/, e.g. ahc-cybercrime")
+    seed.add_argument(
+        "name", nargs="?", help="a data set of timeline/seed/, e.g. ahc-cybercrime (see --list)"
+    )
+    seed.add_argument(
+        "--list", action="store_true", help="list the data sets with their titles, load nothing"
+    )
     seed.set_defaults(func=_seed)
 
     export = subparsers.add_parser("export", help="write a JSON bundle with full histories")
@@ -91,6 +96,14 @@ def _listed(error: InvalidFields) -> str:
 
 
 def _seed(args: argparse.Namespace) -> int:
+    from timeline.seed.dataset import available, read_raw
+
+    if args.list:
+        for name in available():
+            print(f"{name}\t{read_raw(name)['process']['title']}")
+        return 0
+    if not args.name:
+        raise CommandError("name a data set to load, or --list them", 2)
     from timeline.seed import load_seed
 
     async def work(db: Database) -> tuple[str, int] | None:
