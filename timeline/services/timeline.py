@@ -18,6 +18,7 @@ __all__ = [
     "EventStatePage",
     "PageKey",
     "SearchKey",
+    "search_matches",
     "search_page",
     "search_query",
     "timeline_page",
@@ -122,6 +123,21 @@ async def search_page(
         return states, None
     score, last = found[limit - 1]
     return states[:limit], (-score, last.start, last.end, last.kind, last.id)
+
+
+async def search_matches(
+    db: Database, slug: str, q: str | None, location: str | None, as_of: dt.date | None
+) -> set[str] | None:
+    """The ids of the events of `slug` that match `q` and `location` (see `search_query`),
+    searching their text as known on `as_of`; None when neither is given (nothing to narrow).
+    For pages, which keep their own order; the same errors as `search_page`."""
+    query = search_query(q, location)
+    if query is None:
+        return None
+    async with db.read() as session:
+        process = await get_process(session, slug)
+        found = await search_events(session, process, query, EventFilter(), as_of=as_of)
+    return {state.id for _, state in found}
 
 
 async def upcoming_page(
