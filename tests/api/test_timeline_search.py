@@ -102,7 +102,7 @@ async def test_location_keeps_events_whose_location_contains_it(
     await record(app_client, admin_headers, process, title="C", summary="Held near Vienna")
     await record(app_client, admin_headers, process, title="D")
     assert _titles(await _search(app_client, process, location="vienna")) == ["A"]
-    assert _titles(await _search(app_client, process, q="vienna")) == ["A", "C"]
+    assert sorted(_titles(await _search(app_client, process, q="vienna"))) == ["A", "C"]
     assert _titles(await _search(app_client, process, q="vienna", location="New")) == []
 
 
