@@ -226,3 +226,13 @@ async def test_unknown_query_parameters_are_a_422_naming_each(
     assert response.headers["content-type"].startswith("application/problem+json")
     assert [e["field"] for e in response.json()["errors"]] == ["search", "tags"]
     assert all("not a parameter" in e["message"] for e in response.json()["errors"])
+
+
+@pytest.mark.parametrize("q", ["ǅemal", "x² ١٢", "a·b", "ﬁnal", "𝔘nicode", "AND OR NOT", "x*"])
+async def test_unusual_words_are_searched_not_parsed_as_syntax(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str, q: str
+) -> None:
+    await record(app_client, admin_headers, process, title="Plain session")
+    response = await app_client.get(f"/api/v1/processes/{process}/timeline", params={"q": q})
+    assert response.status_code == 200, response.text
+    assert response.json()["items"] == []
