@@ -219,8 +219,10 @@ def timeline(
     status: Iterable[str] | None,
     as_of: DateLike,
     limit: int | None,
+    q: str | None = None,
+    location: str | None = None,
 ) -> Call[Page[Event]]:
-    """GET /processes/{slug}/timeline (first page)."""
+    """GET /processes/{slug}/timeline (first page); with `q` or `location`, a search."""
     query = params(
         from_=from_,
         to=to,
@@ -229,6 +231,8 @@ def timeline(
         status=_list(status),
         as_of=as_of,
         limit=limit,
+        q=q,
+        location=location,
     )
     return Call(
         "GET",

@@ -193,8 +193,14 @@ class AsyncClient:
         status: Iterable[str] | None = None,
         as_of: DateLike = None,
         limit: int | None = None,
+        q: str | None = None,
+        location: str | None = None,
     ) -> AsyncIterator[Event]:
-        """Events overlapping `from_`..`to`, in timeline order, fetching pages as needed."""
+        """Events overlapping `from_`..`to`, in timeline order, fetching pages as needed.
+
+        With `q` (words, all of which must occur in an event's text) or `location` (a part of
+        its location) only matching events come, best match first.
+        """
         return self._each(
             calls.timeline(
                 process,
@@ -205,6 +211,8 @@ class AsyncClient:
                 status=status,
                 as_of=as_of,
                 limit=limit,
+                q=q,
+                location=location,
             )
         )
 

@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 
 from tests.formats._records import record, state
 from timeline.domain.model import ProcessInfo
+from timeline.formats.change_words import public_moment
 from timeline.formats.digest import (
     DigestInput,
     build_digest,
@@ -150,7 +151,22 @@ def test_changes_known_after_as_of_are_not_news_yet() -> None:
     later = record({}, {"status": "held"}, known_on=dt.date(2023, 6, 1), recorded_at=PAST)
     assert not changed_since(later, dt.date(2023, 5, 11), AS_OF)
     late_entry = record({}, {"status": "held"}, known_on=dt.date(2023, 1, 5), recorded_at=PAST)
-    assert changed_since(late_entry, dt.date(2023, 5, 11), AS_OF)  # recorded in the window
+    # recorded in the window, but public since January: history, not news
+    assert not changed_since(late_entry, dt.date(2023, 5, 11), AS_OF)
+    assert changed_since(late_entry, dt.date(2023, 1, 5), AS_OF)
+
+
+def test_a_change_is_public_when_recorded_unless_known_earlier() -> None:
+    live = record({}, {"status": "held"}, known_on=dt.date(2023, 5, 20), recorded_at=PAST)
+    assert public_moment(live) == PAST
+    ahead = record({}, {"status": "held"}, known_on=dt.date(2023, 5, 21), recorded_at=PAST)
+    assert public_moment(ahead) == PAST
+    seeded = record({}, {"status": "held"}, known_on=dt.date(2021, 3, 4), recorded_at=PAST)
+    assert public_moment(seeded) == dt.datetime(2021, 3, 4, tzinfo=dt.UTC)
+    evening = dt.datetime(2023, 5, 20, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    # recorded on 21 May UTC: a change known on 20 May is dated by that day
+    west = record({}, {"status": "held"}, known_on=dt.date(2023, 5, 20), recorded_at=evening)
+    assert public_moment(west) == dt.datetime(2023, 5, 20, tzinfo=dt.UTC)
 
 
 def test_deadlines_and_entry_into_force_sections() -> None:

@@ -23,6 +23,7 @@ from timeline import __version__
 from timeline.api.common import AnyRequest, Db, base_url, bytes_response, today
 from timeline.api.params import AsOf, From, Kinds, Slug, Tags, To, Zoom
 from timeline.api.problems import exception_handlers, problems
+from timeline.api.timeline import SearchWords
 from timeline.domain.errors import DomainError
 from timeline.domain.vocabulary import KIND_LABELS, RISK_LABELS
 from timeline.services import pages
@@ -158,9 +159,10 @@ class PagesController(Controller):
         zoom: Zoom = None,
         kind: Kinds = None,
         tag: Tags = None,
+        q: SearchWords = None,
     ) -> Response[Any]:
-        """The drawing (lanes by kind, bars, markers, today), the range control, filters,
-        subscribe links and the list of events, as known on `as_of`."""
+        """The drawing (lanes by kind, bars, markers, today), the range control, filters, the
+        search box, subscribe links and the list of events, as known on `as_of`."""
         context = await pages.process_page(
             db,
             slug,
@@ -173,6 +175,7 @@ class PagesController(Controller):
             tags=tag or [],
             query=_query(request),
             root=base_url(request),
+            q=q or None,
         )
         return _html(request, "process.html", context)
 

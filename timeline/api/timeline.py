@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from litestar import Controller, Response, get
+from litestar.params import QueryParameter
 
 from timeline.api.common import (
     AnyRequest,
@@ -31,11 +33,37 @@ from timeline.api.params import (
     UpcomingDays,
 )
 from timeline.api.problems import problems
+from timeline.api.query_check import reject_unknown_query
 from timeline.domain.errors import InvalidFields
 from timeline.schemas import EventPage, UpcomingPage
-from timeline.services.timeline import PageKey, timeline_page, upcoming_page
+from timeline.services.timeline import (
+    PageKey,
+    SearchKey,
+    search_page,
+    search_query,
+    timeline_page,
+    upcoming_page,
+)
 
-__all__ = ["TimelineController"]
+__all__ = ["LocationPart", "SearchWords", "TimelineController"]
+
+SearchWords = Annotated[
+    str | None,
+    QueryParameter(
+        name="q",
+        description="Words to search for in titles, summaries, locations, tags and sources"
+        " (all must occur, each also as the start of a longer word; any case).",
+        max_length=300,
+    ),
+]
+LocationPart = Annotated[
+    str | None,
+    QueryParameter(
+        name="location",
+        description="Only events whose location contains this (any case).",
+        max_length=300,
+    ),
+]
 
 
 def _page_key(cursor: str | None) -> PageKey | None:
@@ -48,12 +76,25 @@ def _page_key(cursor: str | None) -> PageKey | None:
         raise InvalidFields.one("cursor", "is not a cursor this service issued") from None
 
 
-def _next(request: AnyRequest, key: PageKey | None) -> str | None:
-    """The URL of the page after the one ending at `key`."""
+def _search_key(cursor: str | None) -> SearchKey | None:
+    if not cursor:
+        return None
+    score, start, end, kind, ident = decode_cursor(cursor, 5)
+    try:
+        day_from, day_to = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+        if not isinstance(score, float | int) or isinstance(score, bool):
+            raise TypeError
+        return (float(score), day_from, day_to, str(kind), str(ident))
+    except (TypeError, ValueError):
+        raise InvalidFields.one("cursor", "is not a cursor this service issued") from None
+
+
+def _next(request: AnyRequest, key: PageKey | SearchKey | None) -> str | None:
+    """The URL of the page after the one ending at `key` (a search's key leads with its rank)."""
     if key is None:
         return None
-    start, end, kind, ident = key
-    return next_url(request, encode_cursor([start.isoformat(), end.isoformat(), kind, ident]))
+    values = [v.isoformat() if isinstance(v, dt.date) else v for v in key]
+    return next_url(request, encode_cursor(values))
 
 
 class TimelineController(Controller):
@@ -81,20 +122,43 @@ class TimelineController(Controller):
         as_of: AsOf = None,
         limit: Limit = 100,
         cursor: Cursor = None,
+        q: SearchWords = None,
+        location: LocationPart = None,
     ) -> Response[EventPage]:
-        """A page of the timeline; `next` follows it; `as_of` replays what was known then."""
-        states, last = await timeline_page(
-            db,
-            slug,
-            start=from_,
-            end=to,
-            kinds=kind or (),
-            tags=tag or (),
-            statuses=status or (),
-            as_of=as_of,
-            after=_page_key(cursor),
-            limit=limit,
-        )
+        """A page of the timeline; `next` follows it; `as_of` replays what was known then.
+
+        With `q` or `location` it is a search: only matching events, best match first.
+        """
+        reject_unknown_query(request)
+        query = search_query(q, location)
+        last: PageKey | SearchKey | None
+        if query is None:
+            states, last = await timeline_page(
+                db,
+                slug,
+                start=from_,
+                end=to,
+                kinds=kind or (),
+                tags=tag or (),
+                statuses=status or (),
+                as_of=as_of,
+                after=_page_key(cursor),
+                limit=limit,
+            )
+        else:
+            states, last = await search_page(
+                db,
+                slug,
+                query,
+                start=from_,
+                end=to,
+                kinds=kind or (),
+                tags=tag or (),
+                statuses=status or (),
+                as_of=as_of,
+                after=_search_key(cursor),
+                limit=limit,
+            )
         root = base_url(request)
         page = {"items": [event_json(s, root) for s in states], "next": _next(request, last)}
         return json_bytes_response(request, page)
@@ -120,6 +184,7 @@ class TimelineController(Controller):
 
         Cancelled events are left out: they are not coming.
         """
+        reject_unknown_query(request)
         day = as_of or today()
         states, last = await upcoming_page(
             db,

@@ -79,12 +79,17 @@ def _timeline(args: argparse.Namespace) -> int:
                 tag=args.tag,
                 status=args.status,
                 as_of=args.as_of,
+                q=args.q,
+                location=args.location,
             )
         )
     if args.json:
         print_json([e.raw for e in events])
         return 0
     title = args.process + (f" as known on {args.as_of}" if args.as_of else "")
+    searched = [f"“{w}”" for w in (args.q, args.location) if w]
+    if searched:
+        title += ": matching " + " at ".join(searched) + ", best first"
     table_console().print(_events_table(events, title=title))
     return 0
 
@@ -176,6 +181,13 @@ def register(subparsers: Any) -> None:
         "--status", action="append", choices=STATUSES, help="only this status (repeatable)"
     )
     tl.add_argument("--as-of", dest="as_of", help="as known on this day (YYYY-MM-DD)")
+    tl.add_argument(
+        "--q",
+        metavar="WORDS",
+        help="only events whose text holds all these words (title, summary, location, tags,"
+        " sources), best match first",
+    )
+    tl.add_argument("--location", help="only events whose location contains this (any case)")
     tl.set_defaults(func=_timeline)
 
     show = _event_command(subparsers, "show", "one event (server)", _show)

@@ -1,7 +1,8 @@
 """Change feeds as Atom (RFC 4287), written with feedgen.
 
 One entry per recorded change, newest first, with a permanent id; `published` and `updated`
-are when the change was recorded (never the event's own date, never now). Same records, same
+are when the change became public (`public_moment`: when it was recorded, or for history
+recorded later the day it became known; never the event's own date, never now). Same records, same
 bytes: nothing here reads a clock.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from feedgen.feed import FeedGenerator
 
 from timeline.domain.model import ChangeRecord
-from timeline.formats.change_words import change_html, change_title, entry_id
+from timeline.formats.change_words import change_html, change_title, entry_id, public_moment
 from timeline.formats.feedinfo import FeedInfo, event_page_url, feed_updated
 
 __all__ = ["ATOM_MEDIA_TYPE", "atom_feed"]
@@ -46,8 +47,8 @@ def atom_feed(info: FeedInfo, records: Sequence[ChangeRecord]) -> bytes:
         entry = fg.add_entry(order="append")
         entry.id(_xml(entry_id(record)))
         entry.title(_xml(change_title(record)))
-        entry.published(record.recorded_at)
-        entry.updated(record.recorded_at)
+        entry.published(public_moment(record))
+        entry.updated(public_moment(record))
         entry.author({"name": _xml(record.actor)})
         entry.link(href=_xml(page), rel="alternate", type="text/html")
         entry.content(_xml(change_html(record, page)), type="html")

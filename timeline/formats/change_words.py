@@ -26,6 +26,7 @@ __all__ = [
     "describe_value",
     "entry_id",
     "field_label",
+    "public_moment",
     "rfc3339",
     "status_phrase",
 ]
@@ -213,6 +214,17 @@ def change_text(record: ChangeRecord) -> str:
     for source in record.event.sources:
         lines.append(f"Source: {source.get('title') or source.get('url')} <{source.get('url')}>")
     return "\n".join(lines)
+
+
+def public_moment(record: ChangeRecord) -> dt.datetime:
+    """When a change became public, in UTC: when it was recorded, if it became known
+    (`known_on`) on the day it was recorded or later (a live edit); else the start of its
+    `known_on` day (imported or seeded history, or a change entered after the fact), so that
+    history loaded today is not dated today."""
+    recorded = record.recorded_at.astimezone(dt.UTC)
+    if record.known_on >= recorded.date():
+        return recorded
+    return dt.datetime.combine(record.known_on, dt.time(), tzinfo=dt.UTC)
 
 
 def change_html(record: ChangeRecord, event_url: str | None = None) -> str:

@@ -22,6 +22,7 @@ from timeline.formats.change_words import (
     describe_value,
     entry_id,
     field_label,
+    public_moment,
     rfc3339,
     status_phrase,
 )
@@ -104,11 +105,12 @@ def _event_url(root: str, state: EventState) -> str:
 
 
 def changed_since(record: ChangeRecord, since: dt.date, as_of: dt.date) -> bool:
-    """Whether a change is news for a digest covering `since`..`as_of`: it became public
-    (`known_on`) in that range, or was recorded in it (a late entry is news to readers too).
-    A replay of the past only counts `known_on`, since later recordings are after `as_of`."""
-    recorded = record.recorded_at.astimezone(dt.UTC).date()
-    return record.known_on <= as_of and (since <= record.known_on or since <= recorded <= as_of)
+    """Whether a change is news for a digest covering `since`..`as_of`: it was known on
+    `as_of` and became public (`public_moment`: a live edit when recorded, history on its
+    `known_on` day) in that range. History imported or seeded today is not news: it was
+    public long before."""
+    public = public_moment(record).date()
+    return record.known_on <= as_of and since <= public <= as_of
 
 
 def _coming(data: DigestInput, titles: Mapping[str, str]) -> list[dict[str, Any]]:

@@ -1,8 +1,9 @@
 """Change feeds as JSON Feed 1.1 (https://jsonfeed.org/version/1.1).
 
 The same entries as the Atom feed (same ids, titles and content); `date_published` and
-`date_modified` are when the change was recorded. A `_timeline` extension object carries the
-machine-readable change (event, version, change, known_on, fields) for scripts.
+`date_modified` are when the change became public (`public_moment`). A `_timeline` extension
+object carries the machine-readable change (event, version, change, known_on, recorded_at,
+fields) for scripts.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from timeline.formats.change_words import (
     change_text,
     change_title,
     entry_id,
+    public_moment,
     rfc3339,
 )
 from timeline.formats.feedinfo import FeedInfo, event_page_url, feed_updated
@@ -37,8 +39,8 @@ def _item(info: FeedInfo, record: ChangeRecord) -> dict[str, Any]:
         "content_html": change_html(record, page),
         "content_text": change_text(record),
         "summary": change_title(record),
-        "date_published": rfc3339(record.recorded_at),
-        "date_modified": rfc3339(record.recorded_at),
+        "date_published": rfc3339(public_moment(record)),
+        "date_modified": rfc3339(public_moment(record)),
         "authors": [{"name": record.actor}],
         "tags": [event.kind, *event.tags],
         "_timeline": {
@@ -48,6 +50,7 @@ def _item(info: FeedInfo, record: ChangeRecord) -> dict[str, Any]:
             "version": record.version,
             "change": record.change,
             "known_on": record.known_on.isoformat(),
+            "recorded_at": rfc3339(record.recorded_at),
             "fields": record.fields,
         },
     }

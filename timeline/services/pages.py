@@ -17,6 +17,7 @@ from timeline.domain.vocabulary import KIND_LABELS
 from timeline.services import events as event_store
 from timeline.services.analysis import assess_risks
 from timeline.services.processes import process_links
+from timeline.services.timeline import search_matches
 from timeline.store.db import Database
 from timeline.store.events import EventFilter
 from timeline.store.processes import get_process, list_processes
@@ -114,17 +115,20 @@ async def process_page(
     tags: Sequence[str],
     query: views.QueryState,
     root: str,
+    q: str | None = None,
 ) -> dict[str, Any]:
-    """The drawing of the events of `kinds` and `tags` in the window chosen by `start`, `end`
-    and `zoom`, the range and filter controls, subscribe links and the list of events shown."""
+    """The drawing of the events of `kinds` and `tags` (and matching the words `q`) in the
+    window chosen by `start`, `end` and `zoom`, the range, filter and search controls,
+    subscribe links and the list of events shown."""
     day = as_of or today
     process, states = await _states(db, slug, as_of)
+    matches = await search_matches(db, slug, q, None, as_of)
     window = drawing.choose_window(states, day, start=start, end=end, zoom=zoom)
     kinds = list(kinds)
     # The filter form sends an empty `tag` for "any tag".
     tags = [t for t in tags if t]
     chosen = EventFilter(kinds=kinds, tags=tags)
-    filtered = [s for s in states if chosen.accepts(s)]
+    filtered = [s for s in states if chosen.accepts(s) and (matches is None or s.id in matches)]
     shown = [s for s in filtered if window.overlaps(s.start, s.end)]
     risks = await deadline_risks(db, slug, day)
     picture = drawing.draw(filtered, today=day, window=window, risks=risks, title=process.title)
@@ -156,8 +160,11 @@ async def process_page(
         "links": links,
         "webcal": links.webcal + subscribe,
         "calendar": links.calendar + subscribe,
-        "filtered": bool(kinds or tags),
-        "filter_note": ", ".join([KIND_LABELS[k] for k in kinds] + [f"#{t}" for t in tags]),
+        "filtered": bool(kinds or tags or q),
+        "filter_note": ", ".join(
+            [KIND_LABELS[k] for k in kinds] + [f"#{t}" for t in tags] + ([f"“{q}”"] if q else [])
+        ),
+        "search": q or "",
     }
 
 

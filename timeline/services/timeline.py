@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from timeline.domain.errors import InvalidFields
@@ -10,12 +11,52 @@ from timeline.domain.model import EventState
 from timeline.store.db import Database
 from timeline.store.event_rows import EventFilter, PageKey
 from timeline.store.events import event_states, process_timeline
-from timeline.store.processes import get_processes
+from timeline.store.processes import get_process, get_processes
+from timeline.store.search import SearchKey, SearchQuery, search_events
 
-__all__ = ["EventStatePage", "PageKey", "timeline_page", "upcoming_page"]
+__all__ = [
+    "EventStatePage",
+    "PageKey",
+    "SearchKey",
+    "search_matches",
+    "search_page",
+    "search_query",
+    "timeline_page",
+    "upcoming_page",
+]
 
 EventStatePage = tuple[list[EventState], PageKey | None]
 """One page of events, and the key of its last event when more follow (else None)."""
+
+SearchPage = tuple[list[EventState], SearchKey | None]
+"""One page of search results, and the key of its last one when more follow (else None)."""
+
+# Enough for any phrase a reader types; more would only make the index work harder.
+_MAX_WORDS = 20
+_MAX_LENGTH = 300
+
+
+def search_query(q: str | None, location: str | None) -> SearchQuery | None:
+    """What `q` (words, all of which must occur) and `location` (a part of the location) ask,
+    or None when neither is given. InvalidFields names `q` when it holds no word or too many,
+    `location` when it is blank or too long."""
+    if q is None and location is None:
+        return None
+    words: list[str] = []
+    if q is not None:
+        # letters and digits only: punctuation is not searchable and would be query syntax
+        words = re.findall(r"[^\W_]+", q.casefold())
+        if len(q) > _MAX_LENGTH or len(words) > _MAX_WORDS:
+            raise InvalidFields.one(
+                "q", f"is longer than {_MAX_WORDS} words or {_MAX_LENGTH} characters"
+            )
+        if not words:
+            raise InvalidFields.one("q", "has no word to search for (letters or digits)")
+    if location is not None and not location.strip():
+        raise InvalidFields.one("location", "is blank")
+    if location is not None and len(location) > _MAX_LENGTH:
+        raise InvalidFields.one("location", f"is longer than {_MAX_LENGTH} characters")
+    return SearchQuery(words, location.strip() if location is not None else None)
 
 
 def _page(states: list[EventState], limit: int) -> EventStatePage:
@@ -50,6 +91,53 @@ async def timeline_page(
             session, slug, flt, as_of=as_of, after=after, limit=limit + 1
         )
     return _page(states, limit)
+
+
+async def search_page(
+    db: Database,
+    slug: str,
+    query: SearchQuery,
+    *,
+    start: dt.date | None,
+    end: dt.date | None,
+    kinds: Sequence[str],
+    tags: Sequence[str],
+    statuses: Sequence[str],
+    as_of: dt.date | None,
+    after: SearchKey | None,
+    limit: int,
+) -> SearchPage:
+    """`timeline_page`'s events that also match `query` (see `search_query`), best match first
+    (then in timeline order), searching the text each event had on `as_of` when given. The
+    same errors as `timeline_page`."""
+    if start is not None and end is not None and end < start:
+        raise InvalidFields.one("to", "is before from")
+    flt = EventFilter(start=start, end=end, kinds=kinds, tags=tags, statuses=statuses)
+    async with db.read() as session:
+        process = await get_process(session, slug)
+        found = await search_events(
+            session, process, query, flt, as_of=as_of, after=after, limit=limit + 1
+        )
+    states = [state for _, state in found]
+    if len(found) <= limit:
+        return states, None
+    score, last = found[limit - 1]
+    return states[:limit], (-score, last.start, last.end, last.kind, last.id)
+
+
+async def search_matches(
+    db: Database, slug: str, q: str | None, location: str | None, as_of: dt.date | None
+) -> set[str] | None:
+    """The ids of the events of `slug` that match `q` and `location` (see `search_query`),
+    searching their text as known on `as_of`; None when neither is given (nothing to narrow).
+    For pages, which keep their own order; the same errors as `search_page`."""
+    query = search_query(q, location)
+    if query is None:
+        return None
+    async with db.read() as session:
+        process = await get_process(session, slug)
+        found = await search_events(session, process, query, EventFilter(), as_of=as_of)
+    return {state.id for _, state in found}
 
 
 async def upcoming_page(
