@@ -10,12 +10,12 @@ from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from timeline import __version__
 from timeline.api.analysis import AnalysisController
 from timeline.api.calendar import CalendarController
 from timeline.api.common import provide_db, provide_settings
+from timeline.api.embed import EmbedController
 from timeline.api.events import EventController
 from timeline.api.feeds import FeedController
 from timeline.api.health import HealthController
@@ -27,6 +27,7 @@ from timeline.api.openapi import tidy_openapi
 from timeline.api.pages import PagesController, static_files_router, template_config
 from timeline.api.problems import exception_handlers
 from timeline.api.processes import ProcessController
+from timeline.api.schema_ui import schema_assets_router, schema_ui
 from timeline.api.timeline import TimelineController
 from timeline.settings import Settings
 from timeline.store.db import Database
@@ -46,7 +47,9 @@ def route_handlers() -> list[Any]:
         CalendarController,
         FeedController,
         PagesController,
+        EmbedController,
         static_files_router(),
+        schema_assets_router(),
     ]
 
 
@@ -100,7 +103,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "calendars and feeds."
             ),
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")],
+            # The UI's script and style come from the app itself (a pinned package ships them),
+            # so /schema works without internet.
+            render_plugins=[schema_ui()],
         ),
     )
     return tidy_openapi(app)
