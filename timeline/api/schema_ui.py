@@ -27,6 +27,8 @@ def schema_ui() -> SwaggerRenderPlugin:
         js_url=f"{SCHEMA_ASSETS_PATH}/swagger-ui-bundle.js",
         css_url=f"{SCHEMA_ASSETS_PATH}/swagger-ui.css",
         standalone_preset_js_url=f"{SCHEMA_ASSETS_PATH}/swagger-ui-standalone-preset.js",
+        # Litestar's default icon is on a CDN too.
+        favicon='<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">',
     )
 
 
