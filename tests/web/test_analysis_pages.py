@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.web.conftest import SLUG
+from tests.web.conftest import SLUG, event_id
 from tests.web.test_pages import NS, by_class, get_page, parse, text_of
 from timeline.domain.items import ItemChange, ItemState
 from timeline.web.analysis import chance_text, items_board, slack_text
@@ -137,3 +137,16 @@ def test_the_board_puts_open_items_first_and_chapterless_ones_last() -> None:
     assert [i.key for i in board[0].items] == ["b", "a"]
     assert board[0].open == 1
     assert board[0].items[1].history == (("1 January 2023", "open"), ("1 February 2023", "agreed"))
+
+
+async def test_event_pages_say_statuses_and_attributes_in_words(
+    pages: httpx.AsyncClient,
+) -> None:
+    for key in ("session-1", "committee-approval"):
+        text = (await get_page(pages, f"/processes/{SLUG}/events/{event_id(key)}")).text
+        assert ">True<" not in text and ">False<" not in text
+    timeline = (await pages.get(f"/api/v1/processes/{SLUG}/timeline?limit=500")).json()["items"]
+    draft = next(e for e in timeline if e["kind"] == "document")
+    root = parse((await get_page(pages, f"/processes/{SLUG}/events/{draft['id']}")).text)
+    badges = [text_of(b) for b in by_class(root, f"{NS}span", "badge-status")]
+    assert badges == ["released"]

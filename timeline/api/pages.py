@@ -24,7 +24,7 @@ from timeline.api.common import AnyRequest, Db, base_url, bytes_response, today
 from timeline.api.params import AsOf, From, Kinds, Slug, Tags, To, Zoom
 from timeline.api.problems import exception_handlers, problems
 from timeline.domain.errors import DomainError
-from timeline.domain.vocabulary import KIND_LABELS, RISK_LABELS
+from timeline.domain.vocabulary import KIND_LABELS, RISK_LABELS, UNDER_WAY_KINDS, status_label
 from timeline.services import pages
 from timeline.web import views
 from timeline.web.drawing import KIND_COLOURS, RISK_COLOURS
@@ -61,6 +61,8 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env.globals["KIND_COLOURS"] = KIND_COLOURS
     env.globals["RISK_COLOURS"] = RISK_COLOURS
     env.globals["RISK_LABELS"] = RISK_LABELS
+    env.globals["UNDER_WAY_KINDS"] = UNDER_WAY_KINDS
+    env.globals["status_label"] = status_label
     env.globals["version"] = __version__
     env.filters["day"] = views.say_day
     env.filters["pct"] = lambda value: f"{value:.3f}%"

@@ -281,7 +281,7 @@ async def event_page(
         "href": _hrefs(slug, states, as_of),
         "history": history,
         "later": len(revisions) - len(known),
-        "attributes": state.served_attributes,
+        "attributes": views.attribute_rows(state.served_attributes),
         "query": query,
         "back": f"/processes/{slug}" + _as_of_query(as_of),
         "links": links,

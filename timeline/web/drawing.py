@@ -25,6 +25,7 @@ from timeline.domain.vocabulary import (
     MONTH_NAMES,
     RISK_LABELS,
     RISK_STATUSES,
+    status_label,
 )
 from timeline.web.axis import Tick, Window, choose_window, overview_window
 from timeline.web.axis import ticks as axis_ticks
@@ -160,7 +161,7 @@ class Mark:
             parts = [f"{self.count} {KIND_LABELS[self.kind].lower()} ({listed}): {self.when}"]
         else:
             parts = [f"{self.title}: {self.when}", f"{KIND_LABELS[self.kind][:-1].lower()}"]
-        parts.append(self.status)
+        parts.append(status_label(self.kind, self.status))
         if self.risk is not None:
             parts.append(f"deadline {RISK_LABELS[self.risk]}")
         return ", ".join(parts)
