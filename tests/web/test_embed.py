@@ -110,3 +110,13 @@ async def test_the_schema_ui_loads_its_assets_from_the_app(
             asset = await pages.get(source)
             assert asset.status_code == 200, source
             assert len(asset.content) > (100 if source.endswith(".svg") else 10_000)
+
+
+async def test_a_calendar_title_that_says_its_date_does_not_repeat_it(
+    pages: httpx.AsyncClient,
+) -> None:
+    body = (await pages.get(f"/api/v1/processes/{SLUG}/calendar.ics")).text.replace("\r\n ", "")
+    titles = [line[len("SUMMARY:") :] for line in body.splitlines() if line.startswith("SUMMARY:")]
+    deadline = [t for t in titles if t.startswith("Final draft adopted by early January 2024")]
+    assert deadline == ["Final draft adopted by early January 2024"]
+    assert "Zero draft of the convention (June 2023)" in titles  # other dates are still said
