@@ -195,7 +195,7 @@ def test_a_shared_mark_names_what_tells_its_events_apart_when_it_fits() -> None:
         for n in (30, 70)
     ]
     (mark,) = draw(proposals, today=dt.date(2023, 6, 1), window=YEAR_2023).marks
-    assert mark.label == "Proposal: 30 instruments / 70 instruments"
+    assert mark.label == "Proposal: 30 / 70 instruments"
     assert mark.count == 2
 
 

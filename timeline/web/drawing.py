@@ -61,7 +61,9 @@ CHAR_WIDTH_PX = 6.6  # a 12 px system sans-serif averages a little under this pe
 LABEL_GAP_PX = 6
 TRACK_GAP_PX = 10
 MARKER_RADIUS_PX = 6
-MAX_LABEL_CHARS = 36
+MAX_LABEL_CHARS = 44
+# A label shortened to fit beside its mark keeps at least this much, else it goes over the mark.
+MIN_SHORT_LABEL_CHARS = 14
 # A shared mark may say a little more: what tells its events apart.
 MAX_GROUP_LABEL_CHARS = 48
 
@@ -300,15 +302,25 @@ def _shared_prefix(titles: Sequence[str]) -> str:
     return prefix if all(t.startswith(prefix) for t in titles) else ""
 
 
+def _factor_suffix(parts: Sequence[str]) -> str:
+    """'70 instruments', '30 instruments' as '70 / 30 instruments' (a shared last word once)."""
+    words = parts[0].rsplit(" ", 1)
+    if len(words) == 2 and all(p.endswith(" " + words[1]) for p in parts):
+        tail = " " + words[1]
+        return " / ".join(p[: -len(tail)] for p in parts) + tail
+    return " / ".join(parts)
+
+
 def _label_text(titles: Sequence[str], risk: str | None, limit: int) -> str:
     """The label: the title, or for a shared mark what tells its events apart; long titles
     drop a prefix their lane shares ("Entry-into-force proposal: 70 instruments") last."""
     if len(titles) > 1:
         prefix = _shared_prefix(titles)
-        rests = [t[len(prefix) :] for t in titles]
-        joined = prefix + " / ".join(rests)
+        rests = _factor_suffix([t[len(prefix) :] for t in titles])
         head = (prefix.rstrip(": ") or titles[0]).strip()
-        text = joined if prefix and len(joined) <= limit else f"{head} ({len(titles)})"
+        # The lane already names the kind: the parts that differ may say enough on their own.
+        options = [prefix + rests, rests] if prefix else []
+        text = next((o for o in options if len(o) <= limit), f"{head} ({len(titles)})")
     else:
         text = titles[0]
     suffix = f" · {RISK_LABELS[risk]}" if risk is not None else ""
@@ -405,10 +417,24 @@ def _mark(
         label_x, label_dx, anchor = before_edge, before_dx, "end"
         extent = (_px(before_edge, width_px) + before_dx - label_px, right_px)
     else:
-        # ... and when neither side has room (a mark across most of the window), it reads
-        # from the drawing's left edge, over the mark.
-        label_x, label_dx, anchor = 0.0, LABEL_GAP_PX, "start"
-        extent = (0.0, max(right_px, LABEL_GAP_PX + label_px))
+        # ... and when neither side has room for all of it, it is shortened to the roomier
+        # side; when neither has room for a useful part (a mark across most of the window),
+        # it reads from the drawing's left edge, over the mark.
+        room_after = width_px - _px(after_edge, width_px) - after_dx
+        room_before = _px(before_edge, width_px) + before_dx
+        room = max(room_after, room_before)
+        if room >= MIN_SHORT_LABEL_CHARS * CHAR_WIDTH_PX:
+            label = _shorten(label, int(room / CHAR_WIDTH_PX))
+            label_px = _label_px(label)
+        if room >= MIN_SHORT_LABEL_CHARS * CHAR_WIDTH_PX and room_after >= room_before:
+            label_x, label_dx, anchor = after_edge, after_dx, "start"
+            extent = (left_px, _px(after_edge, width_px) + after_dx + label_px)
+        elif room >= MIN_SHORT_LABEL_CHARS * CHAR_WIDTH_PX:
+            label_x, label_dx, anchor = before_edge, before_dx, "end"
+            extent = (_px(before_edge, width_px) + before_dx - label_px, right_px)
+        else:
+            label_x, label_dx, anchor = 0.0, LABEL_GAP_PX, "start"
+            extent = (0.0, max(right_px, LABEL_GAP_PX + label_px))
     colour = RISK_COLOURS[risk] if risk is not None else KIND_COLOURS[state.kind]
     mark = Mark(
         event_id=state.id,
