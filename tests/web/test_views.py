@@ -176,3 +176,10 @@ def test_attributes_read_as_words_never_true_or_false() -> None:
 )
 def test_each_kind_has_its_own_status_words(kind: str, status: str, words: str) -> None:
     assert status_label(kind, status) == words
+
+
+def test_a_status_change_reads_in_the_kinds_words() -> None:
+    rows = change_rows({"status": ["planned", "held"]}, kind="ratification")
+    assert [(r.before, r.after) for r in rows] == [("expected", "deposited")]
+    plain = change_rows({"status": ["planned", "held"]})
+    assert [(r.before, r.after) for r in plain] == [("planned", "held")]

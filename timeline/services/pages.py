@@ -264,7 +264,8 @@ async def event_page(
     risks = await deadline_risks(db, slug, day) if state.kind == "deadline" else {}
     titles = {s.id: s.title for s in states}
     history = [
-        {"revision": r, "changes": views.change_rows(r.fields, titles)} for r in reversed(known)
+        {"revision": r, "changes": views.change_rows(r.fields, titles, state.kind)}
+        for r in reversed(known)
     ]
     links = process_links(root, slug)
     api_event = f"{links.self}/events/{event_id}"

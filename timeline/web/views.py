@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from timeline.domain.dates import DateError, describe_fuzzy, parse_date
 from timeline.domain.model import EventState
-from timeline.domain.vocabulary import KIND_LABELS, MONTH_NAMES, RISK_LABELS
+from timeline.domain.vocabulary import KIND_LABELS, MONTH_NAMES, RISK_LABELS, status_label
 from timeline.web.axis import Window, overview_window
 
 __all__ = [
@@ -261,16 +261,30 @@ def attribute_rows(attributes: Mapping[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+def _said(field: str, value: Any, kind: str | None) -> Any:
+    # A status reads in its kind's words ("planned → released"), as on the badges.
+    if field == "status" and kind and isinstance(value, str):
+        return status_label(kind, value)
+    return value
+
+
 def change_rows(
-    fields: Mapping[str, Sequence[Any]], titles: Mapping[str, str] | None = None
+    fields: Mapping[str, Sequence[Any]],
+    titles: Mapping[str, str] | None = None,
+    kind: str | None = None,
 ) -> list[Change]:
     """A revision's changed fields as before/after text: dates said the way people say them,
-    events named by their titles (from `titles`, by id) rather than their ids."""
+    events named by their titles (from `titles`, by id) rather than their ids, statuses in the
+    words of the event's `kind` when given."""
     titles = titles or {}
     rows = []
     for field in fields:
         pair = [*fields[field], None, None]
         rows.append(
-            Change(field, _value_text(field, pair[0], titles), _value_text(field, pair[1], titles))
+            Change(
+                field,
+                _value_text(field, _said(field, pair[0], kind), titles),
+                _value_text(field, _said(field, pair[1], kind), titles),
+            )
         )
     return rows
