@@ -180,6 +180,6 @@ def test_each_kind_has_its_own_status_words(kind: str, status: str, words: str) 
 
 def test_a_status_change_reads_in_the_kinds_words() -> None:
     rows = change_rows({"status": ["planned", "held"]}, kind="ratification")
-    assert [(r.before, r.after) for r in rows] == [("expected", "deposited")]
+    assert [(r.before, r.after) for r in rows] == [("planned", "deposited")]
     plain = change_rows({"status": ["planned", "held"]})
     assert [(r.before, r.after) for r in plain] == [("planned", "held")]

@@ -113,12 +113,12 @@ HELD_WORDS: Final[dict[str, str]] = {
 # released, not "held"; a threshold is proposed; a ratification deposited. Others read as the
 # status itself.
 STATUS_WORDS_BY_KIND: Final[dict[str, dict[str, str]]] = {
-    "document": {"held": "released", "planned": "expected"},
-    "eif_threshold": {"held": "proposed", "planned": "expected"},
-    "vote_point": {"held": "adopted", "planned": "expected"},
-    "signature": {"held": "signed", "planned": "expected"},
-    "ratification": {"held": "deposited", "planned": "expected"},
-    "milestone": {"held": "reached", "planned": "expected"},
+    "document": {"held": "released"},
+    "eif_threshold": {"held": "proposed"},
+    "vote_point": {"held": "adopted"},
+    "signature": {"held": "signed"},
+    "ratification": {"held": "deposited"},
+    "milestone": {"held": "reached"},
     "deadline": {"held": "reached", "planned": "pending"},
     "note": {"held": "noted"},
 }
