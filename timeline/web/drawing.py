@@ -29,6 +29,7 @@ from timeline.domain.vocabulary import (
 )
 from timeline.web.axis import Tick, Window, choose_window, overview_window
 from timeline.web.axis import ticks as axis_ticks
+from timeline.web.labels import label_text, shorten
 
 __all__ = [
     "COMPACT_WIDTH_PX",
@@ -283,50 +284,6 @@ def _fuzzy(span: DateSpan) -> bool:
     return not span.is_exact and span.precision != "datetime"
 
 
-def _shorten(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters at a word boundary, with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:(") + "…"
-
-
-def _shared_prefix(titles: Sequence[str]) -> str:
-    """The words every title starts with, up to and including a ': ' (else '')."""
-    first = titles[0]
-    if ": " not in first:
-        return ""
-    prefix = first[: first.index(": ") + 2]
-    return prefix if all(t.startswith(prefix) for t in titles) else ""
-
-
-def _factor_suffix(parts: Sequence[str]) -> str:
-    """'70 instruments', '30 instruments' as '70 / 30 instruments' (a shared last word once)."""
-    words = parts[0].rsplit(" ", 1)
-    if len(words) == 2 and all(p.endswith(" " + words[1]) for p in parts):
-        tail = " " + words[1]
-        return " / ".join(p[: -len(tail)] for p in parts) + tail
-    return " / ".join(parts)
-
-
-def _label_text(titles: Sequence[str], risk: str | None, limit: int) -> str:
-    """The label: the title, or for a shared mark what tells its events apart; long titles
-    drop a prefix their lane shares ("Entry-into-force proposal: 70 instruments") last."""
-    if len(titles) > 1:
-        prefix = _shared_prefix(titles)
-        rests = _factor_suffix([t[len(prefix) :] for t in titles])
-        head = (prefix.rstrip(": ") or titles[0]).strip()
-        # The lane already names the kind: the parts that differ may say enough on their own.
-        options = [prefix + rests, rests] if prefix else []
-        text = next((o for o in options if len(o) <= limit), f"{head} ({len(titles)})")
-    else:
-        text = titles[0]
-    suffix = f" · {RISK_LABELS[risk]}" if risk is not None else ""
-    return _shorten(text, max(limit - len(suffix), 8)) + suffix
-
-
 def _px(percent: float, width: int) -> float:
     return percent * width / 100.0
 
@@ -394,7 +351,7 @@ def _mark(
         cx = x + width / 2
     fits = int((width_px - 2 * LABEL_GAP_PX) / CHAR_WIDTH_PX)
     most = MAX_LABEL_CHARS if len(group) == 1 else MAX_GROUP_LABEL_CHARS
-    label = _label_text([s.title for s in group], risk, min(most, fits))
+    label = label_text([s.title for s in group], risk, min(most, fits))
     label_px = _label_px(label)
     left_px, right_px = _px(x, width_px), _px(x + width, width_px)
     if shape != "bar":
@@ -424,7 +381,7 @@ def _mark(
         room_before = _px(before_edge, width_px) + before_dx
         room = max(room_after, room_before)
         if room >= MIN_SHORT_LABEL_CHARS * CHAR_WIDTH_PX:
-            label = _shorten(label, int(room / CHAR_WIDTH_PX))
+            label = shorten(label, int(room / CHAR_WIDTH_PX))
             label_px = _label_px(label)
         if room >= MIN_SHORT_LABEL_CHARS * CHAR_WIDTH_PX and room_after >= room_before:
             label_x, label_dx, anchor = after_edge, after_dx, "start"
