@@ -10,13 +10,13 @@ from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from timeline import __version__
 from timeline.api.analysis import AnalysisController
 from timeline.api.bundles import BundleController
 from timeline.api.calendar import CalendarController
 from timeline.api.common import provide_db, provide_settings
+from timeline.api.embed import EmbedController
 from timeline.api.events import EventController
 from timeline.api.feeds import FeedController
 from timeline.api.forecasts import ForecastsController
@@ -31,6 +31,7 @@ from timeline.api.parties import GroupController, PartyController, ProcessGroupC
 from timeline.api.positions import ProposalController
 from timeline.api.problems import exception_handlers
 from timeline.api.processes import ProcessController
+from timeline.api.schema_ui import schema_assets_router, schema_ui
 from timeline.api.spectrum import SpectrumController, VoteController
 from timeline.api.timeline import TimelineController
 from timeline.settings import Settings
@@ -60,7 +61,9 @@ def route_handlers() -> list[Any]:
         VoteController,
         metrics_endpoint,
         ForecastsController,
+        EmbedController,
         static_files_router(),
+        schema_assets_router(),
     ]
 
 
@@ -111,7 +114,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "calendars and feeds."
             ),
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")],
+            # The UI's script and style come from the app itself (a pinned package ships them),
+            # so /schema works without internet.
+            render_plugins=[schema_ui()],
         ),
     )
     # One pure ASGI layer around the framework's own handler (not a route middleware): the

@@ -53,6 +53,8 @@ class Settings:
     admin_token: str | None = None
     base_url: str | None = None
     cors_origins: tuple[str, ...] = ()
+    # Who may frame /embed pages (the CSP frame-ancestors source list): any site by default.
+    embed_ancestors: str = "*"
     max_body_bytes: int = 64 * 1024
     max_bundle_bytes: int = 256 * 1024 * 1024
     write_rate_per_minute: int = 120
@@ -74,6 +76,7 @@ class Settings:
             admin_token=env.get("TIMELINE_ADMIN_TOKEN") or None,
             base_url=(env.get("TIMELINE_BASE_URL") or "").rstrip("/") or None,
             cors_origins=origins,
+            embed_ancestors=(env.get("TIMELINE_EMBED_ANCESTORS") or "*").strip(),
             max_body_bytes=_int(env, "TIMELINE_MAX_BODY_BYTES", 64 * 1024),
             max_bundle_bytes=_int(env, "TIMELINE_MAX_BUNDLE_BYTES", 256 * 1024 * 1024),
             write_rate_per_minute=_int(env, "TIMELINE_WRITE_RATE_PER_MINUTE", 120),

@@ -5,7 +5,9 @@ serving the seeded AHC data. What is drawn must match the data; screenshots at 3
 
 from __future__ import annotations
 
+import http.server
 import os
+import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -177,7 +179,9 @@ async def test_filters_change_the_list_and_stay_in_the_url(browser: Browser, ser
     assert "tag=informals" in page.url
     kinds = await page.eval_on_selector_all("li.event", "rows => rows.map(r => r.dataset.kind)")
     assert kinds == ["informal"] * 6
-    assert await page.locator(".chart a.mark").count() == 6
+    # The six identical informals share one mark that says so.
+    assert await page.locator(".chart a.mark").count() == 1
+    assert await page.locator(".chart a.mark").get_attribute("data-count") == "6"
     await page.context.close()
 
 
@@ -255,3 +259,141 @@ async def test_screenshots(browser: Browser, server: str, width: int) -> None:
         await page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000
         await page.context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+async def test_the_analysis_reads_on_the_page_as_known_that_day(
+    browser: Browser, server: str, width: int
+) -> None:
+    risks = await api(server, f"/api/v1/processes/{SLUG}/risks?as_of=2023-06-30")
+    eif = await api(server, f"/api/v1/processes/{SLUG}/entry-into-force?as_of=2024-12-30")
+    items = await api(server, f"/api/v1/processes/{SLUG}/items?limit=500")
+    page = await open_page(browser, f"{server}/processes/{SLUG}?as_of=2023-06-30", width=width)
+    reasons = await page.locator(".deadlines-panel .reasons li").all_inner_texts()
+    assert reasons == risks["deadlines"][0]["reasons"]
+    assert await page.locator(".deadlines-panel .reasons").is_visible()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    await page.locator(".analysis").screenshot(path=str(SCREENSHOTS / f"analysis-{width}.png"))
+    await page.context.close()
+
+    page = await open_page(browser, f"{server}/processes/{SLUG}?as_of=2024-12-30", width=width)
+    panel = page.locator(".eif-panel")
+    assert await panel.is_visible()
+    assert await panel.locator("[data-figure=count]").inner_text() == str(eif["count"])
+    threshold = panel.locator("[data-figure=threshold]")
+    assert await threshold.inner_text() == str(eif["rule"]["instruments"])
+    assert await panel.locator("table.scenarios tbody tr").count() == len(eif["scenarios"]) + 1
+    await page.context.close()
+
+    page = await open_page(browser, f"{server}/processes/{SLUG}", width=width)
+    board = page.locator(".items-board")
+    assert await board.is_visible()
+    assert await board.locator("li.item").count() == len(items["items"])
+    chapters = {i["chapter"] for i in items["items"]}
+    assert await board.locator(".chapter").count() == len(chapters)
+    await board.screenshot(path=str(SCREENSHOTS / f"items-{width}.png"))
+    await page.context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+@pytest.mark.parametrize("query", ["", "?zoom=2023-06", "?zoom=2024", "?zoom=2023-01"])
+async def test_every_chart_label_stays_inside_the_drawing(
+    browser: Browser, server: str, width: int, query: str
+) -> None:
+    page = await open_page(browser, f"{server}/processes/{SLUG}{query}", width=width)
+    outside = await page.evaluate(
+        """() => {
+          const svg = [...document.querySelectorAll('svg.chart, svg.chart-compact')]
+            .find(s => s.getBoundingClientRect().width > 0);
+          const frame = svg.getBoundingClientRect();
+          return [...svg.querySelectorAll('text.label')].map(t => {
+            const box = t.getBoundingClientRect();
+            return {text: t.textContent, left: box.left - frame.left,
+                    right: frame.right - box.right};
+          }).filter(b => b.left < -1 || b.right < -1);
+        }"""
+    )
+    assert outside == []
+    if query == "?zoom=2023-06":
+        label = page.locator("svg:visible text.label", has_text="Zero draft of the convention")
+        assert await label.count() == 1
+    await page.context.close()
+
+
+@pytest.mark.parametrize("path", ["/", f"/processes/{SLUG}", f"/processes/{SLUG}?zoom=2023-06"])
+async def test_no_horizontal_scroll_at_390_px_even_inside_the_chart(
+    browser: Browser, server: str, path: str
+) -> None:
+    page = await open_page(browser, f"{server}{path}", width=390)
+    overflow = await page.evaluate(
+        """() => [document.documentElement, ...document.querySelectorAll('.chart-scroll, .pills')]
+                 .map(e => e.scrollWidth - e.clientWidth)"""
+    )
+    assert max(overflow) <= 0, overflow
+    await page.screenshot(path=str(SCREENSHOTS / f"mobile-{path.count('/')}-390.png"))
+    await page.context.close()
+
+
+async def test_six_identical_informals_take_one_row(browser: Browser, server: str) -> None:
+    page = await open_page(browser, f"{server}/processes/{SLUG}?zoom=2023")
+    informal = page.locator("#chart a.mark[data-kind=informal]")
+    assert await informal.count() == 1
+    assert await informal.get_attribute("data-count") == "6"
+    assert await informal.locator("text.label").text_content() == "Closed informals (6)"
+    await page.context.close()
+
+
+async def test_the_embed_page_renders_inside_a_frame_on_another_site(
+    browser: Browser, server: str
+) -> None:
+    story = f'<iframe src="{server}/embed/processes/{SLUG}" width="800" height="600"></iframe>'
+
+    class Newsroom(http.server.BaseHTTPRequestHandler):
+        """Another origin (another port) whose page frames the embed."""
+
+        def do_GET(self) -> None:
+            body = story.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    newsroom = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Newsroom)
+    threading.Thread(target=newsroom.serve_forever, daemon=True).start()
+    try:
+        page = await open_page(browser, f"http://127.0.0.1:{newsroom.server_port}/", width=900)
+        frame = page.frame_locator("iframe")
+        await frame.locator("svg.chart").wait_for(state="attached", timeout=10_000)
+        assert await frame.locator("svg.chart a.mark").count() > 0
+        await page.screenshot(path=str(SCREENSHOTS / "embed-900.png"))
+        await page.context.close()
+    finally:
+        newsroom.shutdown()
+        newsroom.server_close()
+
+
+async def test_the_schema_ui_renders_with_no_network(browser: Browser, server: str) -> None:
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    page = await context.new_page()
+    asked: list[str] = []
+
+    async def only_ours(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(server):
+            await route.continue_()
+        else:
+            asked.append(url)
+            await route.abort()
+
+    await page.route("**/*", only_ours)
+    await page.goto(f"{server}/schema")
+    await page.locator(".swagger-ui .info .title").wait_for(timeout=15_000)
+    assert "timeline" in await page.locator(".swagger-ui .info .title").inner_text()
+    assert await page.locator(".opblock").count() > 10
+    assert asked == []
+    await page.screenshot(path=str(SCREENSHOTS / "schema-1400.png"))
+    await context.close()

@@ -15,6 +15,7 @@ from timeline.domain.model import EventState
 from timeline.domain.vocabulary import KINDS, RISK_STATUSES
 from timeline.web.drawing import (
     CHAR_WIDTH_PX,
+    COMPACT_WIDTH_PX,
     KIND_COLOURS,
     MIN_WIDTH_PX,
     RISK_COLOURS,
@@ -163,11 +164,78 @@ def test_events_outside_the_window_are_not_drawn_and_clipped_ones_are_flagged() 
 
 
 def test_overlapping_events_of_a_kind_get_separate_tracks() -> None:
-    informals = [state(f"i{n}", "informal", "2023-01-09/2023-01-20") for n in range(3)]
+    # Overlapping but not identical: identical parallel events share one mark (below).
+    informals = [state(f"i{n}", "informal", f"2023-01-{9 + n:02d}/2023-01-20") for n in range(3)]
     picture = draw(informals, today=dt.date(2023, 6, 1), window=YEAR_2023)
     (lane,) = picture.lanes
     assert lane.tracks == 3
     assert len({m.y for m in picture.marks}) == 3
+
+
+def test_identical_parallel_events_share_one_row_with_a_count() -> None:
+    topics = ["jurisdiction", "terminology", "offences", "evidence", "exploitation", "scope"]
+    informals = [
+        state(f"i{n}", "informal", "2023-01-09/2023-01-20", title=f"Closed informals: {topic}")
+        for n, topic in enumerate(topics)
+    ]
+    picture = draw(informals, today=dt.date(2023, 6, 1), window=YEAR_2023)
+    (lane,) = picture.lanes
+    (mark,) = picture.marks
+    assert lane.tracks == 1 and lane.count == 6
+    assert mark.count == 6
+    assert mark.label == "Closed informals (6)"
+    assert "6 informals (Closed informals: jurisdiction; " in mark.description
+
+
+def test_a_shared_mark_names_what_tells_its_events_apart_when_it_fits() -> None:
+    proposals = [
+        state(f"e{n}", "eif_threshold", "2023-04-11", title=f"Proposal: {n} instruments")
+        for n in (30, 70)
+    ]
+    (mark,) = draw(proposals, today=dt.date(2023, 6, 1), window=YEAR_2023).marks
+    assert mark.label == "Proposal: 30 / 70 instruments"
+    assert mark.count == 2
+
+
+def test_events_at_different_status_are_not_merged() -> None:
+    pair = [
+        state("a", "informal", "2023-01-09/2023-01-20"),
+        state("b", "informal", "2023-01-09/2023-01-20", status="cancelled"),
+    ]
+    assert len(draw(pair, today=dt.date(2023, 6, 1), window=YEAR_2023).marks) == 2
+
+
+@pytest.mark.parametrize("width", [MIN_WIDTH_PX, COMPACT_WIDTH_PX])
+def test_a_label_with_no_room_on_either_side_reads_from_the_left_edge(width: int) -> None:
+    # The zero draft at zoom=2023-06: a whole-month document across the whole window.
+    june = Window(dt.date(2023, 6, 1), dt.date(2023, 6, 30))
+    draft = state("z", "document", "2023-06", title="Zero draft of the convention")
+    (mark,) = draw([draft], today=dt.date(2023, 6, 1), window=june, min_width=width).marks
+    assert (mark.label_x, mark.label_anchor) == (0.0, "start")
+    assert mark.label == "Zero draft of the convention"
+
+
+@given(
+    starts=st.lists(st.integers(min_value=0, max_value=364), min_size=1, max_size=12),
+    lengths=st.lists(st.integers(min_value=0, max_value=400), min_size=12, max_size=12),
+    width=st.sampled_from([COMPACT_WIDTH_PX, MIN_WIDTH_PX, 1400]),
+)
+@settings(max_examples=60, deadline=None)
+def test_labels_never_leave_the_drawing(starts: list[int], lengths: list[int], width: int) -> None:
+    events = []
+    for n, (offset, length) in enumerate(zip(starts, lengths, strict=False)):
+        first = YEAR_2023.start + dt.timedelta(days=offset)
+        last = first + dt.timedelta(days=length)
+        date = first.isoformat() if length == 0 else f"{first.isoformat()}/{last.isoformat()}"
+        title = f"A long meeting title number {n} that will need shortening somewhere"
+        events.append(state(f"e{n}", "session", date, title=title))
+    picture = draw(events, today=dt.date(2023, 6, 1), window=YEAR_2023, min_width=width)
+    for mark in picture.marks:
+        anchor_px = mark.label_x * width / 100 + mark.label_dx
+        text_px = len(mark.label) * CHAR_WIDTH_PX
+        left = anchor_px - text_px if mark.label_anchor == "end" else anchor_px
+        assert left >= -0.01, mark
+        assert left + text_px <= width + 0.01, mark
 
 
 def test_the_today_line_is_drawn_only_inside_the_window() -> None:
@@ -308,7 +376,8 @@ def test_no_two_marks_of_a_track_overlap_at_the_narrowest_width(
     events: list[EventState],
 ) -> None:
     picture = draw(events, today=dt.date(2023, 6, 1), window=YEAR_2023)
-    assert len(picture.marks) == len(events)
+    # Identical parallel events (same kind, dates, status) share a mark; every event is drawn.
+    assert sum(m.count for m in picture.marks) == len(events)
     by_track = itertools.groupby(sorted(picture.marks, key=lambda m: (m.y, m.x)), key=lambda m: m.y)
     for _, group in by_track:
         extents = sorted(_extent_px(m) for m in group)

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tests.web.test_drawing import state
+from timeline.domain.vocabulary import status_label
 from timeline.web.drawing import Window
 from timeline.web.views import (
     QueryState,
+    attribute_rows,
     change_rows,
     event_rows,
     group_by_year,
@@ -133,3 +137,49 @@ def test_history_rows_name_events_and_say_dates() -> None:
 def test_days_read_like_people_write_them() -> None:
     assert say_day(dt.date(2023, 6, 30)) == "30 June 2023"
     assert say_day(dt.date(2024, 1, 5)) == "5 January 2024"
+
+
+def test_attributes_read_as_words_never_true_or_false() -> None:
+    rows = attribute_rows(
+        {
+            "formal": True,
+            "hard": False,
+            "adopted": False,
+            "delay_days": 90,
+            "ok": True,
+            "rule": "two_thirds_present_voting",
+            "proposed_by": ["Thailand", "Peru"],
+        }
+    )
+    assert rows == [
+        ("Format", "formal: can take decisions"),
+        ("Kind of deadline", "soft: a target that can slip"),
+        ("Outcome", "proposed, not adopted"),
+        ("Enters into force", "90 days after the threshold is reached"),
+        ("Ok", "yes"),
+        ("Rule", "two thirds present voting"),
+        ("Proposed by", "Thailand, Peru"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "words"),
+    [
+        ("document", "held", "released"),
+        ("eif_threshold", "held", "proposed"),
+        ("ratification", "held", "deposited"),
+        ("vote_point", "held", "adopted"),
+        ("session", "held", "held"),
+        ("session", "cancelled", "cancelled"),
+        ("deadline", "planned", "pending"),
+    ],
+)
+def test_each_kind_has_its_own_status_words(kind: str, status: str, words: str) -> None:
+    assert status_label(kind, status) == words
+
+
+def test_a_status_change_reads_in_the_kinds_words() -> None:
+    rows = change_rows({"status": ["planned", "held"]}, kind="ratification")
+    assert [(r.before, r.after) for r in rows] == [("planned", "deposited")]
+    plain = change_rows({"status": ["planned", "held"]})
+    assert [(r.before, r.after) for r in plain] == [("planned", "held")]

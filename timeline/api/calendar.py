@@ -20,6 +20,7 @@ from timeline.api.common import (
     fresh,
     ics_response,
 )
+from timeline.api.feeds import PUBLIC_READ_HEADERS
 from timeline.api.params import (
     AlarmDays,
     AsOf,
@@ -73,7 +74,10 @@ async def _feed(
         recheck_seconds=settings.feed_recheck_seconds,
         fresh=fresh(request),
     )
-    return ics_response(document)
+    response = ics_response(document)
+    # Public and read-only: any origin may read it (see timeline.api.feeds).
+    response.headers.update(PUBLIC_READ_HEADERS)
+    return response
 
 
 _ICS_RESPONSES = problems(404, 422, 429)

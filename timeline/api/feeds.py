@@ -33,13 +33,27 @@ from timeline.services import feeds
 from timeline.services.feeds import FeedFormat, Served
 from timeline.store.db import Database
 
-__all__ = ["FeedController"]
+__all__ = ["PUBLIC_READ_HEADERS", "FeedController"]
+
+
+# Public, read-only, sent without credentials: any site's script may read the feeds (a
+# newsroom's TimelineJS embed, a feed reader in the browser). Set here rather than through the
+# CORS middleware, which stays limited to TIMELINE_CORS_ORIGINS for the rest of the API.
+PUBLIC_READ_HEADERS: dict[str, str] = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified",
+}
 
 
 def _serve(request: AnyRequest, served: Served) -> Response[Any]:
-    """Bytes with a content ETag (and Last-Modified), or a 304 when the client has them."""
+    """Bytes with a content ETag (and Last-Modified), or a 304 when the client has them;
+    readable from any origin."""
     return bytes_response(
-        request, served.body, served.media_type, last_modified=served.last_modified
+        request,
+        served.body,
+        served.media_type,
+        last_modified=served.last_modified,
+        headers=PUBLIC_READ_HEADERS,
     )
 
 

@@ -25,7 +25,7 @@ from timeline.api.params import AsOf, From, Kinds, Slug, Tags, To, Zoom
 from timeline.api.problems import exception_handlers, problems
 from timeline.api.timeline import SearchWords
 from timeline.domain.errors import DomainError
-from timeline.domain.vocabulary import KIND_LABELS, RISK_LABELS
+from timeline.domain.vocabulary import KIND_LABELS, RISK_LABELS, UNDER_WAY_KINDS, status_label
 from timeline.services import pages
 from timeline.web import views
 from timeline.web.drawing import KIND_COLOURS, RISK_COLOURS
@@ -33,6 +33,9 @@ from timeline.web.drawing import KIND_COLOURS, RISK_COLOURS
 __all__ = [
     "SECURITY_HEADERS",
     "PagesController",
+    "page_error",
+    "page_query",
+    "render",
     "static_files_router",
     "template_config",
 ]
@@ -59,6 +62,8 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env.globals["KIND_COLOURS"] = KIND_COLOURS
     env.globals["RISK_COLOURS"] = RISK_COLOURS
     env.globals["RISK_LABELS"] = RISK_LABELS
+    env.globals["UNDER_WAY_KINDS"] = UNDER_WAY_KINDS
+    env.globals["status_label"] = status_label
     env.globals["version"] = __version__
     env.filters["day"] = views.say_day
     env.filters["pct"] = lambda value: f"{value:.3f}%"
@@ -85,7 +90,8 @@ def _wants_html(request: AnyRequest) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def _render(request: AnyRequest, name: str, context: dict[str, Any]) -> str:
+def render(request: AnyRequest, name: str, context: dict[str, Any]) -> str:
+    """Template `name` rendered with `context`."""
     engine = request.app.template_engine
     assert isinstance(engine, JinjaTemplateEngine)
     return engine.get_template(name).render(**context)
@@ -95,13 +101,13 @@ def _html(
     request: AnyRequest, name: str, context: dict[str, Any], status_code: int = 200
 ) -> Response[Any]:
     """A rendered page with a strong ETag of its bytes and the security headers."""
-    body = _render(request, name, context).encode()
+    body = render(request, name, context).encode()
     return bytes_response(
         request, body, "text/html", status_code=status_code, headers=SECURITY_HEADERS
     )
 
 
-def _page_error(request: AnyRequest, exc: Exception) -> Response[Any]:
+def page_error(request: AnyRequest, exc: Exception) -> Response[Any]:
     """problem+json as everywhere, or the same problem as a page when a browser asks."""
     handler = next(
         exception_handlers[cls] for cls in type(exc).__mro__ if cls in exception_handlers
@@ -114,7 +120,8 @@ def _page_error(request: AnyRequest, exc: Exception) -> Response[Any]:
     return page
 
 
-def _query(request: AnyRequest) -> views.QueryState:
+def page_query(request: AnyRequest) -> views.QueryState:
+    """The request's query string, for links that change one parameter and keep the rest."""
     pairs = tuple((k, v) for k, v in request.query_params.multi_items() if v != "")
     return views.QueryState(path=request.url.path, pairs=pairs)
 
@@ -124,9 +131,9 @@ class PagesController(Controller):
 
     tags = ["pages"]
     exception_handlers = {
-        DomainError: _page_error,
-        ValidationException: _page_error,
-        HTTPException: _page_error,
+        DomainError: page_error,
+        ValidationException: page_error,
+        HTTPException: page_error,
     }
 
     @get(
@@ -138,7 +145,7 @@ class PagesController(Controller):
     )
     async def index(self, request: AnyRequest, db: Db, as_of: AsOf = None) -> Response[Any]:
         """The process list; `as_of` replays what was known that day."""
-        context = await pages.index_page(db, as_of=as_of, today=today(), query=_query(request))
+        context = await pages.index_page(db, as_of=as_of, today=today(), query=page_query(request))
         return _html(request, "index.html", context)
 
     @get(
@@ -173,7 +180,7 @@ class PagesController(Controller):
             zoom=zoom,
             kinds=kind or [],
             tags=tag or [],
-            query=_query(request),
+            query=page_query(request),
             root=base_url(request),
             q=q or None,
         )
@@ -196,7 +203,7 @@ class PagesController(Controller):
             event_id,
             as_of=as_of,
             today=today(),
-            query=_query(request),
+            query=page_query(request),
             root=base_url(request),
         )
         return _html(request, "event.html", context)

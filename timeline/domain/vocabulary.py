@@ -24,11 +24,14 @@ __all__ = [
     "RISK_STATUSES",
     "STATUSES",
     "STATUS_WORDS",
+    "STATUS_WORDS_BY_KIND",
+    "UNDER_WAY_KINDS",
     "Kind",
     "Precision",
     "RiskStatus",
     "Status",
     "meeting_base_weight",
+    "status_label",
 ]
 
 Kind = Literal[
@@ -107,6 +110,28 @@ HELD_WORDS: Final[dict[str, str]] = {
     "signature": "took place",
     "ratification": "deposited",
 }
+
+# How a status reads on a badge, by kind, where the plain word does not fit: a document is
+# released, not "held"; a threshold is proposed; a ratification deposited. Others read as the
+# status itself.
+STATUS_WORDS_BY_KIND: Final[dict[str, dict[str, str]]] = {
+    "document": {"held": "released"},
+    "eif_threshold": {"held": "proposed"},
+    "vote_point": {"held": "adopted"},
+    "signature": {"held": "signed"},
+    "ratification": {"held": "deposited"},
+    "milestone": {"held": "reached"},
+    "deadline": {"held": "reached", "planned": "pending"},
+    "note": {"held": "noted"},
+}
+# Only what takes time can be "under way" between its first and last day.
+UNDER_WAY_KINDS: Final[frozenset[str]] = MEETING_KINDS
+
+
+def status_label(kind: str, status: str) -> str:
+    """The status of an event of `kind` in the words people use for it ("released")."""
+    return STATUS_WORDS_BY_KIND.get(kind, {}).get(status, status)
+
 
 RISK_LABELS: Final[dict[str, str]] = {
     "met": "met",

@@ -345,8 +345,9 @@ _DAY = dt.timedelta(days=1)
 
 def _summary(state: EventState, span: DateSpan) -> str:
     title = state.title
-    if not span.is_exact:
-        said = describe_fuzzy(span)
+    said = describe_fuzzy(span) if not span.is_exact else ""
+    # A title that already says when ("... by early January 2024") is not said twice.
+    if said and said.lower() not in title.lower():
         title = f"{title} ({said})" if state.status in _SETTLED else f"{title} (expected {said})"
     if state.status == "cancelled":
         return f"Cancelled: {title}"

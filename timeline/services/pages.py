@@ -15,16 +15,17 @@ from timeline.domain.errors import NotFound
 from timeline.domain.model import EventState
 from timeline.domain.vocabulary import KIND_LABELS
 from timeline.services import events as event_store
-from timeline.services.analysis import assess_risks
+from timeline.services.analysis import assess_entry_into_force, assess_risks
 from timeline.services.processes import process_links
 from timeline.services.timeline import search_matches
 from timeline.store.db import Database
 from timeline.store.events import EventFilter
+from timeline.store.items import item_states
 from timeline.store.processes import get_process, list_processes
 from timeline.store.tables import Process
-from timeline.web import drawing, views
+from timeline.web import analysis, drawing, views
 
-__all__ = ["deadline_risks", "event_page", "index_page", "process_page"]
+__all__ = ["deadline_risks", "embed_page", "event_page", "index_page", "process_page"]
 
 
 async def deadline_risks(db: Database, slug: str, day: dt.date) -> dict[str, str]:
@@ -53,6 +54,25 @@ async def _states(
         process = await get_process(session, slug)
         states = await event_store.event_states(session, [process], EventFilter(), as_of=as_of)
     return process, states
+
+
+async def _analyses(
+    db: Database, process: Process, day: dt.date, as_of: dt.date | None, href: dict[str, str]
+) -> dict[str, Any]:
+    """The deadlines' assessments, the entry-into-force panel and the items board, as known on
+    `day`: read through the same services (and public shapes) as the API's answers."""
+    risks = await assess_risks(db, process.slug, day)
+    eif = await assess_entry_into_force(db, process.slug, day)
+    async with db.read() as session:
+        items = await item_states(session, process, as_of)
+    board = analysis.items_board(items)
+    return {
+        "deadline_views": analysis.deadline_views(risks.to_json(), href),
+        "eif": analysis.eif_view(eif.to_json(), href),
+        "board": board,
+        "open_items": sum(chapter.open for chapter in board),
+        "item_count": len(items),
+    }
 
 
 def _subscribe_query(kinds: list[str], tags: list[str]) -> str:
@@ -132,17 +152,28 @@ async def process_page(
     shown = [s for s in filtered if window.overlaps(s.start, s.end)]
     risks = await deadline_risks(db, slug, day)
     picture = drawing.draw(filtered, today=day, window=window, risks=risks, title=process.title)
+    # Phones get a drawing laid out for their width (the page shows one of the two).
+    compact = drawing.draw(
+        filtered,
+        today=day,
+        window=window,
+        risks=risks,
+        title=process.title,
+        min_width=drawing.COMPACT_WIDTH_PX,
+    )
     href = _hrefs(slug, states, as_of)
     rows = views.event_rows(shown, href, risks)
     years, months, previous, following = views.zoom_links(states, day, window, query)
     links = process_links(root, slug)
     subscribe = _subscribe_query(kinds, tags)
     return {
+        **await _analyses(db, process, day, as_of, href),
         "title": process.title,
         "process": process,
         "as_of": as_of,
         "today": day,
         "drawing": picture,
+        "compact": compact,
         "href": href,
         "groups": views.group_by_year(rows),
         "shown": len(rows),
@@ -165,6 +196,53 @@ async def process_page(
             [KIND_LABELS[k] for k in kinds] + [f"#{t}" for t in tags] + ([f"“{q}”"] if q else [])
         ),
         "search": q or "",
+    }
+
+
+async def embed_page(
+    db: Database,
+    slug: str,
+    *,
+    as_of: dt.date | None,
+    today: dt.date,
+    start: dt.date | None,
+    end: dt.date | None,
+    zoom: str | None,
+    kinds: Sequence[str],
+    tags: Sequence[str],
+    query: views.QueryState,
+    root: str,
+) -> dict[str, Any]:
+    """The drawing alone, as on the process page for the same window, filters and `as_of`,
+    with links that are absolute (they open this site from the framing page)."""
+    day = as_of or today
+    process, states = await _states(db, slug, as_of)
+    window = drawing.choose_window(states, day, start=start, end=end, zoom=zoom)
+    chosen = EventFilter(kinds=list(kinds), tags=[t for t in tags if t])
+    filtered = [s for s in states if chosen.accepts(s)]
+    risks = await deadline_risks(db, slug, day)
+    page = f"{root}/processes/{slug}"
+    return {
+        "title": process.title,
+        "process": process,
+        "as_of": as_of,
+        "today": day,
+        "query": query,
+        "window": window,
+        "drawing": drawing.draw(
+            filtered, today=day, window=window, risks=risks, title=process.title
+        ),
+        "compact": drawing.draw(
+            filtered,
+            today=day,
+            window=window,
+            risks=risks,
+            title=process.title,
+            min_width=drawing.COMPACT_WIDTH_PX,
+        ),
+        "href": {s.id: root + _event_href(slug, s.id, as_of) for s in states},
+        "page": page + _as_of_query(as_of),
+        "link_target": "_top",
     }
 
 
@@ -193,7 +271,8 @@ async def event_page(
     risks = await deadline_risks(db, slug, day) if state.kind == "deadline" else {}
     titles = {s.id: s.title for s in states}
     history = [
-        {"revision": r, "changes": views.change_rows(r.fields, titles)} for r in reversed(known)
+        {"revision": r, "changes": views.change_rows(r.fields, titles, state.kind)}
+        for r in reversed(known)
     ]
     links = process_links(root, slug)
     api_event = f"{links.self}/events/{event_id}"
@@ -210,7 +289,7 @@ async def event_page(
         "href": _hrefs(slug, states, as_of),
         "history": history,
         "later": len(revisions) - len(known),
-        "attributes": state.served_attributes,
+        "attributes": views.attribute_rows(state.served_attributes),
         "query": query,
         "back": f"/processes/{slug}" + _as_of_query(as_of),
         "links": links,

@@ -25,11 +25,14 @@ from timeline.domain.vocabulary import (
     MONTH_NAMES,
     RISK_LABELS,
     RISK_STATUSES,
+    status_label,
 )
 from timeline.web.axis import Tick, Window, choose_window, overview_window
 from timeline.web.axis import ticks as axis_ticks
+from timeline.web.labels import label_text, shorten
 
 __all__ = [
+    "COMPACT_WIDTH_PX",
     "KIND_COLOURS",
     "KIND_LABELS",
     "MIN_WIDTH_PX",
@@ -47,6 +50,8 @@ __all__ = [
 ]
 
 MIN_WIDTH_PX = 640
+# The narrowest a phone shows the compact drawing (a 360 px screen less the page's margins).
+COMPACT_WIDTH_PX = 300
 AXIS_HEIGHT = 44
 LANE_HEADER = 20
 TRACK_HEIGHT = 24
@@ -57,7 +62,11 @@ CHAR_WIDTH_PX = 6.6  # a 12 px system sans-serif averages a little under this pe
 LABEL_GAP_PX = 6
 TRACK_GAP_PX = 10
 MARKER_RADIUS_PX = 6
-MAX_LABEL_CHARS = 36
+MAX_LABEL_CHARS = 44
+# A label shortened to fit beside its mark keeps at least this much, else it goes over the mark.
+MIN_SHORT_LABEL_CHARS = 14
+# A shared mark may say a little more: what tells its events apart.
+MAX_GROUP_LABEL_CHARS = 48
 
 # Colours chosen to stay distinct for common colour-vision deficiencies and to reach at least
 # 4.5:1 against white, so white text inside a bar stays readable.
@@ -129,6 +138,13 @@ class Mark:
     label_inside: bool
     clipped_start: bool
     clipped_end: bool
+    # Identical parallel events (same kind, dates and status) share one mark: all their titles.
+    titles: tuple[str, ...] = ()
+
+    @property
+    def count(self) -> int:
+        """How many events this mark stands for."""
+        return max(len(self.titles), 1)
 
     @property
     def mid_y(self) -> float:
@@ -143,8 +159,12 @@ class Mark:
     @property
     def description(self) -> str:
         """One sentence for a tooltip or a screen reader: title, date, kind, status, risk."""
-        parts = [f"{self.title}: {self.when}", f"{KIND_LABELS[self.kind][:-1].lower()}"]
-        parts.append(self.status)
+        if self.count > 1:
+            listed = "; ".join(self.titles)
+            parts = [f"{self.count} {KIND_LABELS[self.kind].lower()} ({listed}): {self.when}"]
+        else:
+            parts = [f"{self.title}: {self.when}", f"{KIND_LABELS[self.kind][:-1].lower()}"]
+        parts.append(status_label(self.kind, self.status))
         if self.risk is not None:
             parts.append(f"deadline {RISK_LABELS[self.risk]}")
         return ", ".join(parts)
@@ -176,10 +196,13 @@ def draw(
     window: Window,
     risks: Mapping[str, str] | None = None,
     title: str = "Timeline",
+    min_width: int = MIN_WIDTH_PX,
 ) -> Drawing:
     """Lay out every event overlapping `window`: one lane per kind present (in the order of
     KINDS), each event a bar, point or deadline marker placed at its dates, packed into tracks
-    so that no two marks or labels collide at MIN_WIDTH_PX or wider.
+    so that no two marks or labels collide, and no label leaves the drawing, at `min_width`
+    pixels or wider. Events of one kind with the same dates and status share one mark (and
+    one track) whose label keeps what tells them apart, or says how many they are.
 
     `risks` maps deadline ids to their assessed status; deadlines missing from it are 'unknown'.
     """
@@ -193,7 +216,7 @@ def draw(
         of_kind = [s for s in visible if s.kind == kind]
         if not of_kind:
             continue
-        placed, tracks = _pack(of_kind, window, risks)
+        placed, tracks = _pack(of_kind, window, risks, min_width)
         top = y + LANE_HEADER
         for mark, track in placed:
             marks.append(_at(mark, top + track * TRACK_HEIGHT + (TRACK_HEIGHT - BAR_HEIGHT) // 2))
@@ -261,31 +284,36 @@ def _fuzzy(span: DateSpan) -> bool:
     return not span.is_exact and span.precision != "datetime"
 
 
-def _label_text(state: EventState, risk: str | None) -> str:
-    text = state.title
-    if len(text) > MAX_LABEL_CHARS:
-        text = text[: MAX_LABEL_CHARS - 1].rstrip() + "…"
-    if risk is not None:
-        text += f" · {RISK_LABELS[risk]}"
-    return text
-
-
-def _px(percent: float) -> float:
-    return percent * MIN_WIDTH_PX / 100.0
+def _px(percent: float, width: int) -> float:
+    return percent * width / 100.0
 
 
 def _label_px(text: str) -> float:
     return len(text) * CHAR_WIDTH_PX
 
 
+def _groups(states: Sequence[EventState]) -> list[list[EventState]]:
+    """Events in timeline order, identical parallel ones (same dates and status) together;
+    deadlines stay alone, each has its own risk."""
+    groups: dict[tuple[str, ...], list[EventState]] = {}
+    for state in sorted(states, key=lambda s: (s.start, s.end, s.id)):
+        key = (
+            (state.id,)
+            if state.kind == "deadline"
+            else (state.start.isoformat(), state.end.isoformat(), state.date, state.status)
+        )
+        groups.setdefault(key, []).append(state)
+    return list(groups.values())
+
+
 def _pack(
-    states: Sequence[EventState], window: Window, risks: Mapping[str, str]
+    states: Sequence[EventState], window: Window, risks: Mapping[str, str], width: int
 ) -> tuple[list[tuple[Mark, int]], int]:
     """Place each event's mark and label, first fit into the lowest free track."""
     ends: list[float] = []  # per track, the rightmost pixel used so far
     placed: list[tuple[Mark, int]] = []
-    for state in sorted(states, key=lambda s: (s.start, s.end, s.id)):
-        mark, left, right = _mark(state, window, risks)
+    for group in _groups(states):
+        mark, left, right = _mark(group, window, risks, width)
         track = next((i for i, end in enumerate(ends) if end + TRACK_GAP_PX <= left), None)
         if track is None:
             track = len(ends)
@@ -296,8 +324,12 @@ def _pack(
     return placed, max(len(ends), 1)
 
 
-def _mark(state: EventState, window: Window, risks: Mapping[str, str]) -> tuple[Mark, float, float]:
-    """A mark at y=0, and the pixel extent (at MIN_WIDTH_PX) it and its label occupy."""
+def _mark(
+    group: Sequence[EventState], window: Window, risks: Mapping[str, str], width_px: int
+) -> tuple[Mark, float, float]:
+    """A mark at y=0 for one event (or identical parallel ones), and the pixel extent (at
+    `width_px`) it and its label occupy, always inside [0, width_px]."""
+    state = group[0]
     span = state.span
     start = max(span.start, window.start)
     end = min(span.end, window.end)
@@ -317,28 +349,49 @@ def _mark(state: EventState, window: Window, risks: Mapping[str, str]) -> tuple[
     else:
         shape = "point"
         cx = x + width / 2
-    label = _label_text(state, risk)
+    fits = int((width_px - 2 * LABEL_GAP_PX) / CHAR_WIDTH_PX)
+    most = MAX_LABEL_CHARS if len(group) == 1 else MAX_GROUP_LABEL_CHARS
+    label = label_text([s.title for s in group], risk, min(most, fits))
     label_px = _label_px(label)
-    left_px, right_px = _px(x), _px(x + width)
+    left_px, right_px = _px(x, width_px), _px(x + width, width_px)
     if shape != "bar":
-        left_px = min(left_px, _px(cx) - MARKER_RADIUS_PX)
-        right_px = max(right_px, _px(cx) + MARKER_RADIUS_PX)
+        left_px = min(left_px, _px(cx, width_px) - MARKER_RADIUS_PX)
+        right_px = max(right_px, _px(cx, width_px) + MARKER_RADIUS_PX)
     inside = shape == "bar" and not fuzzy and right_px - left_px >= label_px + 2 * LABEL_GAP_PX
+    after_dx = LABEL_GAP_PX if shape == "bar" else MARKER_RADIUS_PX + 4
+    before_dx = -after_dx
+    after_edge = x + width if shape == "bar" else cx
+    before_edge = x if shape == "bar" else cx
     if inside:
         label_x, label_dx, anchor = x, LABEL_GAP_PX, "start"
         extent = (left_px, right_px)
-    elif right_px + LABEL_GAP_PX + label_px <= MIN_WIDTH_PX:
+    elif _px(after_edge, width_px) + after_dx + label_px <= width_px:
         # The label reads after the mark ...
-        edge = x + width if shape == "bar" else cx
-        dx = LABEL_GAP_PX if shape == "bar" else MARKER_RADIUS_PX + 4
-        label_x, label_dx, anchor = edge, dx, "start"
-        extent = (left_px, _px(edge) + dx + label_px)
+        label_x, label_dx, anchor = after_edge, after_dx, "start"
+        extent = (left_px, _px(after_edge, width_px) + after_dx + label_px)
+    elif _px(before_edge, width_px) + before_dx - label_px >= 0:
+        # ... unless it would run off the right edge: then it reads before the mark ...
+        label_x, label_dx, anchor = before_edge, before_dx, "end"
+        extent = (_px(before_edge, width_px) + before_dx - label_px, right_px)
     else:
-        # ... unless it would run off the right edge: then it reads before the mark.
-        edge = x if shape == "bar" else cx
-        dx = -LABEL_GAP_PX if shape == "bar" else -(MARKER_RADIUS_PX + 4)
-        label_x, label_dx, anchor = edge, dx, "end"
-        extent = (_px(edge) + dx - label_px, right_px)
+        # ... and when neither side has room for all of it, it is shortened to the roomier
+        # side; when neither has room for a useful part (a mark across most of the window),
+        # it reads from the drawing's left edge, over the mark.
+        room_after = width_px - _px(after_edge, width_px) - after_dx
+        room_before = _px(before_edge, width_px) + before_dx
+        room = max(room_after, room_before)
+        if room >= MIN_SHORT_LABEL_CHARS * CHAR_WIDTH_PX:
+            label = shorten(label, int(room / CHAR_WIDTH_PX))
+            label_px = _label_px(label)
+        if room >= MIN_SHORT_LABEL_CHARS * CHAR_WIDTH_PX and room_after >= room_before:
+            label_x, label_dx, anchor = after_edge, after_dx, "start"
+            extent = (left_px, _px(after_edge, width_px) + after_dx + label_px)
+        elif room >= MIN_SHORT_LABEL_CHARS * CHAR_WIDTH_PX:
+            label_x, label_dx, anchor = before_edge, before_dx, "end"
+            extent = (_px(before_edge, width_px) + before_dx - label_px, right_px)
+        else:
+            label_x, label_dx, anchor = 0.0, LABEL_GAP_PX, "start"
+            extent = (0.0, max(right_px, LABEL_GAP_PX + label_px))
     colour = RISK_COLOURS[risk] if risk is not None else KIND_COLOURS[state.kind]
     mark = Mark(
         event_id=state.id,
@@ -362,6 +415,7 @@ def _mark(state: EventState, window: Window, risks: Mapping[str, str]) -> tuple[
         label_inside=inside,
         clipped_start=span.start < window.start,
         clipped_end=span.end > window.end,
+        titles=tuple(s.title for s in group) if len(group) > 1 else (),
     )
     return mark, extent[0], extent[1]
 

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from timeline.domain.dates import DateError, describe_fuzzy, parse_date
 from timeline.domain.model import EventState
-from timeline.domain.vocabulary import KIND_LABELS, MONTH_NAMES, RISK_LABELS
+from timeline.domain.vocabulary import KIND_LABELS, MONTH_NAMES, RISK_LABELS, status_label
 from timeline.web.axis import Window, overview_window
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "EventRow",
     "Link",
     "QueryState",
+    "attribute_rows",
     "change_rows",
     "event_rows",
     "group_by_year",
@@ -217,16 +218,73 @@ def _value_text(field: str, value: Any, titles: Mapping[str, str]) -> str:
     return text if len(text) <= _MAX_VALUE_CHARS else text[: _MAX_VALUE_CHARS - 1] + "…"
 
 
+# Attributes whose values read better as words than as true / false.
+_ATTRIBUTE_WORDS: dict[str, tuple[str, str, str]] = {
+    # name: (label, when true, when false)
+    "formal": ("Format", "formal: can take decisions", "informal: cannot take decisions"),
+    "hard": ("Kind of deadline", "hard: fixed by a rule", "soft: a target that can slip"),
+    "adopted": ("Outcome", "adopted", "proposed, not adopted"),
+}
+_ATTRIBUTE_LABELS: dict[str, str] = {
+    "number": "Session",
+    "symbol": "Document symbol",
+    "delay_days": "Enters into force",
+    "instruments": "Instruments needed",
+    "proposed_by": "Proposed by",
+}
+
+
+def _attribute_value(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        words = _ATTRIBUTE_WORDS.get(name)
+        return (words[1] if value else words[2]) if words else ("yes" if value else "no")
+    if name == "delay_days" and isinstance(value, int):
+        return f"{value} day{'' if value == 1 else 's'} after the threshold is reached"
+    if isinstance(value, list):
+        return ", ".join(_attribute_value(name, v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if value is None:
+        return "—"
+    text = str(value)
+    return text.replace("_", " ") if name == "rule" else text
+
+
+def attribute_rows(attributes: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """An event's attributes as (label, value) in words: no "True" or "False", no ids with
+    underscores as labels."""
+    rows = []
+    for name, value in attributes.items():
+        label = _ATTRIBUTE_WORDS[name][0] if name in _ATTRIBUTE_WORDS else None
+        label = label or _ATTRIBUTE_LABELS.get(name) or name.replace("_", " ").capitalize()
+        rows.append((label, _attribute_value(name, value)))
+    return rows
+
+
+def _said(field: str, value: Any, kind: str | None) -> Any:
+    # A status reads in its kind's words ("planned → released"), as on the badges.
+    if field == "status" and kind and isinstance(value, str):
+        return status_label(kind, value)
+    return value
+
+
 def change_rows(
-    fields: Mapping[str, Sequence[Any]], titles: Mapping[str, str] | None = None
+    fields: Mapping[str, Sequence[Any]],
+    titles: Mapping[str, str] | None = None,
+    kind: str | None = None,
 ) -> list[Change]:
     """A revision's changed fields as before/after text: dates said the way people say them,
-    events named by their titles (from `titles`, by id) rather than their ids."""
+    events named by their titles (from `titles`, by id) rather than their ids, statuses in the
+    words of the event's `kind` when given."""
     titles = titles or {}
     rows = []
     for field in fields:
         pair = [*fields[field], None, None]
         rows.append(
-            Change(field, _value_text(field, pair[0], titles), _value_text(field, pair[1], titles))
+            Change(
+                field,
+                _value_text(field, _said(field, pair[0], kind), titles),
+                _value_text(field, _said(field, pair[1], kind), titles),
+            )
         )
     return rows
