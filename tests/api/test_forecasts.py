@@ -30,3 +30,8 @@ async def test_the_page_shows_the_scores_and_a_reliability_diagram(
     assert len(svg[0].xpath(".//circle")) == sum(1 for r in board["reliability"] if r["count"])
     again = await app_client.get("/forecasts", headers={"If-None-Match": response.headers["etag"]})
     assert again.status_code == 304
+
+
+async def test_every_page_links_to_the_forecast_record(app_client: httpx.AsyncClient) -> None:
+    page = lxml_html.fromstring((await app_client.get("/")).text)
+    assert page.xpath("//nav[@aria-label='Site']//a[@href='/forecasts']")
