@@ -22,6 +22,7 @@ async def test_the_embed_page_is_the_drawing_alone_and_frameable_by_any_site(
     csp = response.headers["Content-Security-Policy"]
     assert "frame-ancestors *" in csp
     assert "script-src 'self'" in csp  # still our strict policy otherwise
+    assert "X-Frame-Options" not in response.headers  # it would contradict frame-ancestors
     html = response.text
     assert 'id="chart"' in html and "chart-compact" in html
     assert 'class="filters"' not in html and "site" not in re.findall(r'<header class="(\w+)', html)
@@ -56,6 +57,7 @@ def test_the_embed_setting_reads_the_environment() -> None:
 async def test_other_pages_still_refuse_framing(pages: httpx.AsyncClient) -> None:
     response = await pages.get(f"/processes/{SLUG}")
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
 
 
 async def test_an_unknown_process_embeds_as_a_problem(pages: httpx.AsyncClient) -> None:

@@ -14,13 +14,13 @@ from litestar import Controller, Response, get
 
 from timeline.api.common import (
     CALENDAR_MEDIA_TYPE,
+    PUBLIC_READ_HEADERS,
     AnyRequest,
     Db,
     base_url,
     fresh,
     ics_response,
 )
-from timeline.api.feeds import PUBLIC_READ_HEADERS
 from timeline.api.params import (
     AlarmDays,
     AsOf,

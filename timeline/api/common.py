@@ -27,6 +27,7 @@ from timeline.store.db import Database
 
 __all__ = [
     "CALENDAR_MEDIA_TYPE",
+    "PUBLIC_READ_HEADERS",
     "ActorDep",
     "AnyRequest",
     "Db",
@@ -49,6 +50,14 @@ __all__ = [
     "utcnow",
     "write_fields",
 ]
+
+# Public, read-only, sent without credentials: any site's script may read the feeds (a
+# newsroom's TimelineJS embed, a feed reader in the browser). Set here rather than through the
+# CORS middleware, which stays limited to TIMELINE_CORS_ORIGINS for the rest of the API.
+PUBLIC_READ_HEADERS: dict[str, str] = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified",
+}
 
 
 AnyRequest = Request[Any, Any, Any]

@@ -19,6 +19,7 @@ import re
 import time
 from collections.abc import Iterable
 
+from timeline.api.common import PUBLIC_READ_HEADERS
 from timeline.api.conditional import http_date
 from timeline.services.caches import validator_cache
 from timeline.services.calendar import calendar_url
@@ -31,6 +32,10 @@ _FEED = re.compile(r"/api/v1/(?:processes/([a-z0-9][a-z0-9_-]{0,99})/)?calendar\
 # What the metrics label these answers with: the handler's route templates.
 ROUTE_TEMPLATES = ("/api/v1/processes/{slug}/calendar.ics", "/api/v1/calendar.ics")
 _CACHE_CONTROL = (b"cache-control", b"public, max-age=300")
+# The handler's 304 carries the public-read CORS headers too (feeds are readable anywhere).
+_PUBLIC_READ = tuple(
+    (name.lower().encode(), value.encode()) for name, value in PUBLIC_READ_HEADERS.items()
+)
 
 
 def _matches(header: str, etag: str) -> bool:
@@ -80,5 +85,6 @@ def not_modified_headers(
         (b"etag", known.etag.encode()),
         (b"last-modified", http_date(known.last_modified).encode()),
         _CACHE_CONTROL,
+        *_PUBLIC_READ,
     ]
     return ROUTE_TEMPLATES[0 if slug else 1], answer

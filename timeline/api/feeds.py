@@ -14,7 +14,14 @@ from litestar import Controller, Response, get
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 
-from timeline.api.common import AnyRequest, Db, base_url, bytes_response, today
+from timeline.api.common import (
+    PUBLIC_READ_HEADERS,
+    AnyRequest,
+    Db,
+    base_url,
+    bytes_response,
+    today,
+)
 from timeline.api.params import (
     AsOf,
     DigestDays,
@@ -33,16 +40,7 @@ from timeline.services import feeds
 from timeline.services.feeds import FeedFormat, Served
 from timeline.store.db import Database
 
-__all__ = ["PUBLIC_READ_HEADERS", "FeedController"]
-
-
-# Public, read-only, sent without credentials: any site's script may read the feeds (a
-# newsroom's TimelineJS embed, a feed reader in the browser). Set here rather than through the
-# CORS middleware, which stays limited to TIMELINE_CORS_ORIGINS for the rest of the API.
-PUBLIC_READ_HEADERS: dict[str, str] = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "ETag, Last-Modified",
-}
+__all__ = ["FeedController"]
 
 
 def _serve(request: AnyRequest, served: Served) -> Response[Any]:

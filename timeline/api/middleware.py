@@ -99,7 +99,16 @@ def secure(headers: list[tuple[bytes, bytes]], *, schema: bool) -> None:
         names = {bytes(name).lower() for name, _ in headers}
         headers += [pair for pair in _ALWAYS if pair[0] not in names]
     if content_type[:9].lower() == b"text/html":
-        names = {bytes(name).lower() for name, _ in headers}
+        names = set()
+        policy = b""
+        for name, value in headers:
+            lowered = bytes(name).lower()
+            names.add(lowered)
+            if lowered == b"content-security-policy":
+                policy = bytes(value)
+        if b"frame-ancestors" in policy:
+            # The page says who may frame it (the embed): X-Frame-Options would contradict it.
+            names.add(b"x-frame-options")
         headers += [pair for pair in (_SCHEMA_SET if schema else _HTML_SET) if pair[0] not in names]
 
 
