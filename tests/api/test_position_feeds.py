@@ -1,0 +1,253 @@
+"""Position changes in the change feeds and the digest: "Egypt now opposes …", a placement
+moved, a vote recorded, merged by time with the event changes, replayed with as_of, read by
+feedparser; feeds without positions keep their bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import feedparser
+import html5lib
+import httpx
+
+from tests.api.conftest import record
+
+API = "/api/v1"
+SLUG = "plastics"
+PROPOSAL = "Criminalize all ICT offences"
+
+
+async def _ok(response: httpx.Response) -> httpx.Response:
+    assert response.status_code in (200, 201), response.text
+    return response
+
+
+async def _positions(client: httpx.AsyncClient, headers: dict[str, str]) -> dict[str, str]:
+    """A proposal, stances (Egypt changes its mind, the African Group declares), a placement
+    that moves and a recorded vote, each public on its own day; returns the vote's event id."""
+    base = f"{API}/processes/{SLUG}"
+    source = [{"url": "https://example.org/statement", "title": "Statement"}]
+    await _ok(
+        await client.post(
+            f"{base}/proposals",
+            json={
+                "key": "wide-scope",
+                "title": PROPOSAL,
+                "rule": "two_thirds_present_voting",
+                "known_on": "2023-06-01",
+            },
+            headers=headers,
+        )
+    )
+    egy = f"{base}/proposals/wide-scope/positions/EGY"
+    first = await _ok(
+        await client.put(egy, json={"stance": "support", "known_on": "2023-06-02"}, headers=headers)
+    )
+    await _ok(
+        await client.put(
+            egy,
+            json={"stance": "oppose", "known_on": "2023-07-10", "sources": source},
+            headers={**headers, "If-Match": first.headers["etag"]},
+        )
+    )
+    await _ok(
+        await client.put(
+            f"{base}/proposals/wide-scope/positions/african_group",
+            json={"stance": "support", "known_on": "2023-07-12"},
+            headers=headers,
+        )
+    )
+    await _ok(
+        await client.put(
+            f"{base}/axes/scope",
+            json={"name": "Scope", "low": "narrow", "high": "wide", "known_on": "2023-06-01"},
+            headers=headers,
+        )
+    )
+    place = f"{base}/axes/scope/placements/RUS"
+    placed = await _ok(
+        await client.put(place, json={"value": 0.8, "known_on": "2023-06-03"}, headers=headers)
+    )
+    await _ok(
+        await client.put(
+            place,
+            json={"value": 0.9, "known_on": "2023-07-15"},
+            headers={**headers, "If-Match": placed.headers["etag"]},
+        )
+    )
+    vote = await record(
+        client,
+        headers,
+        SLUG,
+        kind="vote_point",
+        title="Vote on the scope",
+        date="2023-07-20",
+        status="held",
+        attributes={"rule": "two_thirds_present_voting", "yes": 2, "no": 1},
+    )
+    roll = [
+        {"party": "FRA", "vote": "yes"},
+        {"party": "DEU", "vote": "yes"},
+        {"party": "RUS", "vote": "no"},
+    ]
+    await _ok(
+        await client.put(
+            f"{base}/votes/{vote['id']}",
+            json={"roll": roll, "known_on": "2023-07-20"},
+            headers=headers,
+        )
+    )
+    return {"vote": str(vote["id"])}
+
+
+def _atom(response: httpx.Response) -> feedparser.FeedParserDict:
+    assert response.status_code == 200, response.text
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return parsed
+
+
+def _moment(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+async def test_atom_says_position_changes_in_words_merged_by_time_with_events(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
+) -> None:
+    ids = await _positions(app_client, admin_headers)
+    feed = _atom(await app_client.get(f"{API}/processes/{process}/changes.atom"))
+    titles = [e.title for e in feed.entries]
+    assert titles == [
+        "Vote recorded: Vote on the scope: adopted (2 yes, 1 no, 0 abstain)",
+        "New: Vote on the scope",
+        "Russian Federation moved from +0.8 to +0.9 on Scope (narrow → wide)",
+        "Russian Federation placed at +0.8 on Scope (narrow → wide)",
+        f"The African Group now supports {PROPOSAL}",
+        f"Egypt now opposes {PROPOSAL}",
+        f"Egypt now supports {PROPOSAL}",
+        f"New proposal: {PROPOSAL}",
+    ]
+    # Newest recorded first, one clock for both kinds of entry.
+    moments = [_moment(e.updated) for e in feed.entries]
+    assert moments == sorted(moments, reverse=True)
+    assert len({e.id for e in feed.entries}) == len(feed.entries)
+    egypt = feed.entries[5]
+    assert egypt.id.endswith(f":{process}/positions/stance/wide-scope/EGY/2")
+    assert egypt.link.endswith(f"/processes/{process}#proposal-wide-scope")
+    assert {t.term for t in egypt.tags} == {"position", "stance"}
+    content = egypt.content[0].value
+    assert "<del>support</del>" in content and "<ins>oppose</ins>" in content
+    assert 'href="https://example.org/statement"' in content
+    assert feed.entries[0].link.endswith(f"/processes/{process}/events/{ids['vote']}")
+
+
+async def test_json_feeds_carry_position_changes_globally_and_per_process_with_known_on(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
+) -> None:
+    await _positions(app_client, admin_headers)
+    for path in (f"{API}/processes/{process}/changes.json", f"{API}/changes.json"):
+        document = json.loads((await app_client.get(path)).content)
+        egypt = [i for i in document["items"] if i["title"] == f"Egypt now opposes {PROPOSAL}"]
+        assert len(egypt) == 1, path
+        item = egypt[0]
+        assert item["_timeline"]["known_on"] == "2023-07-10"
+        assert item["_timeline"]["record"] == "stance"
+        assert item["_timeline"]["fields"]["stance"] == ["support", "oppose"]
+        assert "stance: support → oppose" in item["content_text"]
+        assert item["tags"] == ["position", "stance"]
+
+
+async def test_as_of_hides_position_changes_known_later(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
+) -> None:
+    await _positions(app_client, admin_headers)
+    feed = _atom(
+        await app_client.get(
+            f"{API}/processes/{process}/changes.atom", params={"as_of": "2023-07-11"}
+        )
+    )
+    assert [e.title for e in feed.entries] == [
+        "Russian Federation placed at +0.8 on Scope (narrow → wide)",
+        f"Egypt now opposes {PROPOSAL}",
+        f"Egypt now supports {PROPOSAL}",
+        f"New proposal: {PROPOSAL}",
+    ]
+
+
+async def test_event_feeds_keep_their_bytes_when_positions_are_recorded_elsewhere(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
+) -> None:
+    await record(app_client, admin_headers, process, kind="session", title="S", date="2023-05")
+    await app_client.post(
+        f"{API}/processes", json={"slug": "other", "title": "Other"}, headers=admin_headers
+    )
+    await record(app_client, admin_headers, "other", kind="session", title="T", date="2023-06")
+    paths = [
+        f"{API}/processes/other/changes.atom",
+        f"{API}/processes/other/changes.json",
+        f"{API}/processes/{process}/changes.atom?kind=session",
+        f"{API}/processes/{process}/changes.json?kind=session",
+    ]
+    before = [(await app_client.get(p)).content for p in paths]
+    await _positions(app_client, admin_headers)
+    after = [(await app_client.get(p)).content for p in paths]
+    assert after == before
+    # The unfiltered feed of the process with positions did change.
+    everything = _atom(await app_client.get(f"{API}/processes/{process}/changes.atom"))
+    assert len(everything.entries) == 9
+
+
+async def test_digest_lists_position_news_in_markdown_html_and_json(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
+) -> None:
+    await _positions(app_client, admin_headers)
+    query: dict[str, Any] = {"process": process, "as_of": "2023-07-31", "since": "2023-07-01"}
+    data = (await app_client.get(f"{API}/digest", params={**query, "format": "json"})).json()
+    groups = [(g["title"], [c["title"] for c in g["changes"]]) for g in data["changes"]]
+    assert groups == [
+        (
+            "Vote on the scope",
+            ["Vote recorded: Vote on the scope: adopted (2 yes, 1 no, 0 abstain)"],
+        ),
+        (
+            "Spectrum: Scope",
+            ["Russian Federation moved from +0.8 to +0.9 on Scope (narrow → wide)"],
+        ),
+        (
+            PROPOSAL,
+            [f"Egypt now opposes {PROPOSAL}", f"The African Group now supports {PROPOSAL}"],
+        ),
+    ]
+    stance = data["changes"][2]
+    assert stance["position"] == "proposal" and stance["key"] == "wide-scope"
+    assert stance["changes"][0]["known_on"] == "2023-07-10"
+    assert stance["changes"][0]["fields"][0] == {
+        "field": "stance",
+        "label": "stance",
+        "old": "support",
+        "new": "oppose",
+    }
+
+    markdown = (await app_client.get(f"{API}/digest", params=query)).text
+    assert f"- 10 July 2023: Egypt now opposes {PROPOSAL}\n  - stance: support → oppose" in (
+        markdown
+    )
+    assert "Spectrum: Scope" in markdown
+
+    html = await app_client.get(f"{API}/digest", params={**query, "format": "html"})
+    tree = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(html.content)
+    body = "".join(tree.find("body").itertext())
+    assert f"The African Group now supports {PROPOSAL}" in body
+    assert "Vote recorded: Vote on the scope" in body
+
+    earlier = (
+        await app_client.get(
+            f"{API}/digest",
+            params={**query, "as_of": "2023-06-30", "since": "2023-06-01", "format": "json"},
+        )
+    ).json()
+    earlier_titles = [c["title"] for g in earlier["changes"] for c in g["changes"]]
+    assert f"Egypt now opposes {PROPOSAL}" not in earlier_titles
+    assert f"Egypt now supports {PROPOSAL}" in earlier_titles
