@@ -12,94 +12,10 @@ import feedparser
 import html5lib
 import httpx
 
+from tests._positions import PROPOSAL, record_positions
 from tests.api.conftest import record
 
 API = "/api/v1"
-SLUG = "plastics"
-PROPOSAL = "Criminalize all ICT offences"
-
-
-async def _ok(response: httpx.Response) -> httpx.Response:
-    assert response.status_code in (200, 201), response.text
-    return response
-
-
-async def _positions(client: httpx.AsyncClient, headers: dict[str, str]) -> dict[str, str]:
-    """A proposal, stances (Egypt changes its mind, the African Group declares), a placement
-    that moves and a recorded vote, each public on its own day; returns the vote's event id."""
-    base = f"{API}/processes/{SLUG}"
-    source = [{"url": "https://example.org/statement", "title": "Statement"}]
-    await _ok(
-        await client.post(
-            f"{base}/proposals",
-            json={
-                "key": "wide-scope",
-                "title": PROPOSAL,
-                "rule": "two_thirds_present_voting",
-                "known_on": "2023-06-01",
-            },
-            headers=headers,
-        )
-    )
-    egy = f"{base}/proposals/wide-scope/positions/EGY"
-    first = await _ok(
-        await client.put(egy, json={"stance": "support", "known_on": "2023-06-02"}, headers=headers)
-    )
-    await _ok(
-        await client.put(
-            egy,
-            json={"stance": "oppose", "known_on": "2023-07-10", "sources": source},
-            headers={**headers, "If-Match": first.headers["etag"]},
-        )
-    )
-    await _ok(
-        await client.put(
-            f"{base}/proposals/wide-scope/positions/african_group",
-            json={"stance": "support", "known_on": "2023-07-12"},
-            headers=headers,
-        )
-    )
-    await _ok(
-        await client.put(
-            f"{base}/axes/scope",
-            json={"name": "Scope", "low": "narrow", "high": "wide", "known_on": "2023-06-01"},
-            headers=headers,
-        )
-    )
-    place = f"{base}/axes/scope/placements/RUS"
-    placed = await _ok(
-        await client.put(place, json={"value": 0.8, "known_on": "2023-06-03"}, headers=headers)
-    )
-    await _ok(
-        await client.put(
-            place,
-            json={"value": 0.9, "known_on": "2023-07-15"},
-            headers={**headers, "If-Match": placed.headers["etag"]},
-        )
-    )
-    vote = await record(
-        client,
-        headers,
-        SLUG,
-        kind="vote_point",
-        title="Vote on the scope",
-        date="2023-07-20",
-        status="held",
-        attributes={"rule": "two_thirds_present_voting", "yes": 2, "no": 1},
-    )
-    roll = [
-        {"party": "FRA", "vote": "yes"},
-        {"party": "DEU", "vote": "yes"},
-        {"party": "RUS", "vote": "no"},
-    ]
-    await _ok(
-        await client.put(
-            f"{base}/votes/{vote['id']}",
-            json={"roll": roll, "known_on": "2023-07-20"},
-            headers=headers,
-        )
-    )
-    return {"vote": str(vote["id"])}
 
 
 def _atom(response: httpx.Response) -> feedparser.FeedParserDict:
@@ -116,7 +32,7 @@ def _moment(text: str) -> dt.datetime:
 async def test_atom_says_position_changes_in_words_merged_by_time_with_events(
     app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
 ) -> None:
-    ids = await _positions(app_client, admin_headers)
+    ids = await record_positions(app_client, admin_headers, process)
     feed = _atom(await app_client.get(f"{API}/processes/{process}/changes.atom"))
     titles = [e.title for e in feed.entries]
     assert titles == [
@@ -146,7 +62,7 @@ async def test_atom_says_position_changes_in_words_merged_by_time_with_events(
 async def test_json_feeds_carry_position_changes_globally_and_per_process_with_known_on(
     app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
 ) -> None:
-    await _positions(app_client, admin_headers)
+    await record_positions(app_client, admin_headers, process)
     for path in (f"{API}/processes/{process}/changes.json", f"{API}/changes.json"):
         document = json.loads((await app_client.get(path)).content)
         egypt = [i for i in document["items"] if i["title"] == f"Egypt now opposes {PROPOSAL}"]
@@ -162,7 +78,7 @@ async def test_json_feeds_carry_position_changes_globally_and_per_process_with_k
 async def test_as_of_hides_position_changes_known_later(
     app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
 ) -> None:
-    await _positions(app_client, admin_headers)
+    await record_positions(app_client, admin_headers, process)
     feed = _atom(
         await app_client.get(
             f"{API}/processes/{process}/changes.atom", params={"as_of": "2023-07-11"}
@@ -191,7 +107,7 @@ async def test_event_feeds_keep_their_bytes_when_positions_are_recorded_elsewher
         f"{API}/processes/{process}/changes.json?kind=session",
     ]
     before = [(await app_client.get(p)).content for p in paths]
-    await _positions(app_client, admin_headers)
+    await record_positions(app_client, admin_headers, process)
     after = [(await app_client.get(p)).content for p in paths]
     assert after == before
     # The unfiltered feed of the process with positions did change.
@@ -202,7 +118,7 @@ async def test_event_feeds_keep_their_bytes_when_positions_are_recorded_elsewher
 async def test_digest_lists_position_news_in_markdown_html_and_json(
     app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
 ) -> None:
-    await _positions(app_client, admin_headers)
+    await record_positions(app_client, admin_headers, process)
     query: dict[str, Any] = {"process": process, "as_of": "2023-07-31", "since": "2023-07-01"}
     data = (await app_client.get(f"{API}/digest", params={**query, "format": "json"})).json()
     groups = [(g["title"], [c["title"] for c in g["changes"]]) for g in data["changes"]]

@@ -16,6 +16,7 @@ from timeline.domain.model import EventState
 from timeline.domain.vocabulary import KIND_LABELS
 from timeline.services import events as event_store
 from timeline.services.analysis import assess_risks
+from timeline.services.position_pages import positions_view
 from timeline.services.processes import process_links
 from timeline.store.db import Database
 from timeline.store.events import EventFilter
@@ -158,6 +159,7 @@ async def process_page(
         "calendar": links.calendar + subscribe,
         "filtered": bool(kinds or tags),
         "filter_note": ", ".join([KIND_LABELS[k] for k in kinds] + [f"#{t}" for t in tags]),
+        "positions": await positions_view(db, slug, as_of=as_of, today=day),
     }
 
 
