@@ -10,6 +10,7 @@ import pytest
 
 from tests._positions import FIGURE_ONE, figure_one, record_positions
 from tests.api.conftest import process as process  # the fixture: a fresh process
+from timeline.services.position_pages import chance_words
 from timeline.services.positions import eligible_parties
 from timeline.web.positions_map import label_box, layout_map, overlaps, stance_bar
 
@@ -70,7 +71,7 @@ async def test_the_bar_counts_declared_stances_of_member_states_against_the_line
     assert sum(widths.values()) == len(voting) == 193
     line = bar.find(f"{SVG}line")
     assert int(line.get("x1")) == forecast["required_yes"]
-    assert f"{forecast['p_pass'] * 100:.0f}% chance to pass" in page.text
+    assert f"{chance_words(forecast['p_pass'])} chance to pass" in page.text
 
     early = await app_client.get(f"/processes/{process}", params={"as_of": "2023-06-05"})
     early_bar = _tree(early).find(BAR)  # type: ignore[attr-defined]
@@ -121,4 +122,14 @@ def test_the_line_is_the_forecast_threshold_else_two_thirds_of_all(
         ("undecided", 3),
         ("none", 120),
         ("oppose", 20),
+    ]
+
+
+def test_chances_are_never_rounded_to_certainty() -> None:
+    assert [chance_words(p) for p in (0.0, 0.001, 0.34, 0.999, 1.0)] == [
+        "0%",
+        "under 1%",
+        "34%",
+        "over 99%",
+        "100%",
     ]

@@ -14,13 +14,22 @@ from timeline.store.db import Database
 from timeline.store.processes import get_process
 from timeline.web.positions_map import layout_map, stance_bar
 
-__all__ = ["positions_view"]
+__all__ = ["chance_words", "positions_view"]
 
 _RULE_WORDS: dict[str, str] = {
     "consensus": "consensus (a two-thirds vote if it fails)",
     "two_thirds_present_voting": "two-thirds of those present and voting",
     "simple_majority_present_voting": "simple majority of those present and voting",
 }
+
+
+def chance_words(p: float) -> str:
+    """A probability as a reader sees it: '34%', never '0%' or '100%' unless it is exactly so."""
+    if 0 < p < 0.005:
+        return "under 1%"
+    if 0.995 < p < 1:
+        return "over 99%"
+    return f"{p * 100:.0f}%"
 
 
 async def _names_and_axes(
@@ -57,6 +66,7 @@ async def _proposal(db: Database, slug: str, key: str, day: dt.date) -> dict[str
         "sources": document.get("sources", []),
         "bar": bar,
         "p_pass": forecast["p_pass"],
+        "chance": chance_words(float(forecast["p_pass"])),
         "forecast_rule": forecast["rule"],
         "expected_voting": forecast["expected_voting"],
         "stances": view["stances"],

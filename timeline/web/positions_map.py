@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "MAP_FONT",
     "MAP_HEIGHT",
     "MAP_WIDTH",
     "MapPoint",
@@ -21,10 +22,12 @@ __all__ = [
     "stance_bar",
 ]
 
-MAP_WIDTH = 560
-MAP_HEIGHT = 460
-_MARGIN = (64, 24, 28, 52)  # left, top, right, bottom: room for the axes' words
-_FONT = 12
+MAP_WIDTH = 520
+MAP_HEIGHT = 440
+_MARGIN = (70, 24, 28, 56)  # left, top, right, bottom: room for the axes' words
+# Large for the frame so that a phone, drawing the map 330 px wide, still shows 9 px text.
+MAP_FONT = 14
+_FONT = MAP_FONT
 _CHAR = 0.6 * _FONT  # an average glyph's advance in the sans-serif the page uses
 _RADIUS = 5
 
@@ -61,6 +64,7 @@ class PositionMap:
     y_axis: Mapping[str, Any] | None
     points: tuple[MapPoint, ...]
     one_axis: tuple[str, ...]
+    font: int = MAP_FONT
 
     @property
     def mid_x(self) -> float:
