@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from feedgen.feed import FeedGenerator
 
 from timeline.domain.model import ChangeRecord
+from timeline.domain.position_changes import PositionChange
 from timeline.formats.change_words import change_html, change_title, entry_id, public_moment
 from timeline.formats.feedinfo import FeedInfo, event_page_url, feed_updated
+from timeline.formats.position_feed import add_atom_entry
 
 __all__ = ["ATOM_MEDIA_TYPE", "atom_feed"]
 
@@ -29,8 +31,9 @@ def _xml(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def atom_feed(info: FeedInfo, records: Sequence[ChangeRecord]) -> bytes:
-    """The Atom document for `records` (given newest first), as UTF-8 bytes."""
+def atom_feed(info: FeedInfo, records: Sequence[ChangeRecord | PositionChange]) -> bytes:
+    """The Atom document for `records` (event and position changes, newest first), as UTF-8
+    bytes."""
     fg = FeedGenerator()
     fg.id(_xml(info.id))
     fg.title(_xml(info.title))
@@ -43,6 +46,9 @@ def atom_feed(info: FeedInfo, records: Sequence[ChangeRecord]) -> bytes:
     fg.generator("timeline", uri=info.root)
     fg.updated(feed_updated(info, records))
     for record in records:
+        if isinstance(record, PositionChange):
+            add_atom_entry(fg.add_entry(order="append"), info.root, record, _xml)
+            continue
         page = event_page_url(info.root, record)
         entry = fg.add_entry(order="append")
         entry.id(_xml(entry_id(record)))

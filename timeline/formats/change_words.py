@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from timeline.domain.dates import DateError, DateSpan, describe_fuzzy, parse_date
 from timeline.domain.model import ChangeRecord, EventState
@@ -216,7 +216,17 @@ def change_text(record: ChangeRecord) -> str:
     return "\n".join(lines)
 
 
-def public_moment(record: ChangeRecord) -> dt.datetime:
+class Dated(Protocol):
+    """A change of any record: the day it became known and when it was recorded."""
+
+    @property
+    def known_on(self) -> dt.date: ...
+
+    @property
+    def recorded_at(self) -> dt.datetime: ...
+
+
+def public_moment(record: Dated) -> dt.datetime:
     """When a change became public, in UTC: when it was recorded, if it became known
     (`known_on`) on the day it was recorded or later (a live edit); else the start of its
     `known_on` day (imported or seeded history, or a change entered after the fact), so that

@@ -17,6 +17,7 @@ from typing import Any
 
 from timeline.domain.dates import describe_fuzzy
 from timeline.domain.model import ChangeRecord, EventState, ProcessInfo
+from timeline.domain.position_changes import PositionChange
 from timeline.formats.change_words import (
     change_title,
     describe_value,
@@ -27,6 +28,7 @@ from timeline.formats.change_words import (
     status_phrase,
 )
 from timeline.formats.digest_words import human_day, plural
+from timeline.formats.position_digest import merge_change_groups, position_change_groups
 
 __all__ = [
     "DigestInput",
@@ -61,6 +63,8 @@ class DigestInput:
     deadlines: Mapping[str, Mapping[str, Any]] | None = None
     entry_into_force: Mapping[str, Mapping[str, Any]] | None = None
     notes: Sequence[str] = field(default_factory=tuple)
+    # Stance, placement, roll and proposal changes known on as_of, newest first.
+    position_changes: Sequence[PositionChange] = field(default_factory=tuple)
 
 
 def when_phrase(state: EventState) -> str:
@@ -265,7 +269,16 @@ def build_digest(data: DigestInput) -> dict[str, Any]:
             for p in data.processes
         ],
         "coming_up": _coming(data, titles),
-        "changes": _change_groups(data, titles),
+        "changes": merge_change_groups(
+            _change_groups(data, titles),
+            position_change_groups(
+                data.position_changes,
+                since=data.since,
+                as_of=data.as_of,
+                root=data.root,
+                titles=titles,
+            ),
+        ),
     }
     if data.deadlines is not None:
         document["deadlines"] = _deadlines(data, titles)

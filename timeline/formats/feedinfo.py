@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from timeline.domain.model import ChangeRecord
+from timeline.domain.position_changes import PositionChange
 from timeline.formats.change_words import TAG_AUTHORITY
 
 __all__ = ["FeedInfo", "event_page_url", "feed_id", "feed_updated"]
@@ -34,7 +35,7 @@ def feed_id(process: str | None, kinds: Sequence[str] = (), tags: Sequence[str] 
     return f"tag:{TAG_AUTHORITY}:{scope}/changes" + ("?" + "&".join(filters) if filters else "")
 
 
-def feed_updated(info: FeedInfo, records: Sequence[ChangeRecord]) -> dt.datetime:
+def feed_updated(info: FeedInfo, records: Sequence[ChangeRecord | PositionChange]) -> dt.datetime:
     """When the feed last changed: the newest entry's recorded_at, else the fallback."""
     return max((r.recorded_at for r in records), default=info.fallback_updated)
 

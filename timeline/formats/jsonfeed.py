@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from timeline.domain.model import ChangeRecord
+from timeline.domain.position_changes import PositionChange
 from timeline.formats.change_words import (
     change_html,
     change_text,
@@ -22,6 +23,7 @@ from timeline.formats.change_words import (
     rfc3339,
 )
 from timeline.formats.feedinfo import FeedInfo, event_page_url, feed_updated
+from timeline.formats.position_feed import json_item
 
 __all__ = ["JSON_FEED_MEDIA_TYPE", "JSON_FEED_VERSION", "json_feed", "json_feed_document"]
 
@@ -56,8 +58,10 @@ def _item(info: FeedInfo, record: ChangeRecord) -> dict[str, Any]:
     }
 
 
-def json_feed_document(info: FeedInfo, records: Sequence[ChangeRecord]) -> dict[str, Any]:
-    """The JSON Feed object for `records` (given newest first)."""
+def json_feed_document(
+    info: FeedInfo, records: Sequence[ChangeRecord | PositionChange]
+) -> dict[str, Any]:
+    """The JSON Feed object for `records` (event and position changes, newest first)."""
     return {
         "version": JSON_FEED_VERSION,
         "title": info.title,
@@ -71,11 +75,14 @@ def json_feed_document(info: FeedInfo, records: Sequence[ChangeRecord]) -> dict[
             "id": info.id,
             "updated": rfc3339(feed_updated(info, records)),
         },
-        "items": [_item(info, r) for r in records],
+        "items": [
+            json_item(info.root, r) if isinstance(r, PositionChange) else _item(info, r)
+            for r in records
+        ],
     }
 
 
-def json_feed(info: FeedInfo, records: Sequence[ChangeRecord]) -> bytes:
+def json_feed(info: FeedInfo, records: Sequence[ChangeRecord | PositionChange]) -> bytes:
     """The JSON Feed as UTF-8 bytes; the same records give the same bytes."""
     document = json_feed_document(info, records)
     return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode()

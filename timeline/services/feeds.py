@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.errors import InvalidFields
 from timeline.domain.model import ChangeRecord
+from timeline.domain.position_changes import PositionChange
 from timeline.formats.atom import ATOM_MEDIA_TYPE, atom_feed
 from timeline.formats.digest import (
     DigestInput,
@@ -27,8 +28,10 @@ from timeline.formats.digest_html import digest_html
 from timeline.formats.digest_markdown import digest_markdown
 from timeline.formats.feedinfo import FeedInfo, feed_id, feed_updated
 from timeline.formats.jsonfeed import JSON_FEED_MEDIA_TYPE, json_feed
+from timeline.formats.position_digest import position_changed_since
 from timeline.formats.timelinejs import timelinejs
 from timeline.services import analysis
+from timeline.services.position_feeds import merge_news, position_news
 from timeline.services.processes import process_info
 from timeline.store.changes import list_changes
 from timeline.store.db import Database
@@ -153,12 +156,14 @@ async def change_feed(
         records = await filtered_changes(
             session, processes, limit=limit, kinds=kinds, tags=tags, as_of=as_of
         )
+        news = await _position_news(session, processes, limit, kinds, tags, as_of)
+    entries = merge_news(records, news, limit) if news else records
     info = _feed_info(processes, slug, kinds, tags, root, self_url)
     if fmt == "atom":
-        body, media = atom_feed(info, records), ATOM_MEDIA_TYPE
+        body, media = atom_feed(info, entries), ATOM_MEDIA_TYPE
     else:
-        body, media = json_feed(info, records), JSON_FEED_MEDIA_TYPE
-    return Served(body, media, feed_updated(info, records))
+        body, media = json_feed(info, entries), JSON_FEED_MEDIA_TYPE
+    return Served(body, media, feed_updated(info, entries))
 
 
 async def digest(
@@ -196,6 +201,13 @@ async def digest(
             as_of=day,
             keep=lambda r: changed_since(r, start, day),
         )
+        positions = await position_news(
+            session,
+            processes,
+            limit=DIGEST_CHANGES,
+            as_of=day,
+            keep=lambda c: position_changed_since(c, start, day),
+        )
     notes = []
     if len(changes) > DIGEST_CHANGES:
         changes = changes[:DIGEST_CHANGES]
@@ -217,6 +229,7 @@ async def digest(
             deadlines=risks,
             entry_into_force=eif,
             notes=notes,
+            position_changes=positions,
         )
     )
     if fmt == "md":
@@ -226,6 +239,20 @@ async def digest(
     else:
         body = digest_json(document)
     return Served(body, DIGEST_MEDIA_TYPES[fmt])
+
+
+async def _position_news(
+    session: AsyncSession,
+    processes: Sequence[Process],
+    limit: int,
+    kinds: Sequence[str],
+    tags: Sequence[str],
+    as_of: dt.date | None,
+) -> list[PositionChange]:
+    # Positions are not events: a feed filtered by event kinds or tags leaves them out.
+    if kinds or tags:
+        return []
+    return await position_news(session, processes, limit=limit, as_of=as_of)
 
 
 async def timelinejs_feed(

@@ -16,6 +16,7 @@ from timeline.domain.model import EventState
 from timeline.domain.vocabulary import KIND_LABELS
 from timeline.services import events as event_store
 from timeline.services.analysis import assess_entry_into_force, assess_risks
+from timeline.services.position_pages import positions_view
 from timeline.services.processes import process_links
 from timeline.services.timeline import search_matches
 from timeline.store.db import Database
@@ -196,6 +197,7 @@ async def process_page(
             [KIND_LABELS[k] for k in kinds] + [f"#{t}" for t in tags] + ([f"“{q}”"] if q else [])
         ),
         "search": q or "",
+        "positions": await positions_view(db, slug, as_of=as_of, today=day),
     }
 
 

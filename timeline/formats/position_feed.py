@@ -1,0 +1,67 @@
+"""Position changes as change-feed entries (Atom and JSON Feed), beside the event changes.
+
+Same conventions as the event entries: a permanent tag id, `published`/`updated` when the
+change was recorded, `known_on` in the JSON Feed's `_timeline` extension, categories naming
+what kind of record changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from timeline.domain.position_changes import PositionChange
+from timeline.formats.change_words import public_moment, rfc3339
+from timeline.formats.position_words import (
+    position_entry_id,
+    position_html,
+    position_text,
+    position_title,
+    position_url,
+)
+
+__all__ = ["add_atom_entry", "json_item"]
+
+
+def add_atom_entry(
+    entry: Any, root: str, change: PositionChange, clean: Callable[[str], str]
+) -> None:
+    """Fill a feedgen entry for `change`; `clean` drops what XML cannot carry."""
+    page = position_url(root, change)
+    entry.id(clean(position_entry_id(change)))
+    entry.title(clean(position_title(change)))
+    entry.published(public_moment(change))
+    entry.updated(public_moment(change))
+    entry.author({"name": clean(change.actor)})
+    entry.link(href=clean(page), rel="alternate", type="text/html")
+    entry.content(clean(position_html(change, page)), type="html")
+    entry.category(term="position", label="position")
+    entry.category(term=change.kind, label=change.kind)
+
+
+def json_item(root: str, change: PositionChange) -> dict[str, Any]:
+    """The JSON Feed item for `change`, with the machine-readable change in `_timeline`."""
+    page = position_url(root, change)
+    title = position_title(change)
+    return {
+        "id": position_entry_id(change),
+        "url": page,
+        "title": title,
+        "content_html": position_html(change, page),
+        "content_text": position_text(change),
+        "summary": title,
+        "date_published": rfc3339(public_moment(change)),
+        "date_modified": rfc3339(public_moment(change)),
+        "authors": [{"name": change.actor}],
+        "tags": ["position", change.kind],
+        "_timeline": {
+            "about": f"{root}/schema",
+            "process": change.process,
+            "record": change.kind,
+            "key": change.key,
+            "version": change.version,
+            "change": change.change,
+            "known_on": change.known_on.isoformat(),
+            "fields": change.fields,
+        },
+    }
