@@ -30,21 +30,46 @@ async def load_positions(db: Database, slug: str, steps: Sequence[PositionStep])
     for step in steps:
         data = _SCHEMAS[step.kind].model_validate(step.body)
         document = data.model_dump(mode="json", exclude={"known_on"})
-        recorded = {"known_on": step.known_on, "actor": "seed", "now": utcnow()}
+        day, now = step.known_on, utcnow()
         if step.kind == "axis":
             await spectrum_service.put_axis(
-                db, slug, step.target[0], document, expected_version=None, **recorded
+                db,
+                slug,
+                step.target[0],
+                document,
+                expected_version=None,
+                known_on=day,
+                actor="seed",
+                now=now,
             )
         elif step.kind == "placement":
             axis, holder = step.target
             await spectrum_service.put_placement(
-                db, slug, axis, holder, document, expected_version=None, **recorded
+                db,
+                slug,
+                axis,
+                holder,
+                document,
+                expected_version=None,
+                known_on=day,
+                actor="seed",
+                now=now,
             )
         elif step.kind == "proposal":
-            await position_service.create_proposal(db, slug, document, **recorded)
+            await position_service.create_proposal(
+                db, slug, document, known_on=day, actor="seed", now=now
+            )
         else:
             proposal, holder = step.target
             await position_service.put_stance(
-                db, slug, proposal, holder, document, expected_version=None, **recorded
+                db,
+                slug,
+                proposal,
+                holder,
+                document,
+                expected_version=None,
+                known_on=day,
+                actor="seed",
+                now=now,
             )
     return len(steps)
