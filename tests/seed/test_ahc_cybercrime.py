@@ -55,7 +55,8 @@ async def test_drafts_rule_thresholds_and_deadline(seeded: httpx.AsyncClient) ->
     documents = {e["attributes"]["symbol"]: e for e in events if e["kind"] == "document"}
     assert documents["A/AC.291/22"]["precision"] == "month"
     assert documents["A/AC.291/22/Rev.1"]["date"] == "2023-11"
-    rule = next(e for e in events if e["kind"] == "vote_point")
+    # The committee's rule, not the recorded General Assembly decisions (also vote_points).
+    rule = next(e for e in events if e["id"] == seed_event_id(SLUG, "decision-rule"))
     assert rule["attributes"]["rule"] == "two_thirds_present_voting"
     thresholds = [e["attributes"] for e in events if e["kind"] == "eif_threshold"]
     assert sorted(t["instruments"] for t in thresholds) == [30, 30, 40, 50, 60, 70]

@@ -206,7 +206,7 @@ async def test_the_drawing_has_a_text_alternative(pages: httpx.AsyncClient) -> N
     desc = svg.find(f"{SVG}desc")
     assert title is not None and desc is not None
     assert [title.get("id"), desc.get("id")] == labelled
-    assert title.text == "UN convention against cybercrime (Ad Hoc Committee): 2021–2024"
+    assert title.text == "UN convention against cybercrime (Ad Hoc Committee): 2019–2024"
     assert (desc.text or "").startswith("9 sessions, 6 informals, 5 consultations")
     assert "today, 30 June 2023" in (desc.text or "")
 

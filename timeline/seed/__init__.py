@@ -8,6 +8,7 @@ from typing import Any
 from timeline.clock import utcnow
 from timeline.domain.errors import NotFound
 from timeline.seed.dataset import available, read_dataset, seed_event_id
+from timeline.seed.positions import load_positions
 from timeline.services import events as event_service
 from timeline.store.db import Database
 from timeline.store.items import create_item, update_item
@@ -29,7 +30,9 @@ async def load_seed(db: Database, name: str) -> tuple[str, int] | None:
     """Load the data set `name`; returns (slug, event revisions written), or None if loaded.
 
     Every step is applied in the order it became public, so the log reads chronologically;
-    the events first, then the negotiation items, all in one transaction.
+    the events first, then the negotiation items, all in one transaction; then the position
+    records (axes, placements, proposals, stances) through the positions services, each in
+    its own transaction as an editor's write would be.
     """
     known = available()  # read now: a data file added since import is loadable too
     if name not in known:
@@ -73,4 +76,5 @@ async def load_seed(db: Database, name: str) -> tuple[str, int] | None:
                     expected_version=None,
                     **_recorded(item.known_on),
                 )
+    await load_positions(db, slug, data.positions)
     return slug, len(data.events)

@@ -1,5 +1,6 @@
 """Bundles: the one place an imported bundle is checked (structure, histories, every event
-document, references and cycles) before the store writes it in one transaction.
+document, references and cycles, position records) before the store writes it in one
+transaction.
 
 An error names the record and field (`processes[0].events[3].revisions[1].snapshot.date`).
 """
@@ -19,6 +20,7 @@ from timeline.schemas import EventFields, ProcessCreate
 from timeline.services.events import kept_calendar_entry
 from timeline.store import bundle_apply
 from timeline.store.bundle import BUNDLE_FORMAT, dump_bundle, export_bundle
+from timeline.store.position_tables import RECORD_KINDS
 
 __all__ = [
     "BUNDLE_FORMAT",
@@ -69,8 +71,22 @@ class ItemRecord(_Record):
     revisions: list[RevisionRecord] = Field(min_length=1)
 
 
+class PositionRecordModel(_Record):
+    """A position record (proposal, stance, axis, placement, group or roll) with every
+    revision; its document is the last revision's snapshot."""
+
+    kind: str
+    key: str = Field(min_length=1, max_length=200)
+    parent: str | None = Field(default=None, max_length=100)
+    version: int = Field(ge=1)
+    known_on: dt.date
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    revisions: list[RevisionRecord] = Field(min_length=1)
+
+
 class ProcessRecord(_Record):
-    """A process with its events and items."""
+    """A process with its events, items and position records (none in older bundles)."""
 
     slug: str
     title: str
@@ -82,6 +98,7 @@ class ProcessRecord(_Record):
     updated_at: dt.datetime
     events: list[EventRecord] = Field(default_factory=list)
     items: list[ItemRecord] = Field(default_factory=list)
+    positions: list[PositionRecordModel] = Field(default_factory=list)
 
 
 class Bundle(_Record):
@@ -117,6 +134,7 @@ def parse_bundle(raw: Any) -> Bundle:
         slugs.add(process.slug)
         errors += _check_events(process, where)
         errors += _check_items(process, where)
+        errors += _check_positions(process, where)
     if errors:
         raise InvalidFields(errors)
     return bundle
@@ -224,6 +242,37 @@ def _check_items(process: ProcessRecord, where: str) -> list[FieldError]:
         if item.version != len(item.revisions):
             errors.append(FieldError(f"{here}.version", "must equal the number of revisions"))
         errors += _check_history(item.revisions, here)
+    return errors
+
+
+# What the record a kind hangs off is: a stance's parent is a proposal, a placement's an axis.
+_PARENT_KINDS = {"stance": "proposal", "placement": "axis"}
+
+
+def _check_positions(process: ProcessRecord, where: str) -> list[FieldError]:
+    errors: list[FieldError] = []
+    keys = Counter((r.kind, r.key) for r in process.positions)
+    for index, record in enumerate(process.positions):
+        here = f"{where}.positions[{index}]"
+        if record.kind not in RECORD_KINDS:
+            errors.append(FieldError(f"{here}.kind", f"must be one of {', '.join(RECORD_KINDS)}"))
+        if keys[record.kind, record.key] > 1:
+            errors.append(FieldError(f"{here}.key", f"{record.kind} {record.key!r} appears twice"))
+        if record.version != len(record.revisions):
+            errors.append(FieldError(f"{here}.version", "must equal the number of revisions"))
+        if record.known_on != record.revisions[-1].known_on:
+            errors.append(FieldError(f"{here}.known_on", "must be the last revision's known_on"))
+        errors += _check_history(record.revisions, here)
+        for r_index, revision in enumerate(record.revisions):
+            if revision.change == "deleted":
+                errors.append(
+                    FieldError(f"{here}.revisions[{r_index}].change", "must be created or updated")
+                )
+        wanted = _PARENT_KINDS.get(record.kind)
+        if wanted is not None and (wanted, record.parent) not in keys:
+            errors.append(
+                FieldError(f"{here}.parent", f"no {wanted} {record.parent!r} in this process")
+            )
     return errors
 
 

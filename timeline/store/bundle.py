@@ -1,4 +1,5 @@
-"""Export and import: a JSON bundle of processes, their events and items with full histories.
+"""Export and import: a JSON bundle of processes, their events, items and position records
+(proposals, stances, axes, placements, groups, vote rolls) with full histories.
 
 The bundle is the backup and migration format (`timeline export` / `timeline import`). Export is
 deterministic (sorted keys, stable order), so export -> import -> export gives the same bytes.
@@ -15,6 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.errors import InvalidFields
+from timeline.store.position_tables import PositionRecord, PositionRevision
 from timeline.store.tables import (
     EventRevision,
     Item,
@@ -37,7 +39,7 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
-def _revision_json(row: EventRevision | ItemRevision) -> dict[str, Any]:
+def _revision_json(row: EventRevision | ItemRevision | PositionRevision) -> dict[str, Any]:
     return {
         "version": row.version,
         "change": row.change,
@@ -49,7 +51,7 @@ def _revision_json(row: EventRevision | ItemRevision) -> dict[str, Any]:
     }
 
 
-_Revision = TypeVar("_Revision", EventRevision, ItemRevision)
+_Revision = TypeVar("_Revision", EventRevision, ItemRevision, PositionRevision)
 
 
 async def _histories(
@@ -92,8 +94,12 @@ async def export_bundle(session: AsyncSession, slug: str | None = None) -> dict[
             )
         ).all()
         by_item = await _histories(session, ItemRevision, "item_id", process.id)
+        positions = await _positions(session, process.id)
         exported.append(
             {
+                # Only a process with position records carries the key, so bundles of
+                # processes without any stay byte-identical to those exported before it.
+                **({"positions": positions} if positions else {}),
                 "slug": process.slug,
                 "title": process.title,
                 "description": process.description,
@@ -123,6 +129,33 @@ async def export_bundle(session: AsyncSession, slug: str | None = None) -> dict[
             }
         )
     return {"format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "processes": exported}
+
+
+async def _positions(session: AsyncSession, process_id: int | None) -> list[dict[str, Any]]:
+    """Every position record of the process with its full history, by kind then key."""
+    records = (
+        await session.exec(
+            select(PositionRecord)
+            .where(PositionRecord.process_id == process_id)
+            .order_by(col(PositionRecord.kind), col(PositionRecord.key))
+        )
+    ).all()
+    if not records:
+        return []
+    by_record = await _histories(session, PositionRevision, "record_id", process_id)
+    return [
+        {
+            "kind": record.kind,
+            "key": record.key,
+            "parent": record.parent,
+            "version": record.version,
+            "known_on": record.known_on.isoformat(),
+            "created_at": _stamp(record.created_at),
+            "updated_at": _stamp(record.updated_at),
+            "revisions": by_record.get(record.id or 0, []),
+        }
+        for record in records
+    ]
 
 
 def dump_bundle(bundle: dict[str, Any]) -> str:

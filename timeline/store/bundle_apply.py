@@ -1,5 +1,6 @@
 """Bulk writes of checked bundles: new processes in a few multi-row statements, and stored
-processes brought forward when their stored history is a prefix of the bundle's.
+processes brought forward when their stored history is a prefix of the bundle's (position
+records through `timeline.store.bundle_positions`).
 
 Rows go in through SQLAlchemy Core (`connection.execute(insert(table), rows)`, the driver's
 executemany or "insertmanyvalues"), never one ORM object per row: a 100,000-event bundle is a
@@ -22,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from timeline.domain.dates import parse_date
 from timeline.domain.errors import Conflict, FieldError, InvalidFields
 from timeline.domain.model import EventState
+from timeline.store.bundle_positions import PositionPlan, plan_positions, write_positions
 from timeline.store.event_writes import KeepEntry
 from timeline.store.tables import Event, EventRevision, EventTag, Item, ItemRevision, Process
 
@@ -56,6 +58,9 @@ class ProcessOutcome:
     items_added: int = 0
     items_updated: int = 0
     item_revisions_added: int = 0
+    positions_added: int = 0
+    positions_updated: int = 0
+    position_revisions_added: int = 0
 
 
 @dataclass
@@ -70,6 +75,7 @@ class _Plan:
     new_items: list[Any]
     grown_items: list[tuple[Any, int, int]]  # (item record, stored row id, versions stored)
     process_changed: bool = False
+    positions: PositionPlan | None = None  # None: the bundle's records are all new
 
 
 @contextmanager
@@ -136,7 +142,7 @@ async def insert_bundle(
     ]
     if errors:
         raise InvalidFields(errors)
-    counts = {"processes": 0, "events": 0, "revisions": 0, "items": 0}
+    counts = {"processes": 0, "events": 0, "revisions": 0, "items": 0, "positions": 0}
     with _no_collector_pauses():
         await _insert_all(conn, bundle, counts, document, keep_entry)
     return counts
@@ -164,6 +170,7 @@ async def _insert_all(
         counts["events"] += len(record.events)
         counts["revisions"] += sum(len(e.revisions) for e in record.events)
         counts["items"] += len(record.items)
+        counts["positions"] += len(record.positions)
 
 
 async def apply_bundle(
@@ -245,11 +252,28 @@ async def _plan(conn: AsyncConnection, record: Any, owners: dict[str, int]) -> _
         _check_prefix(slug, f"item {item.key!r}", history, item.revisions)
         if len(history) < len(item.revisions):
             grown_items.append((item, row.id, len(history)))
+    positions = await plan_positions(conn, slug, stored.id, record.positions)
     changed = stored.version < record.version
-    touched = new_events or grown_events or new_items or grown_items or changed
+    touched = (
+        new_events
+        or grown_events
+        or new_items
+        or grown_items
+        or changed
+        or positions.new
+        or positions.grown
+    )
     outcome = ProcessOutcome(slug, "updated" if touched else "unchanged")
     return _Plan(
-        record, stored.id, outcome, new_events, grown_events, new_items, grown_items, changed
+        record,
+        stored.id,
+        outcome,
+        new_events,
+        grown_events,
+        new_items,
+        grown_items,
+        changed,
+        positions,
     )
 
 
@@ -295,6 +319,11 @@ async def _write(
         await conn.execute(update(_PROCESSES).where(_PROCESSES.c.id == process_id).values(values))
     await _write_events(conn, plan, process_id, document, keep_entry)
     await _write_items(conn, plan, process_id)
+    positions = plan.positions or PositionPlan(new=list(record.positions))
+    await write_positions(conn, process_id, positions)
+    plan.outcome.positions_added = positions.added
+    plan.outcome.positions_updated = positions.updated
+    plan.outcome.position_revisions_added = positions.revisions_added
 
 
 async def _write_events(
