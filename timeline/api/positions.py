@@ -4,6 +4,7 @@ whether it would pass a vote on that day."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
@@ -13,7 +14,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from timeline.api.auth import Actor, authenticate
 from timeline.api.common import base_url, json_bytes_response, resolve_known_on, utcnow
 from timeline.api.params import AsOf
-from timeline.api.position_common import PUT_RESPONSES, put_precondition, record_response
+from timeline.api.position_common import PUT_RESPONSES, put_record, record_response
 from timeline.api.problems import problems
 from timeline.clock import today
 from timeline.schemas.positions import ProposalCreate, RecordPublic, Rule, StancePut
@@ -175,20 +176,7 @@ class ProposalController(Controller):
     ) -> Response[RecordPublic]:
         """A new revision of the stance: 201 the first time, then If-Match is required (428
         without, 412 when stale); 422 naming `proposal`, `holder` or `stance`."""
-        actor.require_process(slug)
-        version = put_precondition(request, "stance", stance_key(key, holder))
-        known_on = resolve_known_on(data.known_on)
-        document = data.model_dump(mode="json", exclude={"known_on"})
-        state, created = await service.put_stance(
-            db,
-            slug,
-            key,
-            holder,
-            document,
-            expected_version=version,
-            known_on=known_on,
-            actor=actor.name,
-            now=utcnow(),
-        )
-        location = f"{base_url(request)}/api/v1/processes/{slug}/proposals/{key}/positions/{holder}"
-        return record_response(request, state, created=created, location=location)
+        write = partial(service.put_stance, db, slug, key, holder)
+        target = ("stance", stance_key(key, holder))
+        path = f"/api/v1/processes/{slug}/proposals/{key}/positions/{holder}"
+        return await put_record(request, actor, slug, target, data, write, path)

@@ -3,6 +3,7 @@ rolls of its vote_point events."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, Response, get, put
@@ -10,9 +11,9 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from timeline.api.auth import Actor, authenticate
-from timeline.api.common import base_url, json_bytes_response, resolve_known_on, utcnow
+from timeline.api.common import json_bytes_response
 from timeline.api.params import AsOf
-from timeline.api.position_common import PUT_RESPONSES, put_precondition, record_response
+from timeline.api.position_common import PUT_RESPONSES, put_record, record_response
 from timeline.api.problems import problems
 from timeline.schemas.positions import AxisPut, PlacementPut, RecordPublic, RollPut
 from timeline.services import spectrum as spectrum_service
@@ -20,6 +21,7 @@ from timeline.services import votes as vote_service
 from timeline.services.positions import record_public
 from timeline.services.spectrum import placement_key
 from timeline.store.db import Database
+from timeline.store.positions import RecordState
 
 __all__ = ["SpectrumController", "VoteController"]
 
@@ -63,21 +65,9 @@ class SpectrumController(Controller):
         actor: NamedDependency[Actor],
     ) -> Response[RecordPublic]:
         """Create the axis (201) or rename it (If-Match); 422 naming `axis` for a third."""
-        actor.require_process(slug)
-        version = put_precondition(request, "axis", axis)
-        known_on = resolve_known_on(data.known_on)
-        state, created = await spectrum_service.put_axis(
-            db,
-            slug,
-            axis,
-            data.model_dump(mode="json", exclude={"known_on"}),
-            expected_version=version,
-            known_on=known_on,
-            actor=actor.name,
-            now=utcnow(),
-        )
-        location = f"{base_url(request)}/api/v1/processes/{slug}/spectrum"
-        return record_response(request, state, created=created, location=location)
+        write = partial(spectrum_service.put_axis, db, slug, axis)
+        path = f"/api/v1/processes/{slug}/spectrum"
+        return await put_record(request, actor, slug, ("axis", axis), data, write, path)
 
     @put(
         "/axes/{axis:str}/placements/{holder:str}",
@@ -97,22 +87,10 @@ class SpectrumController(Controller):
     ) -> Response[RecordPublic]:
         """A new revision of the placement: 201 the first time, then If-Match; 422 naming
         `value` outside -1..1, `axis` or `holder` when unknown."""
-        actor.require_process(slug)
-        version = put_precondition(request, "placement", placement_key(axis, holder))
-        known_on = resolve_known_on(data.known_on)
-        state, created = await spectrum_service.put_placement(
-            db,
-            slug,
-            axis,
-            holder,
-            data.model_dump(mode="json", exclude={"known_on"}),
-            expected_version=version,
-            known_on=known_on,
-            actor=actor.name,
-            now=utcnow(),
-        )
-        location = f"{base_url(request)}/api/v1/processes/{slug}/spectrum"
-        return record_response(request, state, created=created, location=location)
+        write = partial(spectrum_service.put_placement, db, slug, axis, holder)
+        target = ("placement", placement_key(axis, holder))
+        path = f"/api/v1/processes/{slug}/spectrum"
+        return await put_record(request, actor, slug, target, data, write, path)
 
 
 class VoteController(Controller):
@@ -174,20 +152,10 @@ class VoteController(Controller):
     ) -> Response[RecordPublic]:
         """Check the roll against the registry and the event's counts, compute the outcome by
         the event's rule, and store it (201 first, then If-Match); 422 naming each bad entry."""
-        actor.require_process(slug)
-        version = put_precondition(request, "roll", event_id)
-        known_on = resolve_known_on(data.known_on)
-        body = data.model_dump(mode="json")
-        state, created = await vote_service.put_roll(
-            db,
-            slug,
-            event_id,
-            body["roll"],
-            body["sources"],
-            expected_version=version,
-            known_on=known_on,
-            actor=actor.name,
-            now=utcnow(),
-        )
-        location = f"{base_url(request)}/api/v1/processes/{slug}/votes/{event_id}"
-        return record_response(request, state, created=created, location=location)
+
+        async def write(document: dict[str, Any], **revision: Any) -> tuple[RecordState, bool]:
+            roll, sources = document["roll"], document["sources"]
+            return await vote_service.put_roll(db, slug, event_id, roll, sources, **revision)
+
+        path = f"/api/v1/processes/{slug}/votes/{event_id}"
+        return await put_record(request, actor, slug, ("roll", event_id), data, write, path)
