@@ -3,14 +3,16 @@ the groups editors add to one process (`/processes/{slug}/groups`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
+from timeline.api.as_of_routes import as_of_route
 from timeline.api.auth import Actor, authenticate
-from timeline.api.common import base_url, json_bytes_response, resolve_known_on, utcnow
+from timeline.api.common import base_url, json_bytes_response, utcnow, write_fields
 from timeline.api.params import AsOf
 from timeline.api.position_common import record_etag
 from timeline.api.problems import problems
@@ -83,6 +85,11 @@ class GroupController(Controller):
         return json_bytes_response(request, _group(party_service.read_registry_group(key), as_of))
 
 
+async def _process_groups(db: Database, slug: str, as_of: dt.date | None) -> dict[str, Any]:
+    groups = await party_service.list_process_groups(db, slug, as_of)
+    return {"groups": [_group(g, as_of, slug) for g in groups]}
+
+
 class ProcessGroupController(Controller):
     """`/api/v1/processes/{slug}/groups`: groups an editor defines for one process."""
 
@@ -107,8 +114,7 @@ class ProcessGroupController(Controller):
     ) -> Response[GroupPublic]:
         """Store the group; 422 naming unknown members, 409 when the key is taken."""
         actor.require_process(slug)
-        known_on = resolve_known_on(data.known_on)
-        document = data.model_dump(mode="json", exclude={"known_on"})
+        document, known_on = write_fields(data)
         group, state = await party_service.create_process_group(
             db, slug, document, known_on=known_on, actor=actor.name, now=utcnow()
         )
@@ -121,22 +127,14 @@ class ProcessGroupController(Controller):
             headers={"Location": location},
         )
 
-    @get(
+    list_groups = as_of_route(
         "/",
         operation_id="listProcessGroups",
         summary="The groups of this process",
-        responses=problems(404, 422, 429),
+        description="The process's groups as known on `as_of`, their members on that day.",
+        answer=_process_groups,
+        body=GroupsPublic,
     )
-    async def list_groups(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
-    ) -> Response[GroupsPublic]:
-        """The process's groups as known on `as_of`, their members on that day."""
-        groups = await party_service.list_process_groups(db, slug, as_of)
-        return json_bytes_response(request, {"groups": [_group(g, as_of, slug) for g in groups]})
 
     @get(
         "/{key:str}",

@@ -11,8 +11,9 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from timeline.api.as_of_routes import as_of_route, records_answer
 from timeline.api.auth import Actor, authenticate
-from timeline.api.common import base_url, json_bytes_response, resolve_known_on, utcnow
+from timeline.api.common import base_url, json_bytes_response, utcnow, write_fields
 from timeline.api.params import AsOf
 from timeline.api.position_common import PUT_RESPONSES, put_record, record_response
 from timeline.api.problems import problems
@@ -54,31 +55,20 @@ class ProposalController(Controller):
     ) -> Response[RecordPublic]:
         """Store the proposal with its first revision; 201 with Location and ETag."""
         actor.require_process(slug)
-        known_on = resolve_known_on(data.known_on)
-        document = data.model_dump(mode="json", exclude={"known_on"})
+        document, known_on = write_fields(data)
         state = await service.create_proposal(
             db, slug, document, known_on=known_on, actor=actor.name, now=utcnow()
         )
         location = f"{base_url(request)}/api/v1/processes/{slug}/proposals/{state.key}"
         return record_response(request, state, created=True, location=location)
 
-    @get(
+    list_proposals = as_of_route(
         "/",
         operation_id="listProposals",
         summary="The proposals of the process",
-        responses=problems(404, 422, 429),
+        description="Proposals ordered by key; with `as_of`, as known that day.",
+        answer=records_answer("proposals", service.list_proposals),
     )
-    async def list_proposals(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
-    ) -> Response[dict[str, Any]]:
-        """Proposals ordered by key; with `as_of`, as known that day."""
-        states = await service.list_proposals(db, slug, as_of)
-        items = [record_public(s).model_dump(mode="json") for s in states]
-        return json_bytes_response(request, {"proposals": items})
 
     @get(
         "/{key:str}",

@@ -10,15 +10,14 @@ from litestar import Controller, Request, Response, get, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
+from timeline.api.as_of_routes import as_of_route, records_answer
 from timeline.api.auth import Actor, authenticate
-from timeline.api.common import json_bytes_response
 from timeline.api.params import AsOf
 from timeline.api.position_common import PUT_RESPONSES, put_record, record_response
 from timeline.api.problems import problems
 from timeline.schemas.positions import AxisPut, PlacementPut, RecordPublic, RollPut
 from timeline.services import spectrum as spectrum_service
 from timeline.services import votes as vote_service
-from timeline.services.positions import record_public
 from timeline.services.spectrum import placement_key
 from timeline.store.db import Database
 from timeline.store.positions import RecordState
@@ -33,21 +32,15 @@ class SpectrumController(Controller):
     tags = ["positions"]
     dependencies = {"actor": Provide(authenticate)}
 
-    @get(
+    read = as_of_route(
         "/spectrum",
         operation_id="getSpectrum",
         summary="The axes and placements, as known on a day",
-        responses=problems(404, 422, 429),
+        description=(
+            "Every axis and placement known on `as_of` (each with since when and its sources)."
+        ),
+        answer=spectrum_service.spectrum,
     )
-    async def read(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
-    ) -> Response[dict[str, Any]]:
-        """Every axis and placement known on `as_of` (each with since when and its sources)."""
-        return json_bytes_response(request, await spectrum_service.spectrum(db, slug, as_of))
 
     @put(
         "/axes/{axis:str}",
@@ -100,23 +93,13 @@ class VoteController(Controller):
     tags = ["positions"]
     dependencies = {"actor": Provide(authenticate)}
 
-    @get(
+    list_votes = as_of_route(
         "/",
         operation_id="listVotes",
         summary="The recorded rolls of the process",
-        responses=problems(404, 422, 429),
+        description="Every roll known on `as_of`, ordered by event id.",
+        answer=records_answer("votes", vote_service.list_rolls),
     )
-    async def list_votes(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
-    ) -> Response[dict[str, Any]]:
-        """Every roll known on `as_of`, ordered by event id."""
-        states = await vote_service.list_rolls(db, slug, as_of)
-        votes = [record_public(s).model_dump(mode="json") for s in states]
-        return json_bytes_response(request, {"votes": votes})
 
     @get(
         "/{event_id:str}",
