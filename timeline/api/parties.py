@@ -6,16 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath
 
-from timeline.api.as_of_routes import as_of_route
-from timeline.api.auth import Actor, authenticate
-from timeline.api.common import base_url, json_bytes_response, utcnow, write_fields
+from timeline.api.auth import authenticate
+from timeline.api.common import AnyRequest, base_url, json_bytes_response
 from timeline.api.params import AsOf
 from timeline.api.position_common import record_etag
 from timeline.api.problems import problems
+from timeline.api.process_routes import as_of_route, create_route
 from timeline.domain.parties import Group
 from timeline.schemas.positions import (
     GroupPublic,
@@ -26,6 +26,7 @@ from timeline.schemas.positions import (
 )
 from timeline.services import parties as party_service
 from timeline.store.db import Database
+from timeline.store.positions import RecordState
 
 __all__ = ["GroupController", "PartyController", "ProcessGroupController"]
 
@@ -90,6 +91,20 @@ async def _process_groups(db: Database, slug: str, as_of: dt.date | None) -> dic
     return {"groups": [_group(g, as_of, slug) for g in groups]}
 
 
+def _created(
+    request: AnyRequest, slug: str, made: tuple[Group, RecordState]
+) -> Response[GroupPublic]:
+    group, state = made
+    location = f"{base_url(request)}/api/v1/processes/{slug}/groups/{group.key}"
+    return json_bytes_response(
+        request,
+        _group(group, None, slug),
+        etag=record_etag("group", state.key, state.version),
+        status_code=201,
+        headers={"Location": location},
+    )
+
+
 class ProcessGroupController(Controller):
     """`/api/v1/processes/{slug}/groups`: groups an editor defines for one process."""
 
@@ -97,35 +112,15 @@ class ProcessGroupController(Controller):
     tags = ["parties"]
     dependencies = {"actor": Provide(authenticate)}
 
-    @post(
-        "/",
+    create = create_route(
         operation_id="createProcessGroup",
         summary="Define a group for this process",
-        status_code=201,
-        responses=problems(400, 401, 403, 404, 409, 413, 422, 429),
+        description="Store the group; 422 naming unknown members, 409 when the key is taken.",
+        data=ProcessGroupCreate,
+        body=GroupPublic,
+        create=party_service.create_process_group,
+        respond=_created,
     )
-    async def create(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        data: JSONBody[ProcessGroupCreate],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
-    ) -> Response[GroupPublic]:
-        """Store the group; 422 naming unknown members, 409 when the key is taken."""
-        actor.require_process(slug)
-        document, known_on = write_fields(data)
-        group, state = await party_service.create_process_group(
-            db, slug, document, known_on=known_on, actor=actor.name, now=utcnow()
-        )
-        location = f"{base_url(request)}/api/v1/processes/{slug}/groups/{group.key}"
-        return json_bytes_response(
-            request,
-            _group(group, None, slug),
-            etag=record_etag("group", state.key, state.version),
-            status_code=201,
-            headers={"Location": location},
-        )
 
     list_groups = as_of_route(
         "/",

@@ -7,21 +7,22 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post, put
+from litestar import Controller, Request, Response, get, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from timeline.api.as_of_routes import as_of_route, records_answer
 from timeline.api.auth import Actor, authenticate
-from timeline.api.common import base_url, json_bytes_response, utcnow, write_fields
+from timeline.api.common import AnyRequest, base_url, json_bytes_response
 from timeline.api.params import AsOf
 from timeline.api.position_common import PUT_RESPONSES, put_record, record_response
 from timeline.api.problems import problems
+from timeline.api.process_routes import as_of_route, create_route, records_answer
 from timeline.clock import today
 from timeline.schemas.positions import ProposalCreate, RecordPublic, Rule, StancePut
 from timeline.services import positions as service
 from timeline.services.positions import record_public, stance_key
 from timeline.store.db import Database
+from timeline.store.positions import RecordState
 
 __all__ = ["ProposalController"]
 
@@ -31,6 +32,11 @@ RuleParam = Annotated[
 ]
 
 
+def _created(request: AnyRequest, slug: str, state: RecordState) -> Response[RecordPublic]:
+    location = f"{base_url(request)}/api/v1/processes/{slug}/proposals/{state.key}"
+    return record_response(request, state, created=True, location=location)
+
+
 class ProposalController(Controller):
     """`/api/v1/processes/{slug}/proposals`."""
 
@@ -38,29 +44,15 @@ class ProposalController(Controller):
     tags = ["positions"]
     dependencies = {"actor": Provide(authenticate)}
 
-    @post(
-        "/",
+    create = create_route(
         operation_id="createProposal",
         summary="Record a proposal",
-        status_code=201,
-        responses=problems(400, 401, 403, 404, 409, 413, 422, 429),
+        description="Store the proposal with its first revision; 201 with Location and ETag.",
+        data=ProposalCreate,
+        body=RecordPublic,
+        create=service.create_proposal,
+        respond=_created,
     )
-    async def create(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        data: JSONBody[ProposalCreate],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
-    ) -> Response[RecordPublic]:
-        """Store the proposal with its first revision; 201 with Location and ETag."""
-        actor.require_process(slug)
-        document, known_on = write_fields(data)
-        state = await service.create_proposal(
-            db, slug, document, known_on=known_on, actor=actor.name, now=utcnow()
-        )
-        location = f"{base_url(request)}/api/v1/processes/{slug}/proposals/{state.key}"
-        return record_response(request, state, created=True, location=location)
 
     list_proposals = as_of_route(
         "/",

@@ -10,11 +10,11 @@ from litestar import Controller, Request, Response, get, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
-from timeline.api.as_of_routes import as_of_route, records_answer
 from timeline.api.auth import Actor, authenticate
 from timeline.api.params import AsOf
 from timeline.api.position_common import PUT_RESPONSES, put_record, record_response
 from timeline.api.problems import problems
+from timeline.api.process_routes import as_of_route, records_answer
 from timeline.schemas.positions import AxisPut, PlacementPut, RecordPublic, RollPut
 from timeline.services import spectrum as spectrum_service
 from timeline.services import votes as vote_service
