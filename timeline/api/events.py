@@ -54,10 +54,10 @@ class EventController(Controller):
     tags = ["events"]
     dependencies = {"actor": Provide(authenticate)}
 
+    # Store an event with its first revision; 201 with Location and ETag.
     create = create_route(
         operation_id="createEvent",
         summary="Record a new event",
-        description="Store an event with its first revision; 201 with Location and ETag.",
         data=EventCreate,
         body=EventPublic,
         create=event_service.record_event,

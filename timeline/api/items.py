@@ -57,13 +57,11 @@ class ItemController(Controller):
     tags = ["items"]
     dependencies = {"actor": Provide(authenticate)}
 
+    # Store the item with its first revision; 201 with Location and ETag; 409 when the key is
+    # taken.
     create = create_route(
         operation_id="createItem",
         summary="Record a negotiation item",
-        description=(
-            "Store the item with its first revision; 201 with Location and ETag; 409 when the\n"
-            "key is taken."
-        ),
         data=ItemCreate,
         body=ItemPublic,
         create=item_service.create_item,

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from litestar.params import FromPath
 
 from timeline.api.auth import authenticate
@@ -15,7 +15,7 @@ from timeline.api.common import AnyRequest, base_url, json_bytes_response
 from timeline.api.params import AsOf
 from timeline.api.position_common import record_etag
 from timeline.api.problems import problems
-from timeline.api.process_routes import as_of_route, create_route
+from timeline.api.process_routes import as_of_route, create_route, keyed_as_of_route
 from timeline.domain.parties import Group
 from timeline.schemas.positions import (
     GroupPublic,
@@ -105,6 +105,13 @@ def _created(
     )
 
 
+async def _process_group(
+    db: Database, slug: str, key: str, as_of: dt.date | None
+) -> dict[str, Any]:
+    group, _ = await party_service.read_process_group(db, slug, key, as_of)
+    return _group(group, as_of, slug)
+
+
 class ProcessGroupController(Controller):
     """`/api/v1/processes/{slug}/groups`: groups an editor defines for one process."""
 
@@ -112,39 +119,30 @@ class ProcessGroupController(Controller):
     tags = ["parties"]
     dependencies = {"actor": Provide(authenticate)}
 
+    # Store the group; 422 naming unknown members, 409 when the key is taken.
     create = create_route(
         operation_id="createProcessGroup",
         summary="Define a group for this process",
-        description="Store the group; 422 naming unknown members, 409 when the key is taken.",
         data=ProcessGroupCreate,
         body=GroupPublic,
         create=party_service.create_process_group,
         respond=_created,
     )
 
+    # The process's groups as known on `as_of`, their members on that day.
     list_groups = as_of_route(
         "/",
         operation_id="listProcessGroups",
         summary="The groups of this process",
-        description="The process's groups as known on `as_of`, their members on that day.",
         answer=_process_groups,
         body=GroupsPublic,
     )
 
-    @get(
+    # The group as known on `as_of`, with its members on that day.
+    read = keyed_as_of_route(
         "/{key:str}",
         operation_id="getProcessGroup",
         summary="One group of this process",
-        responses=problems(404, 422, 429),
+        answer=_process_group,
+        body=GroupPublic,
     )
-    async def read(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        key: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
-    ) -> Response[GroupPublic]:
-        """The group as known on `as_of`, with its members on that day."""
-        group, _ = await party_service.read_process_group(db, slug, key, as_of)
-        return json_bytes_response(request, _group(group, as_of, slug))

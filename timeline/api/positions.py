@@ -4,6 +4,7 @@ whether it would pass a vote on that day."""
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 from typing import Annotated, Any
 
@@ -16,7 +17,12 @@ from timeline.api.common import AnyRequest, base_url, json_bytes_response
 from timeline.api.params import AsOf
 from timeline.api.position_common import PUT_RESPONSES, put_record, record_response
 from timeline.api.problems import problems
-from timeline.api.process_routes import as_of_route, create_route, records_answer
+from timeline.api.process_routes import (
+    as_of_route,
+    create_route,
+    keyed_as_of_route,
+    records_answer,
+)
 from timeline.clock import today
 from timeline.schemas.positions import ProposalCreate, RecordPublic, Rule, StancePut
 from timeline.services import positions as service
@@ -37,6 +43,19 @@ def _created(request: AnyRequest, slug: str, state: RecordState) -> Response[Rec
     return record_response(request, state, created=True, location=location)
 
 
+async def _proposal_view(
+    db: Database, slug: str, key: str, as_of: dt.date | None
+) -> dict[str, Any]:
+    state, view = await service.proposal_view(db, slug, key, as_of or today())
+    return {"proposal": record_public(state).model_dump(mode="json"), **view}
+
+
+async def _proposal_history(
+    db: Database, slug: str, key: str, as_of: dt.date | None
+) -> dict[str, Any]:
+    return {"proposal": key, "history": await service.proposal_history(db, slug, key, as_of)}
+
+
 class ProposalController(Controller):
     """`/api/v1/processes/{slug}/proposals`."""
 
@@ -44,62 +63,41 @@ class ProposalController(Controller):
     tags = ["positions"]
     dependencies = {"actor": Provide(authenticate)}
 
+    # Store the proposal with its first revision; 201 with Location and ETag.
     create = create_route(
         operation_id="createProposal",
         summary="Record a proposal",
-        description="Store the proposal with its first revision; 201 with Location and ETag.",
         data=ProposalCreate,
         body=RecordPublic,
         create=service.create_proposal,
         respond=_created,
     )
 
+    # Proposals ordered by key; with `as_of`, as known that day.
     list_proposals = as_of_route(
         "/",
         operation_id="listProposals",
         summary="The proposals of the process",
-        description="Proposals ordered by key; with `as_of`, as known that day.",
         answer=records_answer("proposals", service.list_proposals),
     )
 
-    @get(
+    # The proposal, each stance (who holds it, since when, on what source) and the stance that
+    # holds for each party (its own over its groups'), as known on `as_of`.
+    read = keyed_as_of_route(
         "/{key:str}",
         operation_id="getProposal",
         summary="A proposal with every stance known on a day",
-        responses=problems(404, 422, 429),
+        answer=_proposal_view,
     )
-    async def read(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        key: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
-    ) -> Response[dict[str, Any]]:
-        """The proposal, each stance (who holds it, since when, on what source) and the stance
-        that holds for each party (its own over its groups'), as known on `as_of`."""
-        state, view = await service.proposal_view(db, slug, key, as_of or today())
-        body = {"proposal": record_public(state).model_dump(mode="json"), **view}
-        return json_bytes_response(request, body)
 
-    @get(
+    # The revisions of the proposal and of every stance on it, in the order they became known;
+    # with `as_of`, those known that day.
+    history = keyed_as_of_route(
         "/{key:str}/history",
         operation_id="proposalHistory",
         summary="Every change to a proposal and its stances",
-        responses=problems(404, 422, 429),
+        answer=_proposal_history,
     )
-    async def history(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        key: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
-    ) -> Response[dict[str, Any]]:
-        """The revisions of the proposal and of every stance on it, in the order they became
-        known; with `as_of`, those known that day."""
-        entries = await service.proposal_history(db, slug, key, as_of)
-        return json_bytes_response(request, {"proposal": key, "history": entries})
 
     @get(
         "/{key:str}/forecast",

@@ -19,10 +19,21 @@ from timeline.services.positions import record_public
 from timeline.store.db import Database
 from timeline.store.positions import RecordState
 
-__all__ = ["AsOfAnswer", "Creator", "as_of_route", "create_route", "records_answer"]
+__all__ = [
+    "AsOfAnswer",
+    "Creator",
+    "KeyedAnswer",
+    "as_of_route",
+    "create_route",
+    "keyed_as_of_route",
+    "records_answer",
+]
 
 AsOfAnswer = Callable[[Database, str, dt.date | None], Awaitable[dict[str, Any]]]
 """What a route of the family serves: the JSON-ready body for (db, process slug, as_of)."""
+
+KeyedAnswer = Callable[[Database, str, str, dt.date | None], Awaitable[dict[str, Any]]]
+"""What a keyed route serves: the JSON-ready body for (db, process slug, key, as_of)."""
 
 # The request and response models, named in the handlers' signatures: Litestar resolves them
 # from each route's `signature_namespace` (the models given to the factory).
@@ -53,19 +64,17 @@ def as_of_route(
     *,
     operation_id: str,
     summary: str,
-    description: str,
     answer: AsOfAnswer,
     body: Any = dict[str, Any],
 ) -> HTTPRouteHandler:
     """The GET route at `path` under a `{slug}` controller that serves `answer(db, slug,
     as_of)` as JSON with an ETag of its bytes (304 on a matching If-None-Match), documented
-    with `description` and the model `body`."""
+    with the model `body`."""
 
     @get(
         path,
         operation_id=operation_id,
         summary=summary,
-        description=description,
         responses=problems(404, 422, 429),
         signature_namespace={"_Body": body},
     )
@@ -73,6 +82,37 @@ def as_of_route(
         self: Controller, request: AnyRequest, slug: FromPath[str], db: Db, as_of: AsOf = None
     ) -> Response[_Body]:
         return json_bytes_response(request, await answer(db, slug, as_of))
+
+    return read
+
+
+def keyed_as_of_route(
+    path: str,
+    *,
+    operation_id: str,
+    summary: str,
+    answer: KeyedAnswer,
+    body: Any = dict[str, Any],
+) -> HTTPRouteHandler:
+    """`as_of_route` for one resource named by `{key}` in `path`: serves `answer(db, slug, key,
+    as_of)`."""
+
+    @get(
+        path,
+        operation_id=operation_id,
+        summary=summary,
+        responses=problems(404, 422, 429),
+        signature_namespace={"_Body": body},
+    )
+    async def read(
+        self: Controller,
+        request: AnyRequest,
+        slug: FromPath[str],
+        key: FromPath[str],
+        db: Db,
+        as_of: AsOf = None,
+    ) -> Response[_Body]:
+        return json_bytes_response(request, await answer(db, slug, key, as_of))
 
     return read
 
@@ -93,7 +133,6 @@ def create_route(
     *,
     operation_id: str,
     summary: str,
-    description: str,
     data: Any,
     body: Any,
     create: Creator[_Made],
@@ -102,13 +141,12 @@ def create_route(
     """The POST route at `/` under a `{slug}` controller providing `actor`: an editor of the
     process sends a `data` body, `create` stores its fields (without `known_on`, the day the
     change became public) and `respond` answers (201 with Location and ETag), documented with
-    `description` and the model `body`."""
+    the model `body`."""
 
     @post(
         "/",
         operation_id=operation_id,
         summary=summary,
-        description=description,
         status_code=201,
         responses=problems(400, 401, 403, 404, 409, 413, 422, 429),
         signature_namespace={"_Data": data, "_Body": body},

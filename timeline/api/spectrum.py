@@ -32,13 +32,11 @@ class SpectrumController(Controller):
     tags = ["positions"]
     dependencies = {"actor": Provide(authenticate)}
 
+    # Every axis and placement known on `as_of` (each with since when and its sources).
     read = as_of_route(
         "/spectrum",
         operation_id="getSpectrum",
         summary="The axes and placements, as known on a day",
-        description=(
-            "Every axis and placement known on `as_of` (each with since when and its sources)."
-        ),
         answer=spectrum_service.spectrum,
     )
 
@@ -93,11 +91,11 @@ class VoteController(Controller):
     tags = ["positions"]
     dependencies = {"actor": Provide(authenticate)}
 
+    # Every roll known on `as_of`, ordered by event id.
     list_votes = as_of_route(
         "/",
         operation_id="listVotes",
         summary="The recorded rolls of the process",
-        description="Every roll known on `as_of`, ordered by event id.",
         answer=records_answer("votes", vote_service.list_rolls),
     )
 
