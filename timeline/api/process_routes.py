@@ -23,6 +23,7 @@ __all__ = [
     "AsOfAnswer",
     "Creator",
     "KeyedAnswer",
+    "as_of_get",
     "as_of_route",
     "create_route",
     "keyed_as_of_route",
@@ -59,6 +60,20 @@ class Creator(Protocol[_Made_co]):
     ) -> Awaitable[_Made_co]: ...
 
 
+def as_of_get(
+    path: str, operation_id: str, summary: str, body: Any
+) -> Callable[[Callable[..., Any]], HTTPRouteHandler]:
+    """The GET decorator of a route that answers as known on a day: 404, 422 and 429
+    documented, the handler's `_Body` return type resolved to the model `body`."""
+    return get(
+        path,
+        operation_id=operation_id,
+        summary=summary,
+        responses=problems(404, 422, 429),
+        signature_namespace={"_Body": body},
+    )
+
+
 def as_of_route(
     path: str,
     *,
@@ -71,13 +86,7 @@ def as_of_route(
     as_of)` as JSON with an ETag of its bytes (304 on a matching If-None-Match), documented
     with the model `body`."""
 
-    @get(
-        path,
-        operation_id=operation_id,
-        summary=summary,
-        responses=problems(404, 422, 429),
-        signature_namespace={"_Body": body},
-    )
+    @as_of_get(path, operation_id, summary, body)
     async def read(
         self: Controller, request: AnyRequest, slug: FromPath[str], db: Db, as_of: AsOf = None
     ) -> Response[_Body]:
@@ -97,13 +106,7 @@ def keyed_as_of_route(
     """`as_of_route` for one resource named by `{key}` in `path`: serves `answer(db, slug, key,
     as_of)`."""
 
-    @get(
-        path,
-        operation_id=operation_id,
-        summary=summary,
-        responses=problems(404, 422, 429),
-        signature_namespace={"_Body": body},
-    )
+    @as_of_get(path, operation_id, summary, body)
     async def read(
         self: Controller,
         request: AnyRequest,
