@@ -292,35 +292,26 @@ def run(options: Options) -> list[Figure]:
     def sqlite_path(url: str) -> Path:
         return Path(url.split("///", 1)[1])
 
-    raw = median(_timed(options, fresh_sqlite, keep, lambda u: _raw_sqlite(sqlite_path(u), rows)))
-    imports = _timed(options, fresh_sqlite, keep, lambda u: asyncio.run(_import(u, bundle)))
-    endpoint = median(
-        _timed(options, fresh_sqlite, keep, lambda u: asyncio.run(_endpoint(u, body)))
-    )
-    figures += _figures(
-        "SQLite",
-        count,
-        raw,
-        median([i[0] for i in imports]),
-        median([i[1] for i in imports]),
-        endpoint,
-    )
-
     async def fresh_pg() -> str:
         return await create_postgres_database(options.postgres_url)
 
     async def drop_pg(url: str) -> None:
         await drop_postgres_database(options.postgres_url, url)
 
-    raw = median(_timed(options, fresh_pg, drop_pg, lambda u: asyncio.run(_raw_postgres(u, rows))))
-    imports = _timed(options, fresh_pg, drop_pg, lambda u: asyncio.run(_import(u, bundle)))
-    endpoint = median(_timed(options, fresh_pg, drop_pg, lambda u: asyncio.run(_endpoint(u, body))))
-    figures += _figures(
-        "PostgreSQL",
-        count,
-        raw,
-        median([i[0] for i in imports]),
-        median([i[1] for i in imports]),
-        endpoint,
+    def raw_sqlite(url: str) -> float:
+        return _raw_sqlite(sqlite_path(url), rows)
+
+    def raw_postgres(url: str) -> float:
+        return asyncio.run(_raw_postgres(url, rows))
+
+    backends = (
+        ("SQLite", fresh_sqlite, keep, raw_sqlite),
+        ("PostgreSQL", fresh_pg, drop_pg, raw_postgres),
     )
+    for name, fresh, drop, raw_write in backends:
+        raw = median(_timed(options, fresh, drop, raw_write))
+        imports = _timed(options, fresh, drop, lambda u: asyncio.run(_import(u, bundle)))
+        endpoint = median(_timed(options, fresh, drop, lambda u: asyncio.run(_endpoint(u, body))))
+        imported = median([i[0] for i in imports])
+        figures += _figures(name, count, raw, imported, median([i[1] for i in imports]), endpoint)
     return figures

@@ -34,10 +34,13 @@ __all__ = [
     "Options",
     "Server",
     "WrkResult",
+    "change_with_if_match",
     "free_port",
     "median",
     "repeat",
+    "seconds_of_get",
     "wrk",
+    "wrk_runs",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,6 +102,38 @@ def median(values: Sequence[float]) -> float:
 def repeat(runs: int, measure: Callable[[], WrkResult]) -> list[WrkResult]:
     """`measure` called `runs` times, results in order."""
     return [measure() for _ in range(runs)]
+
+
+def seconds_of_get(get: Callable[[], httpx.Response]) -> float:
+    """How long `get` took; RuntimeError unless it answered 200."""
+    began = time.perf_counter()
+    response = get()
+    if response.status_code != 200:
+        raise RuntimeError(f"{response.request.url} answered {response.status_code}")
+    return time.perf_counter() - began
+
+
+def change_with_if_match(
+    client: httpx.Client, method: str, url: str, body: dict[str, object]
+) -> None:
+    """Send `body` to `url` (PUT or PATCH) as the bench admin, If-Match the ETag a GET just
+    read; RuntimeError unless it answered 200."""
+    current = client.get(url)
+    headers = {"Authorization": f"Bearer {BENCH_ADMIN_TOKEN}", "If-Match": current.headers["etag"]}
+    answer = client.request(method, url, json=body, headers=headers)
+    if answer.status_code != 200:
+        raise RuntimeError(f"{method} answered {answer.status_code}: {answer.text}")
+
+
+def wrk_runs(options: Options, target: str, settle: str) -> list[WrkResult]:
+    """`options.runs` wrk runs against `target` for `options.duration` seconds each, settling
+    on `settle` first (see `wrk`)."""
+    return repeat(
+        options.runs,
+        lambda: wrk(
+            target, duration=options.duration, connections=options.connections, settle=settle
+        ),
+    )
 
 
 def free_port() -> int:

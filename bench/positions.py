@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import time
 
 import httpx
 
 from bench.data import create_sqlite_database
-from bench.harness import BENCH_ADMIN_TOKEN, Figure, Options, Server, median
+from bench.harness import Figure, Options, Server, change_with_if_match, median, seconds_of_get
 from timeline.services import events as event_service
 from timeline.services import positions as position_service
 from timeline.services import votes as vote_service
@@ -85,28 +84,10 @@ async def _load(url: str) -> None:
     await db.dispose()
 
 
-def _seconds(client: httpx.Client, target: str) -> float:
-    began = time.perf_counter()
-    response = client.get(target)
-    if response.status_code != 200:
-        raise RuntimeError(f"{target} answered {response.status_code}: {response.text}")
-    return time.perf_counter() - began
-
-
 def _change_a_stance(client: httpx.Client, api: str, party: str, stance: str) -> None:
     """A stance change known on AS_OF: whatever a forecast for AS_OF kept no longer applies."""
     url = f"{api}/proposals/{PROPOSAL}/positions/{party}"
-    current = client.get(url)
-    put = client.put(
-        url,
-        json={"stance": stance, "known_on": AS_OF.isoformat()},
-        headers={
-            "Authorization": f"Bearer {BENCH_ADMIN_TOKEN}",
-            "If-Match": current.headers["etag"],
-        },
-    )
-    if put.status_code != 200:
-        raise RuntimeError(f"PUT answered {put.status_code}: {put.text}")
+    change_with_if_match(client, "PUT", url, {"stance": stance, "known_on": AS_OF.isoformat()})
 
 
 def run(options: Options) -> list[Figure]:
@@ -120,13 +101,13 @@ def run(options: Options) -> list[Figure]:
         with httpx.Client(timeout=300) as client:
             for warm in (page, forecast):  # imports, first-use caches of the process
                 client.get(warm)
-            page_seconds = median([_seconds(client, page) for _ in range(9)])
+            page_seconds = median([seconds_of_get(lambda: client.get(page)) for _ in range(9)])
             cold = []
             parties = eligible_parties()
             for attempt in range(max(options.runs, 3)):
                 party = parties[attempt]
                 _change_a_stance(client, api, party, _STANCES[(attempt + 1) % 4])
-                cold.append(_seconds(client, forecast))
+                cold.append(seconds_of_get(lambda: client.get(forecast)))
     seconds = median(cold)
     return [
         Figure(

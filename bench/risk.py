@@ -23,13 +23,19 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import time
-from collections.abc import Callable
 
 import httpx
 
 from bench.data import create_sqlite_database
-from bench.harness import BENCH_ADMIN_TOKEN, Figure, Options, Server, median, wrk
+from bench.harness import (
+    Figure,
+    Options,
+    Server,
+    change_with_if_match,
+    median,
+    seconds_of_get,
+    wrk_runs,
+)
 from timeline.domain.items import ITEM_STATUSES
 from timeline.services import events as event_store
 from timeline.store.db import Database
@@ -127,28 +133,12 @@ async def _load(url: str) -> None:
     await db.dispose()
 
 
-def _seconds(get: Callable[[], httpx.Response]) -> float:
-    began = time.perf_counter()
-    response = get()
-    if response.status_code != 200:
-        raise RuntimeError(f"{response.request.url} answered {response.status_code}")
-    return time.perf_counter() - began
-
-
 def _change_known_on_the_day(client: httpx.Client, api: str, event_id: str, note: str) -> None:
     """PATCH the event's summary as known on AS_OF, and check the change shows as of AS_OF."""
     event_url = f"{api}/events/{event_id}"
-    current = client.get(event_url)
-    patched = client.patch(
-        event_url,
-        json={"summary": note, "known_on": AS_OF.isoformat()},
-        headers={
-            "Authorization": f"Bearer {BENCH_ADMIN_TOKEN}",
-            "If-Match": current.headers["etag"],
-        },
+    change_with_if_match(
+        client, "PATCH", event_url, {"summary": note, "known_on": AS_OF.isoformat()}
     )
-    if patched.status_code != 200:
-        raise RuntimeError(f"PATCH answered {patched.status_code}: {patched.text}")
     seen = client.get(event_url, params={"as_of": AS_OF.isoformat()}).json()
     if seen.get("summary") != note:
         raise RuntimeError(f"the change to {event_id} is not visible as of {AS_OF}")
@@ -157,7 +147,7 @@ def _change_known_on_the_day(client: httpx.Client, api: str, event_id: str, note
 def _fully_cold(url: str, options: Options, target: str) -> float:
     """Seconds of the first request to `target` (a path) of a freshly started server."""
     with Server(url, log=options.workdir / "risk.log") as server, httpx.Client(timeout=300) as c:
-        return _seconds(lambda: c.get(server.url + target))
+        return seconds_of_get(lambda: c.get(server.url + target))
 
 
 def run(options: Options) -> list[Figure]:
@@ -173,7 +163,7 @@ def run(options: Options) -> list[Figure]:
         client = httpx.Client(timeout=300)
         for warm in (page, risks, eif):  # imports, first-use caches of the process
             client.get(warm)
-        page_seconds = median([_seconds(lambda: client.get(page)) for _ in range(9)])
+        page_seconds = median([seconds_of_get(lambda: client.get(page)) for _ in range(9)])
         cold: dict[str, list[float]] = {"risks": [], "entry-into-force": []}
         for attempt in range(options.runs):
             for index, (name, target) in enumerate((("risks", risks), ("entry-into-force", eif))):
@@ -184,7 +174,7 @@ def run(options: Options) -> list[Figure]:
                     f"r-{attempt * 3 + index:05d}",
                     f"Changed for a cold {name} run {attempt}",
                 )
-                cold[name].append(_seconds(lambda target=target: client.get(target)))
+                cold[name].append(seconds_of_get(lambda target=target: client.get(target)))
         client.close()
         for name, seconds in cold.items():
             figures.append(
@@ -202,15 +192,7 @@ def run(options: Options) -> list[Figure]:
             )
 
         def rps(target: str) -> float:
-            results = [
-                wrk(
-                    target,
-                    duration=options.duration,
-                    connections=options.connections,
-                    settle=server.url + "/healthz",
-                )
-                for _ in range(options.runs)
-            ]
+            results = wrk_runs(options, target, server.url + "/healthz")
             if any(r.errors for r in results):
                 raise RuntimeError(f"{target}: failed requests")
             return median([r.rps for r in results])

@@ -16,7 +16,7 @@ import asyncio
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.data import add_events, add_process, create_postgres_database, drop_postgres_database
-from bench.harness import SERVER_CORE, Figure, Options, Server, median, wrk
+from bench.harness import SERVER_CORE, Figure, Options, Server, median, wrk_runs
 
 __all__ = ["EVENTS", "NAME", "run"]
 
@@ -37,15 +37,7 @@ def _rps(options: Options, url: str, workers: int, cores: str) -> tuple[float, i
     log = options.workdir / f"workers-{workers}-{cores}.log"
     with Server(url, workers=workers, cores=cores, log=log, cli=True) as server:
         target = f"{server.url}/api/v1/processes/{SLUG}/timeline?limit=100"
-        results = [
-            wrk(
-                target,
-                duration=options.duration,
-                connections=options.connections,
-                settle=server.url + "/healthz",
-            )
-            for _ in range(options.runs)
-        ]
+        results = wrk_runs(options, target, server.url + "/healthz")
     return median([r.rps for r in results]), sum(r.errors for r in results)
 
 

@@ -25,6 +25,13 @@ def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "220")
 
 
+def _as_of_june_15(
+    capsys: pytest.CaptureFixture[str], command: str, key: str, server: str, *extra: str
+) -> tuple[int, str, str]:
+    """`timeline <command> SLUG <key>` against `server`, as known on 2023-06-15."""
+    return run(capsys, command, SLUG, key, "--server", server, "--as-of", "2023-06-15", *extra)
+
+
 def _proposal(server: str, key: str) -> None:
     with Client(server, ADMIN_TOKEN) as api:
         api.create_proposal(
@@ -56,23 +63,11 @@ def test_positions_prints_the_stances_and_json_for_scripts(
     shared_server: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _proposal(shared_server, "scope")
-    code, out, err = run(
-        capsys,
-        "positions",
-        SLUG,
-        "scope",
-        "--server",
-        shared_server,
-        "--as-of",
-        "2023-06-15",
-        "--json",
-    )
+    code, out, err = _as_of_june_15(capsys, "positions", "scope", shared_server, "--json")
     assert code == 0 and err == ""
     with Client(shared_server) as api:
         assert json.loads(out) == api.proposal(SLUG, "scope", as_of="2023-06-15")
-    code, out, err = run(
-        capsys, "positions", SLUG, "scope", "--server", shared_server, "--as-of", "2023-06-15"
-    )
+    code, out, err = _as_of_june_15(capsys, "positions", "scope", shared_server)
     assert code == 0
     assert "weog" in out and "oppose" in out and "https://example.org/weog" in out
     assert "african_group" in out and "support 54" in out
@@ -84,24 +79,12 @@ def test_forecast_prints_the_chance_and_the_swing_parties(
     shared_server: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _proposal(shared_server, "safeguards")
-    code, out, err = run(
-        capsys,
-        "forecast",
-        SLUG,
-        "safeguards",
-        "--server",
-        shared_server,
-        "--as-of",
-        "2023-06-15",
-        "--json",
-    )
+    code, out, err = _as_of_june_15(capsys, "forecast", "safeguards", shared_server, "--json")
     assert code == 0 and err == ""
     with Client(shared_server) as api:
         expected = api.forecast(SLUG, "safeguards", as_of="2023-06-15")
     assert json.loads(out) == expected
-    code, out, _ = run(
-        capsys, "forecast", SLUG, "safeguards", "--server", shared_server, "--as-of", "2023-06-15"
-    )
+    code, out, _ = _as_of_june_15(capsys, "forecast", "safeguards", shared_server)
     assert code == 0
     assert f"P(pass): {expected['p_pass']:.1%}" in out
     assert expected["swing"][0]["party"] in out

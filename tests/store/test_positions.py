@@ -25,15 +25,17 @@ async def _db(database_url: str) -> Database:
     return db
 
 
-async def _put(db: Database, stance: str, day: dt.date, version: int | None) -> store.RecordState:
+async def _write(
+    db: Database, document: dict[str, str], day: dt.date, version: int | None
+) -> tuple[store.RecordState, bool]:
     async with db.write() as session:
         process = await get_process(session, "p")
-        state, _ = await store.put_record(
+        return await store.put_record(
             session,
             process,
             "stance",
             "x/EGY",
-            {"holder": "EGY", "stance": stance},
+            {"holder": "EGY", **document},
             parent="x",
             expected_version=version,
             known_on=day,
@@ -41,6 +43,10 @@ async def _put(db: Database, stance: str, day: dt.date, version: int | None) -> 
             now=NOW,
             steady="stance",
         )
+
+
+async def _put(db: Database, stance: str, day: dt.date, version: int | None) -> store.RecordState:
+    state, _ = await _write(db, {"stance": stance}, day, version)
     return state
 
 
@@ -74,20 +80,8 @@ async def test_since_is_the_first_day_of_the_current_run_of_the_steady_field(
     db = await _db(database_url)
     await _put(db, "support", D(2023, 6, 1), None)
     await _put(db, "oppose", D(2023, 7, 1), 1)
-    async with db.write() as session:
-        process = await get_process(session, "p")
-        state, created = await store.put_record(
-            session,
-            process,
-            "stance",
-            "x/EGY",
-            {"holder": "EGY", "stance": "oppose", "note": "said again"},
-            expected_version=2,
-            known_on=D(2023, 8, 1),
-            actor="t",
-            now=NOW,
-            steady="stance",
-        )
+    document = {"stance": "oppose", "note": "said again"}
+    state, created = await _write(db, document, D(2023, 8, 1), 2)
     assert not created and state.version == 3
     assert state.since == D(2023, 7, 1) and state.known_on == D(2023, 8, 1)
     await db.dispose()

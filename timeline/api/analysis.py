@@ -12,13 +12,13 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from litestar import Controller, Response, get
+from litestar import Controller, Response
 from litestar.handlers import HTTPRouteHandler
 
 from timeline.api.common import AnyRequest, Db, json_bytes_response, today
 from timeline.api.conditional import is_not_modified, not_modified, version_etag
 from timeline.api.params import AsOf, Slug
-from timeline.api.problems import problems
+from timeline.api.process_routes import as_of_get
 from timeline.schemas.analysis import EifBody, RiskBody
 from timeline.services.analysis import (
     analysis_version,
@@ -80,13 +80,7 @@ def _analysis_route(
 ) -> HTTPRouteHandler:
     """The GET route of one analysis, answered by `assess`, documented with model `body`."""
 
-    @get(
-        path,
-        operation_id=operation_id,
-        summary=summary,
-        responses=problems(404, 422, 429),
-        signature_namespace={"_Body": body},
-    )
+    @as_of_get(path, operation_id, summary, body)
     async def analysis(
         self: Controller, request: AnyRequest, slug: Slug, db: Db, as_of: AsOf = None
     ) -> Response[_Body]:

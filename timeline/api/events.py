@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Response, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
@@ -24,6 +24,7 @@ from timeline.api.common import (
 from timeline.api.conditional import expected_version, version_etag
 from timeline.api.params import AsOf, KnownOn, Slug
 from timeline.api.problems import problems
+from timeline.api.process_routes import create_route
 from timeline.domain.model import EventState
 from timeline.schemas import EventCreate, EventPatch, EventPublic, HistoryPage
 from timeline.services import events as event_service
@@ -42,6 +43,10 @@ def _one(request: AnyRequest, state: EventState, *, created: bool = False) -> Re
     return resource_response(request, body, event_etag(state.id, state.version), created=created)
 
 
+def _created(request: AnyRequest, slug: str, state: EventState) -> Response[EventPublic]:
+    return _one(request, state, created=True)
+
+
 class EventController(Controller):
     """`/api/v1/processes/{slug}/events`."""
 
@@ -49,23 +54,15 @@ class EventController(Controller):
     tags = ["events"]
     dependencies = {"actor": Provide(authenticate)}
 
-    @post(
-        "/",
+    # Store an event with its first revision; 201 with Location and ETag.
+    create = create_route(
         operation_id="createEvent",
         summary="Record a new event",
-        status_code=201,
-        responses=problems(400, 401, 403, 404, 409, 413, 422, 429),
+        data=EventCreate,
+        body=EventPublic,
+        create=event_service.record_event,
+        respond=_created,
     )
-    async def create(
-        self, request: AnyRequest, slug: Slug, data: JSONBody[EventCreate], db: Db, actor: ActorDep
-    ) -> Response[EventPublic]:
-        """Store an event with its first revision; 201 with Location and ETag."""
-        actor.require_process(slug)
-        raw, known_on = write_fields(data)
-        state = await event_service.record_event(
-            db, slug, raw, known_on=known_on, actor=actor.name, now=utcnow()
-        )
-        return _one(request, state, created=True)
 
     @get(
         "/{event_id:str}",

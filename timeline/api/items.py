@@ -5,7 +5,7 @@ Reads carry each item's status history; changes are JSON merge patches with If-M
 
 from __future__ import annotations
 
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, Response, get, patch
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
@@ -26,6 +26,7 @@ from timeline.api.common import (
 from timeline.api.conditional import expected_version, version_etag
 from timeline.api.params import AsOf, Cursor, Limit, Slug
 from timeline.api.problems import problems
+from timeline.api.process_routes import create_route
 from timeline.domain.errors import InvalidFields
 from timeline.domain.items import ItemState
 from timeline.schemas.items import ItemCreate, ItemPage, ItemPatch, ItemPublic
@@ -45,6 +46,10 @@ def _one(request: AnyRequest, state: ItemState, *, created: bool = False) -> Res
     return resource_response(request, body, item_etag(state.key, state.version), created=created)
 
 
+def _created(request: AnyRequest, slug: str, state: ItemState) -> Response[ItemPublic]:
+    return _one(request, state, created=True)
+
+
 class ItemController(Controller):
     """`/api/v1/processes/{slug}/items`."""
 
@@ -52,24 +57,16 @@ class ItemController(Controller):
     tags = ["items"]
     dependencies = {"actor": Provide(authenticate)}
 
-    @post(
-        "/",
+    # Store the item with its first revision; 201 with Location and ETag; 409 when the key is
+    # taken.
+    create = create_route(
         operation_id="createItem",
         summary="Record a negotiation item",
-        status_code=201,
-        responses=problems(400, 401, 403, 404, 409, 413, 422, 429),
+        data=ItemCreate,
+        body=ItemPublic,
+        create=item_service.create_item,
+        respond=_created,
     )
-    async def create(
-        self, request: AnyRequest, slug: Slug, data: JSONBody[ItemCreate], db: Db, actor: ActorDep
-    ) -> Response[ItemPublic]:
-        """Store the item with its first revision; 201 with Location and ETag; 409 when the
-        key is taken."""
-        actor.require_process(slug)
-        fields, known_on = write_fields(data)
-        state = await item_service.create_item(
-            db, slug, fields, known_on=known_on, actor=actor.name, now=utcnow()
-        )
-        return _one(request, state, created=True)
 
     @get(
         "/",

@@ -3,17 +3,19 @@ the groups editors add to one process (`/processes/{slug}/groups`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
-from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody
+from litestar import Controller, Request, Response, get
+from litestar.di import Provide
+from litestar.params import FromPath
 
-from timeline.api.auth import Actor, authenticate
-from timeline.api.common import base_url, json_bytes_response, resolve_known_on, utcnow
+from timeline.api.auth import authenticate
+from timeline.api.common import AnyRequest, base_url, json_bytes_response
 from timeline.api.params import AsOf
 from timeline.api.position_common import record_etag
 from timeline.api.problems import problems
+from timeline.api.process_routes import as_of_route, create_route, keyed_as_of_route
 from timeline.domain.parties import Group
 from timeline.schemas.positions import (
     GroupPublic,
@@ -24,6 +26,7 @@ from timeline.schemas.positions import (
 )
 from timeline.services import parties as party_service
 from timeline.store.db import Database
+from timeline.store.positions import RecordState
 
 __all__ = ["GroupController", "PartyController", "ProcessGroupController"]
 
@@ -83,6 +86,32 @@ class GroupController(Controller):
         return json_bytes_response(request, _group(party_service.read_registry_group(key), as_of))
 
 
+async def _process_groups(db: Database, slug: str, as_of: dt.date | None) -> dict[str, Any]:
+    groups = await party_service.list_process_groups(db, slug, as_of)
+    return {"groups": [_group(g, as_of, slug) for g in groups]}
+
+
+def _created(
+    request: AnyRequest, slug: str, made: tuple[Group, RecordState]
+) -> Response[GroupPublic]:
+    group, state = made
+    location = f"{base_url(request)}/api/v1/processes/{slug}/groups/{group.key}"
+    return json_bytes_response(
+        request,
+        _group(group, None, slug),
+        etag=record_etag("group", state.key, state.version),
+        status_code=201,
+        headers={"Location": location},
+    )
+
+
+async def _process_group(
+    db: Database, slug: str, key: str, as_of: dt.date | None
+) -> dict[str, Any]:
+    group, _ = await party_service.read_process_group(db, slug, key, as_of)
+    return _group(group, as_of, slug)
+
+
 class ProcessGroupController(Controller):
     """`/api/v1/processes/{slug}/groups`: groups an editor defines for one process."""
 
@@ -90,68 +119,30 @@ class ProcessGroupController(Controller):
     tags = ["parties"]
     dependencies = {"actor": Provide(authenticate)}
 
-    @post(
-        "/",
+    # Store the group; 422 naming unknown members, 409 when the key is taken.
+    create = create_route(
         operation_id="createProcessGroup",
         summary="Define a group for this process",
-        status_code=201,
-        responses=problems(400, 401, 403, 404, 409, 413, 422, 429),
+        data=ProcessGroupCreate,
+        body=GroupPublic,
+        create=party_service.create_process_group,
+        respond=_created,
     )
-    async def create(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        data: JSONBody[ProcessGroupCreate],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
-    ) -> Response[GroupPublic]:
-        """Store the group; 422 naming unknown members, 409 when the key is taken."""
-        actor.require_process(slug)
-        known_on = resolve_known_on(data.known_on)
-        document = data.model_dump(mode="json", exclude={"known_on"})
-        group, state = await party_service.create_process_group(
-            db, slug, document, known_on=known_on, actor=actor.name, now=utcnow()
-        )
-        location = f"{base_url(request)}/api/v1/processes/{slug}/groups/{group.key}"
-        return json_bytes_response(
-            request,
-            _group(group, None, slug),
-            etag=record_etag("group", state.key, state.version),
-            status_code=201,
-            headers={"Location": location},
-        )
 
-    @get(
+    # The process's groups as known on `as_of`, their members on that day.
+    list_groups = as_of_route(
         "/",
         operation_id="listProcessGroups",
         summary="The groups of this process",
-        responses=problems(404, 422, 429),
+        answer=_process_groups,
+        body=GroupsPublic,
     )
-    async def list_groups(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
-    ) -> Response[GroupsPublic]:
-        """The process's groups as known on `as_of`, their members on that day."""
-        groups = await party_service.list_process_groups(db, slug, as_of)
-        return json_bytes_response(request, {"groups": [_group(g, as_of, slug) for g in groups]})
 
-    @get(
+    # The group as known on `as_of`, with its members on that day.
+    read = keyed_as_of_route(
         "/{key:str}",
         operation_id="getProcessGroup",
         summary="One group of this process",
-        responses=problems(404, 422, 429),
+        answer=_process_group,
+        body=GroupPublic,
     )
-    async def read(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        key: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
-    ) -> Response[GroupPublic]:
-        """The group as known on `as_of`, with its members on that day."""
-        group, _ = await party_service.read_process_group(db, slug, key, as_of)
-        return json_bytes_response(request, _group(group, as_of, slug))

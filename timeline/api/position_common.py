@@ -3,12 +3,16 @@ a JSON response with its ETag."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from collections.abc import Awaitable
+from typing import Any, Protocol
 
 from litestar import Request, Response
 from litestar.openapi.datastructures import ResponseSpec
+from pydantic import BaseModel
 
-from timeline.api.common import json_response
+from timeline.api.auth import Actor
+from timeline.api.common import base_url, json_response, utcnow, write_fields
 from timeline.api.conditional import expected_version, version_etag
 from timeline.api.problems import problems
 from timeline.schemas.positions import RecordPublic
@@ -19,6 +23,7 @@ __all__ = [
     "ANY_VERSION",
     "PUT_RESPONSES",
     "put_precondition",
+    "put_record",
     "record_etag",
     "record_response",
 ]
@@ -62,3 +67,39 @@ def record_response(
         headers = {"Location": location} if location else None
         return json_response(request, body, etag=etag, status_code=201, headers=headers)
     return json_response(request, body, etag=etag)
+
+
+class RecordWrite(Protocol):
+    """A service call that stores a new revision of one record: (state, created)."""
+
+    def __call__(
+        self,
+        document: dict[str, Any],
+        *,
+        expected_version: int | None,
+        known_on: dt.date,
+        actor: str,
+        now: dt.datetime,
+    ) -> Awaitable[tuple[RecordState, bool]]: ...
+
+
+async def put_record(
+    request: Request[Any, Any, Any],
+    actor: Actor,
+    slug: str,
+    target: tuple[str, str],
+    data: BaseModel,
+    write: RecordWrite,
+    path: str,
+) -> Response[RecordPublic]:
+    """A PUT of the record `target` (kind, key) of process `slug`: the caller may edit it, its
+    If-Match names the version (`put_precondition`), `write` stores the body's fields; 201 with
+    Location (`path` under the base URL) the first time, else 200."""
+    actor.require_process(slug)
+    version = put_precondition(request, *target)
+    document, known_on = write_fields(data)
+    state, created = await write(
+        document, expected_version=version, known_on=known_on, actor=actor.name, now=utcnow()
+    )
+    location = f"{base_url(request)}{path}"
+    return record_response(request, state, created=created, location=location)

@@ -4,22 +4,31 @@ whether it would pass a vote on that day."""
 
 from __future__ import annotations
 
+import datetime as dt
+from functools import partial
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, post, put
+from litestar import Controller, Request, Response, get, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from timeline.api.auth import Actor, authenticate
-from timeline.api.common import base_url, json_bytes_response, resolve_known_on, utcnow
+from timeline.api.common import AnyRequest, base_url, json_bytes_response
 from timeline.api.params import AsOf
-from timeline.api.position_common import PUT_RESPONSES, put_precondition, record_response
+from timeline.api.position_common import PUT_RESPONSES, put_record, record_response
 from timeline.api.problems import problems
+from timeline.api.process_routes import (
+    as_of_route,
+    create_route,
+    keyed_as_of_route,
+    records_answer,
+)
 from timeline.clock import today
 from timeline.schemas.positions import ProposalCreate, RecordPublic, Rule, StancePut
 from timeline.services import positions as service
 from timeline.services.positions import record_public, stance_key
 from timeline.store.db import Database
+from timeline.store.positions import RecordState
 
 __all__ = ["ProposalController"]
 
@@ -29,6 +38,24 @@ RuleParam = Annotated[
 ]
 
 
+def _created(request: AnyRequest, slug: str, state: RecordState) -> Response[RecordPublic]:
+    location = f"{base_url(request)}/api/v1/processes/{slug}/proposals/{state.key}"
+    return record_response(request, state, created=True, location=location)
+
+
+async def _proposal_view(
+    db: Database, slug: str, key: str, as_of: dt.date | None
+) -> dict[str, Any]:
+    state, view = await service.proposal_view(db, slug, key, as_of or today())
+    return {"proposal": record_public(state).model_dump(mode="json"), **view}
+
+
+async def _proposal_history(
+    db: Database, slug: str, key: str, as_of: dt.date | None
+) -> dict[str, Any]:
+    return {"proposal": key, "history": await service.proposal_history(db, slug, key, as_of)}
+
+
 class ProposalController(Controller):
     """`/api/v1/processes/{slug}/proposals`."""
 
@@ -36,87 +63,41 @@ class ProposalController(Controller):
     tags = ["positions"]
     dependencies = {"actor": Provide(authenticate)}
 
-    @post(
-        "/",
+    # Store the proposal with its first revision; 201 with Location and ETag.
+    create = create_route(
         operation_id="createProposal",
         summary="Record a proposal",
-        status_code=201,
-        responses=problems(400, 401, 403, 404, 409, 413, 422, 429),
+        data=ProposalCreate,
+        body=RecordPublic,
+        create=service.create_proposal,
+        respond=_created,
     )
-    async def create(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        data: JSONBody[ProposalCreate],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
-    ) -> Response[RecordPublic]:
-        """Store the proposal with its first revision; 201 with Location and ETag."""
-        actor.require_process(slug)
-        known_on = resolve_known_on(data.known_on)
-        document = data.model_dump(mode="json", exclude={"known_on"})
-        state = await service.create_proposal(
-            db, slug, document, known_on=known_on, actor=actor.name, now=utcnow()
-        )
-        location = f"{base_url(request)}/api/v1/processes/{slug}/proposals/{state.key}"
-        return record_response(request, state, created=True, location=location)
 
-    @get(
+    # Proposals ordered by key; with `as_of`, as known that day.
+    list_proposals = as_of_route(
         "/",
         operation_id="listProposals",
         summary="The proposals of the process",
-        responses=problems(404, 422, 429),
+        answer=records_answer("proposals", service.list_proposals),
     )
-    async def list_proposals(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
-    ) -> Response[dict[str, Any]]:
-        """Proposals ordered by key; with `as_of`, as known that day."""
-        states = await service.list_proposals(db, slug, as_of)
-        items = [record_public(s).model_dump(mode="json") for s in states]
-        return json_bytes_response(request, {"proposals": items})
 
-    @get(
+    # The proposal, each stance (who holds it, since when, on what source) and the stance that
+    # holds for each party (its own over its groups'), as known on `as_of`.
+    read = keyed_as_of_route(
         "/{key:str}",
         operation_id="getProposal",
         summary="A proposal with every stance known on a day",
-        responses=problems(404, 422, 429),
+        answer=_proposal_view,
     )
-    async def read(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        key: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
-    ) -> Response[dict[str, Any]]:
-        """The proposal, each stance (who holds it, since when, on what source) and the stance
-        that holds for each party (its own over its groups'), as known on `as_of`."""
-        state, view = await service.proposal_view(db, slug, key, as_of or today())
-        body = {"proposal": record_public(state).model_dump(mode="json"), **view}
-        return json_bytes_response(request, body)
 
-    @get(
+    # The revisions of the proposal and of every stance on it, in the order they became known;
+    # with `as_of`, those known that day.
+    history = keyed_as_of_route(
         "/{key:str}/history",
         operation_id="proposalHistory",
         summary="Every change to a proposal and its stances",
-        responses=problems(404, 422, 429),
+        answer=_proposal_history,
     )
-    async def history(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        key: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
-    ) -> Response[dict[str, Any]]:
-        """The revisions of the proposal and of every stance on it, in the order they became
-        known; with `as_of`, those known that day."""
-        entries = await service.proposal_history(db, slug, key, as_of)
-        return json_bytes_response(request, {"proposal": key, "history": entries})
 
     @get(
         "/{key:str}/forecast",
@@ -175,20 +156,7 @@ class ProposalController(Controller):
     ) -> Response[RecordPublic]:
         """A new revision of the stance: 201 the first time, then If-Match is required (428
         without, 412 when stale); 422 naming `proposal`, `holder` or `stance`."""
-        actor.require_process(slug)
-        version = put_precondition(request, "stance", stance_key(key, holder))
-        known_on = resolve_known_on(data.known_on)
-        document = data.model_dump(mode="json", exclude={"known_on"})
-        state, created = await service.put_stance(
-            db,
-            slug,
-            key,
-            holder,
-            document,
-            expected_version=version,
-            known_on=known_on,
-            actor=actor.name,
-            now=utcnow(),
-        )
-        location = f"{base_url(request)}/api/v1/processes/{slug}/proposals/{key}/positions/{holder}"
-        return record_response(request, state, created=created, location=location)
+        write = partial(service.put_stance, db, slug, key, holder)
+        target = ("stance", stance_key(key, holder))
+        path = f"/api/v1/processes/{slug}/proposals/{key}/positions/{holder}"
+        return await put_record(request, actor, slug, target, data, write, path)

@@ -3,6 +3,7 @@ rolls of its vote_point events."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, Response, get, put
@@ -10,16 +11,16 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from timeline.api.auth import Actor, authenticate
-from timeline.api.common import base_url, json_bytes_response, resolve_known_on, utcnow
 from timeline.api.params import AsOf
-from timeline.api.position_common import PUT_RESPONSES, put_precondition, record_response
+from timeline.api.position_common import PUT_RESPONSES, put_record, record_response
 from timeline.api.problems import problems
+from timeline.api.process_routes import as_of_route, records_answer
 from timeline.schemas.positions import AxisPut, PlacementPut, RecordPublic, RollPut
 from timeline.services import spectrum as spectrum_service
 from timeline.services import votes as vote_service
-from timeline.services.positions import record_public
 from timeline.services.spectrum import placement_key
 from timeline.store.db import Database
+from timeline.store.positions import RecordState
 
 __all__ = ["SpectrumController", "VoteController"]
 
@@ -31,21 +32,13 @@ class SpectrumController(Controller):
     tags = ["positions"]
     dependencies = {"actor": Provide(authenticate)}
 
-    @get(
+    # Every axis and placement known on `as_of` (each with since when and its sources).
+    read = as_of_route(
         "/spectrum",
         operation_id="getSpectrum",
         summary="The axes and placements, as known on a day",
-        responses=problems(404, 422, 429),
+        answer=spectrum_service.spectrum,
     )
-    async def read(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
-    ) -> Response[dict[str, Any]]:
-        """Every axis and placement known on `as_of` (each with since when and its sources)."""
-        return json_bytes_response(request, await spectrum_service.spectrum(db, slug, as_of))
 
     @put(
         "/axes/{axis:str}",
@@ -63,21 +56,9 @@ class SpectrumController(Controller):
         actor: NamedDependency[Actor],
     ) -> Response[RecordPublic]:
         """Create the axis (201) or rename it (If-Match); 422 naming `axis` for a third."""
-        actor.require_process(slug)
-        version = put_precondition(request, "axis", axis)
-        known_on = resolve_known_on(data.known_on)
-        state, created = await spectrum_service.put_axis(
-            db,
-            slug,
-            axis,
-            data.model_dump(mode="json", exclude={"known_on"}),
-            expected_version=version,
-            known_on=known_on,
-            actor=actor.name,
-            now=utcnow(),
-        )
-        location = f"{base_url(request)}/api/v1/processes/{slug}/spectrum"
-        return record_response(request, state, created=created, location=location)
+        write = partial(spectrum_service.put_axis, db, slug, axis)
+        path = f"/api/v1/processes/{slug}/spectrum"
+        return await put_record(request, actor, slug, ("axis", axis), data, write, path)
 
     @put(
         "/axes/{axis:str}/placements/{holder:str}",
@@ -97,22 +78,10 @@ class SpectrumController(Controller):
     ) -> Response[RecordPublic]:
         """A new revision of the placement: 201 the first time, then If-Match; 422 naming
         `value` outside -1..1, `axis` or `holder` when unknown."""
-        actor.require_process(slug)
-        version = put_precondition(request, "placement", placement_key(axis, holder))
-        known_on = resolve_known_on(data.known_on)
-        state, created = await spectrum_service.put_placement(
-            db,
-            slug,
-            axis,
-            holder,
-            data.model_dump(mode="json", exclude={"known_on"}),
-            expected_version=version,
-            known_on=known_on,
-            actor=actor.name,
-            now=utcnow(),
-        )
-        location = f"{base_url(request)}/api/v1/processes/{slug}/spectrum"
-        return record_response(request, state, created=created, location=location)
+        write = partial(spectrum_service.put_placement, db, slug, axis, holder)
+        target = ("placement", placement_key(axis, holder))
+        path = f"/api/v1/processes/{slug}/spectrum"
+        return await put_record(request, actor, slug, target, data, write, path)
 
 
 class VoteController(Controller):
@@ -122,23 +91,13 @@ class VoteController(Controller):
     tags = ["positions"]
     dependencies = {"actor": Provide(authenticate)}
 
-    @get(
+    # Every roll known on `as_of`, ordered by event id.
+    list_votes = as_of_route(
         "/",
         operation_id="listVotes",
         summary="The recorded rolls of the process",
-        responses=problems(404, 422, 429),
+        answer=records_answer("votes", vote_service.list_rolls),
     )
-    async def list_votes(
-        self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
-        db: NamedDependency[Database],
-        as_of: AsOf = None,
-    ) -> Response[dict[str, Any]]:
-        """Every roll known on `as_of`, ordered by event id."""
-        states = await vote_service.list_rolls(db, slug, as_of)
-        votes = [record_public(s).model_dump(mode="json") for s in states]
-        return json_bytes_response(request, {"votes": votes})
 
     @get(
         "/{event_id:str}",
@@ -174,20 +133,10 @@ class VoteController(Controller):
     ) -> Response[RecordPublic]:
         """Check the roll against the registry and the event's counts, compute the outcome by
         the event's rule, and store it (201 first, then If-Match); 422 naming each bad entry."""
-        actor.require_process(slug)
-        version = put_precondition(request, "roll", event_id)
-        known_on = resolve_known_on(data.known_on)
-        body = data.model_dump(mode="json")
-        state, created = await vote_service.put_roll(
-            db,
-            slug,
-            event_id,
-            body["roll"],
-            body["sources"],
-            expected_version=version,
-            known_on=known_on,
-            actor=actor.name,
-            now=utcnow(),
-        )
-        location = f"{base_url(request)}/api/v1/processes/{slug}/votes/{event_id}"
-        return record_response(request, state, created=created, location=location)
+
+        async def write(document: dict[str, Any], **revision: Any) -> tuple[RecordState, bool]:
+            roll, sources = document["roll"], document["sources"]
+            return await vote_service.put_roll(db, slug, event_id, roll, sources, **revision)
+
+        path = f"/api/v1/processes/{slug}/votes/{event_id}"
+        return await put_record(request, actor, slug, ("roll", event_id), data, write, path)

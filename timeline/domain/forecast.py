@@ -25,7 +25,7 @@ lowers it.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -82,12 +82,8 @@ class Swing:
 
     def to_json(self) -> dict[str, Any]:
         """A plain dict for the API."""
-        return {
-            "party": self.party,
-            "swing": round(self.swing, _ROUND),
-            "p_pass_if_yes": round(self.p_pass_if_yes, _ROUND),
-            "p_pass_if_no": round(self.p_pass_if_no, _ROUND),
-        }
+        chances = {k: round(v, _ROUND) for k, v in asdict(self).items() if k != "party"}
+        return {"party": self.party, **chances}
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -62,14 +62,7 @@ class Party:
 
     def to_json(self) -> dict[str, Any]:
         """A plain dict for the API."""
-        return {
-            "code": self.code,
-            "name": self.name,
-            "kind": self.kind,
-            "regional_group": self.regional_group,
-            "also_participates_in": list(self.also_participates_in),
-            "note": self.note,
-        }
+        return {**asdict(self), "also_participates_in": list(self.also_participates_in)}
 
 
 @dataclass(frozen=True, slots=True)

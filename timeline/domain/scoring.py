@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 __all__ = ["LOG_LOSS_EPSILON", "Bin", "Forecast", "brier", "log_loss", "reliability"]
@@ -29,14 +29,8 @@ class Forecast:
     met: bool
 
     def to_json(self) -> dict[str, Any]:
-        """The forecast as a plain mapping."""
-        return {
-            "process": self.process,
-            "deadline": self.deadline,
-            "as_of": self.as_of,
-            "p": self.p,
-            "met": self.met,
-        }
+        """The forecast as a plain mapping, its fields in order."""
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +44,8 @@ class Bin:
     observed: float | None
 
     def to_json(self) -> dict[str, Any]:
-        """The row as a plain mapping."""
-        return {
-            "low": self.low,
-            "high": self.high,
-            "count": self.count,
-            "mean_p": self.mean_p,
-            "observed": self.observed,
-        }
+        """The row as a plain mapping, its fields in order."""
+        return asdict(self)
 
 
 def brier(forecasts: Sequence[Forecast]) -> float | None:

@@ -28,6 +28,7 @@ __all__ = [
     "proposal_forecast",
     "proposal_history",
     "proposal_view",
+    "put_held_record",
     "put_stance",
     "read_stance",
     "record_public",
@@ -102,27 +103,61 @@ async def put_stance(
     """
     if document.get("stance") not in STANCES:
         raise InvalidFields.one("stance", f"must be one of {', '.join(STANCES)}")
+    return await put_held_record(
+        db,
+        slug,
+        "stance",
+        ("proposal", proposal),
+        holder,
+        document,
+        steady="stance",
+        expected_version=expected_version,
+        known_on=known_on,
+        actor=actor,
+        now=now,
+    )
+
+
+async def put_held_record(
+    db: Database,
+    slug: str,
+    kind: str,
+    parent: tuple[str, str],
+    holder: str,
+    document: dict[str, Any],
+    *,
+    steady: str,
+    expected_version: int | None,
+    known_on: dt.date,
+    actor: str,
+    now: dt.datetime,
+) -> tuple[store.RecordState, bool]:
+    """A new revision of `holder`'s record of `kind` under the `parent` (kind, key) record,
+    keyed `parent/holder`; (state, created). InvalidFields naming the parent's kind when there
+    is no such parent, `holder` for an unknown party or group; If-Match rules as for events."""
+    parent_kind, parent_key = parent
     async with db.write() as session:
         process = await get_process(session, slug)
         try:
-            await store.get_record(session, process, "proposal", proposal)
+            await store.get_record(session, process, parent_kind, parent_key)
         except NotFound:
-            raise InvalidFields.one("proposal", f"no proposal {proposal!r} in {slug!r}") from None
+            message = f"no {parent_kind} {parent_key!r} in {slug!r}"
+            raise InvalidFields.one(parent_kind, message) from None
         groups = await party_service.process_groups(session, process, None)
-        kind = party_service.holder_kind(holder, groups)
-        full = {"proposal": proposal, "holder": holder, "holder_kind": kind, **document}
+        kind_of_holder = party_service.holder_kind(holder, groups)
+        full = {parent_kind: parent_key, "holder": holder, "holder_kind": kind_of_holder}
         return await store.put_record(
             session,
             process,
-            "stance",
-            stance_key(proposal, holder),
-            full,
-            parent=proposal,
+            kind,
+            f"{parent_key}/{holder}",
+            {**full, **document},
+            parent=parent_key,
             expected_version=expected_version,
             known_on=known_on,
             actor=actor,
             now=now,
-            steady="stance",
+            steady=steady,
         )
 
 

@@ -8,8 +8,8 @@ import math
 import re
 from typing import Any
 
-from timeline.domain.errors import InvalidFields, NotFound
-from timeline.services import parties as party_service
+from timeline.domain.errors import InvalidFields
+from timeline.services.positions import put_held_record
 from timeline.store import positions as store
 from timeline.store.db import Database
 from timeline.store.processes import get_process
@@ -74,28 +74,19 @@ async def put_placement(
     value = document.get("value")
     if not isinstance(value, (int, float)) or not math.isfinite(value) or not -1 <= value <= 1:
         raise InvalidFields.one("value", "must be a number from -1 to 1")
-    async with db.write() as session:
-        process = await get_process(session, slug)
-        try:
-            await store.get_record(session, process, "axis", axis)
-        except NotFound:
-            raise InvalidFields.one("axis", f"no axis {axis!r} in {slug!r}") from None
-        groups = await party_service.process_groups(session, process, None)
-        kind = party_service.holder_kind(holder, groups)
-        full = {"axis": axis, "holder": holder, "holder_kind": kind, **document}
-        return await store.put_record(
-            session,
-            process,
-            "placement",
-            placement_key(axis, holder),
-            full,
-            parent=axis,
-            expected_version=expected_version,
-            known_on=known_on,
-            actor=actor,
-            now=now,
-            steady="value",
-        )
+    return await put_held_record(
+        db,
+        slug,
+        "placement",
+        ("axis", axis),
+        holder,
+        document,
+        steady="value",
+        expected_version=expected_version,
+        known_on=known_on,
+        actor=actor,
+        now=now,
+    )
 
 
 async def spectrum(db: Database, slug: str, as_of: dt.date | None) -> dict[str, Any]:

@@ -4,7 +4,6 @@ transaction, like events), read them now or replayed as of a day, with their his
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -13,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.errors import Conflict, InvalidFields, NotFound, PreconditionFailed
 from timeline.domain.items import ITEM_STATUSES, ItemChange, ItemState
+from timeline.store.revision_log import grouped_revisions
 from timeline.store.tables import Item, ItemRevision, Process
 
 __all__ = [
@@ -199,14 +199,7 @@ async def update_item(
 async def _revisions(
     session: AsyncSession, item_ids: Sequence[int | None], as_of: dt.date | None = None
 ) -> dict[int, list[ItemRevision]]:
-    query = select(ItemRevision).where(col(ItemRevision.item_id).in_(item_ids))
-    if as_of is not None:
-        query = query.where(col(ItemRevision.known_on) <= as_of)
-    query = query.order_by(col(ItemRevision.item_id), col(ItemRevision.version))
-    grouped: dict[int, list[ItemRevision]] = defaultdict(list)
-    for revision in (await session.exec(query)).all():
-        grouped[revision.item_id].append(revision)
-    return grouped
+    return await grouped_revisions(session, ItemRevision, "item_id", item_ids, as_of)
 
 
 async def item_states(

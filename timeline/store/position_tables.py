@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-import timeline.store.tables  # noqa: F401  (sets the naming convention these names follow)
+from timeline.store.tables import RevisionColumns  # also sets the naming convention
 from timeline.store.types import JSONValue, UTCDateTime
 
 __all__ = ["RECORD_KINDS", "PositionRecord", "PositionRevision"]
@@ -52,7 +52,7 @@ class PositionRecord(SQLModel, table=True):
     updated_at: dt.datetime = Field(sa_column=_utc())
 
 
-class PositionRevision(SQLModel, table=True):
+class PositionRevision(RevisionColumns, table=True):
     """One immutable change to a position record: the document after it and what changed."""
 
     __tablename__ = "position_revisions"
@@ -64,14 +64,6 @@ class PositionRevision(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     record_id: int = Field(foreign_key="position_records.id")
-    process_id: int = Field(foreign_key="processes.id")
     kind: str = Field(max_length=16)
     key: str = Field(max_length=200)
     parent: str | None = Field(default=None, max_length=100)
-    version: int
-    change: str = Field(max_length=16)
-    actor: str = Field(max_length=200)
-    known_on: dt.date
-    recorded_at: dt.datetime = Field(sa_column=_utc())
-    fields: dict[str, Any] = Field(default_factory=dict, sa_column=_json())
-    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=_json())

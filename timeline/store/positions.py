@@ -8,7 +8,6 @@ process, identified by (kind, key); its document is checked by the service befor
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
 from timeline.store.position_tables import PositionRecord, PositionRevision
+from timeline.store.revision_log import grouped_revisions
 from timeline.store.tables import Process
 
 __all__ = [
@@ -103,16 +103,7 @@ def _state(
 async def _revisions(
     session: AsyncSession, record_ids: Sequence[int | None], as_of: dt.date | None
 ) -> dict[int, list[PositionRevision]]:
-    if not record_ids:
-        return {}
-    query = select(PositionRevision).where(col(PositionRevision.record_id).in_(record_ids))
-    if as_of is not None:
-        query = query.where(col(PositionRevision.known_on) <= as_of)
-    query = query.order_by(col(PositionRevision.record_id), col(PositionRevision.version))
-    grouped: dict[int, list[PositionRevision]] = defaultdict(list)
-    for revision in (await session.exec(query)).all():
-        grouped[revision.record_id].append(revision)
-    return grouped
+    return await grouped_revisions(session, PositionRevision, "record_id", record_ids, as_of)
 
 
 async def put_record(

@@ -25,6 +25,7 @@ __all__ = [
     "ItemRevision",
     "Process",
     "RateLimitBucket",
+    "RevisionColumns",
     "metadata",
 ]
 
@@ -112,7 +113,7 @@ class EventTag(SQLModel, table=True):
     tag: str = Field(primary_key=True, max_length=64)
 
 
-class _RevisionColumns(SQLModel):
+class RevisionColumns(SQLModel):
     """What every revision log records besides what it revises: the process, the version the
     change made, who made it, the day it became known, when it was recorded, the fields it
     changed ({name: [old, new]}) and the whole document after it."""
@@ -128,7 +129,7 @@ class _RevisionColumns(SQLModel):
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_type=_JSON_TYPE, nullable=False)
 
 
-class EventRevision(_RevisionColumns, table=True):
+class EventRevision(RevisionColumns, table=True):
     """One immutable change to an event: the full document after it, and the fields it changed."""
 
     __tablename__ = "event_revisions"
@@ -163,7 +164,7 @@ class Item(SQLModel, table=True):
     updated_at: dt.datetime = Field(sa_column=_utc())
 
 
-class ItemRevision(_RevisionColumns, table=True):
+class ItemRevision(RevisionColumns, table=True):
     """One immutable change to a negotiation item."""
 
     __tablename__ = "item_revisions"
