@@ -27,6 +27,7 @@ from timeline.api.openapi import tidy_openapi
 from timeline.api.pages import PagesController, static_files_router, template_config
 from timeline.api.problems import exception_handlers
 from timeline.api.processes import ProcessController
+from timeline.api.text_guard import TextGuardMiddleware, too_deep
 from timeline.api.timeline import TimelineController
 from timeline.settings import Settings
 from timeline.store.db import Database
@@ -78,7 +79,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "settings": Provide(provide_settings, sync_to_thread=False),
         },
         state=State({"db": db, "settings": settings}),
-        exception_handlers=exception_handlers,
+        exception_handlers={**exception_handlers, RecursionError: too_deep},
         on_startup=[db.warm_up, freeze_startup_heap],
         on_shutdown=[db.dispose],
         request_max_body_size=settings.max_body_bytes,
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Outermost first: even a 429 carries the security headers.
         middleware=[
             SecurityHeadersMiddleware(),
+            TextGuardMiddleware(),
             AllowHeaderMiddleware(),
             RateLimitMiddleware(),
             IdempotencyMiddleware(),
