@@ -5,12 +5,21 @@ Each test is one finding of the issue, run against the real app on SQLite and Po
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.conftest import PG_URL
 from tests.robustness.reads import failing_reads
+from timeline.domain.dates import parse_date
+from timeline.services.events import kept_calendar_entry
+from timeline.settings import Settings
+from timeline.store.db import Database
+from timeline.store.event_rows import new_event_id
+from timeline.store.event_writes import insert_event
+from timeline.store.processes import get_process
 
 EVENTS = "/api/v1/processes/hostile/events"
 
@@ -261,3 +270,74 @@ async def test_a_revision_cannot_be_known_before_the_event_was(
         headers={**admin_headers, "If-Match": "*"},
     )
     assert same_day.status_code == 200, same_day.text
+
+
+# --- 1, 2. data stored before the rules -----------------------------------------------------
+
+LEGACY_DATES = ["9999", "9999-12", "9999-12~", "9999-23", "9999-12-30T12:00+00:00", "0001"]
+
+
+@pytest.mark.parametrize("date", [*LEGACY_DATES, "0001-01-01T00:00+01:00"])
+async def test_a_date_stored_before_the_rule_breaks_no_read(
+    app_client: httpx.AsyncClient, settings: Settings, process: str, date: str
+) -> None:
+    event_id = await _store_directly(settings, {"date": date})
+    assert await failing_reads(app_client, "other") == []
+    assert await failing_reads(app_client, process, event_id) == []
+
+
+@pytest.mark.skipif(PG_URL is not None, reason="PostgreSQL never stored a NUL")
+async def test_control_characters_stored_before_the_rule_are_left_out_of_every_format(
+    app_client: httpx.AsyncClient, settings: Settings, process: str
+) -> None:
+    evil = "a\x00b\x01c\x08d\x1be\x7ff"
+    event_id = await _store_directly(
+        settings, {"title": evil, "summary": evil, "location": evil, "date": "2024-05-01"}
+    )
+    assert await failing_reads(app_client, process, event_id) == []
+    for path in (
+        "/api/v1/calendar.ics",
+        f"/api/v1/processes/{process}/events/{event_id}.ics",
+        "/api/v1/changes.atom",
+        "/api/v1/digest?format=html&as_of=2024-04-28&days=30",
+        f"/processes/{process}/events/{event_id}",
+        f"/processes/{process}",
+    ):
+        body = (await app_client.get(path)).text
+        assert not any(c in body for c in "\x00\x01\x08\x1b\x7f"), path
+
+
+async def _store_directly(settings: Settings, fields: dict[str, Any]) -> str:
+    """An event written by the store alone, as a release before the rules could have."""
+    document = {
+        "kind": "note",
+        "title": "legacy",
+        "status": "planned",
+        "location": None,
+        "summary": None,
+        "tags": [],
+        "parent": None,
+        "depends_on": [],
+        "sources": [],
+        "attributes": {},
+        "date": "2024-05-01",
+        **fields,
+    }
+    db = Database(settings.database_url)
+    try:
+        async with db.write() as session:
+            process = await get_process(session, "hostile")
+            state = await insert_event(
+                session,
+                process,
+                new_event_id(),
+                document,
+                parse_date(document["date"]),
+                keep_entry=kept_calendar_entry,
+                known_on=dt.date(2024, 1, 1),
+                actor="admin",
+                now=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+            )
+    finally:
+        await db.dispose()
+    return state.id
