@@ -19,7 +19,6 @@ scheme and names it on those operations, so clients and checkers know to send on
 from __future__ import annotations
 
 from litestar import Litestar
-from litestar.openapi.spec import OpenAPIMediaType as MediaTypeObject
 from litestar.openapi.spec import (
     Components,
     OpenAPIResponse,
@@ -28,6 +27,7 @@ from litestar.openapi.spec import (
     Schema,
     SecurityScheme,
 )
+from litestar.openapi.spec import OpenAPIMediaType as MediaTypeObject
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.routes import HTTPRoute
 
