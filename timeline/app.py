@@ -33,6 +33,7 @@ from timeline.api.problems import exception_handlers
 from timeline.api.processes import ProcessController
 from timeline.api.schema_ui import schema_assets_router, schema_ui
 from timeline.api.spectrum import SpectrumController, VoteController
+from timeline.api.text_guard import too_deep
 from timeline.api.timeline import TimelineController
 from timeline.settings import Settings
 from timeline.store.db import Database
@@ -99,7 +100,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State(
             {"db": db, "settings": settings, "metrics_registry": registry_for(metrics, db)}
         ),
-        exception_handlers=exception_handlers,
+        exception_handlers={**exception_handlers, RecursionError: too_deep},
         on_startup=[db.warm_up, freeze_startup_heap],
         on_shutdown=[db.dispose],
         request_max_body_size=settings.max_body_bytes,

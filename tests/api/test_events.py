@@ -219,7 +219,10 @@ async def test_vote_point_serves_outcome_and_required_yes(
 async def test_patch_is_a_merge_patch_and_appends_a_revision(
     app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
 ) -> None:
-    event = await record(app_client, admin_headers, process, location="Vienna", tags=["a"])
+    # known on a day before the patch's: a revision is never known before the event (#19)
+    event = await record(
+        app_client, admin_headers, process, location="Vienna", tags=["a"], known_on="2023-02-01"
+    )
     response = await app_client.patch(
         event["links"]["self"],
         content=b'{"status": "postponed", "location": null, "known_on": "2023-03-01"}',

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
@@ -22,6 +23,9 @@ __all__ = [
     "not_modified",
     "version_etag",
 ]
+
+
+_VERSION = re.compile(r"[0-9]{1,18}")
 
 
 def version_etag(kind: str, ident: object, version: object) -> str:
@@ -93,7 +97,9 @@ def expected_version(request: Request[Any, Any, Any], kind: str, ident: object) 
         for tag in tags
         if tag.startswith(prefix) and tag.endswith('"')
     ]
-    versions = [int(c) for c in candidates if c.isdigit()]
+    # ASCII digits only and few of them: `str.isdigit` accepts "²" and `int` refuses it, and a
+    # 5,000-digit number is no version this service ever gave.
+    versions = [int(c) for c in candidates if _VERSION.fullmatch(c)]
     if not versions:
         raise PreconditionFailed("If-Match does not name a version of this resource")
     # Several tags mean "any of these": only the newest can still be current.

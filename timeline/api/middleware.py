@@ -40,6 +40,7 @@ from timeline.api.idempotency import Idempotency, StillRunning
 from timeline.api.limits import UNCOUNTED_PATHS, WRITE_METHODS, RateLimiter, Verdict
 from timeline.api.metrics import RequestMetrics
 from timeline.api.problems import PROBLEM_MEDIA_TYPE, REQUEST_ID, ProblemField, problem_bytes
+from timeline.api.text_guard import text_problem
 from timeline.domain.errors import InvalidFields
 from timeline.settings import Settings
 from timeline.store.db import Database
@@ -219,6 +220,10 @@ class RequestPipeline:
             await send(message)
 
         try:
+            hostile = text_problem(path, scope["query_string"])
+            if hostile is not None:
+                await _problem(answer, hostile[0], hostile[1], errors=hostile[2])
+                return
             writer = None
             is_write = method in WRITE_METHODS
             if is_write and path.startswith("/api/"):

@@ -8,20 +8,36 @@ optional.
 
 A handler that answers in several media types (by a `format` parameter) names the others in
 `opt={"alternative_media_types": [...]}`; they are added to its 200 response, which Litestar
-would describe with the handler's one `media_type` only.
+would describe with the handler's one `media_type` only. One event's calendar entry
+(`GET .../events/{event_id}.ics`) is answered by `getEvent` itself (a path parameter takes the
+whole segment), so its `text/calendar` is added here too.
+
+Every write (POST, PUT, PATCH, DELETE) needs a bearer token: the document declares the `bearer`
+scheme and names it on those operations, so clients and checkers know to send one.
 """
 
 from __future__ import annotations
 
 from litestar import Litestar
+from litestar.openapi.spec import (
+    Components,
+    OpenAPIResponse,
+    Operation,
+    Parameter,
+    Schema,
+    SecurityScheme,
+)
 from litestar.openapi.spec import OpenAPIMediaType as MediaTypeObject
-from litestar.openapi.spec import OpenAPIResponse, Operation, Parameter, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.routes import HTTPRoute
 
 __all__ = ["tidy_openapi"]
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_WRITES = ("put", "post", "delete", "patch")
+_BEARER = "bearer"
+# Media types an operation answers that no handler option can name (see the docstring).
+_MORE_MEDIA_TYPES = {"getEvent": ["text/calendar"]}
 
 
 def _without_null(schema: Schema) -> Schema | None:
@@ -49,11 +65,24 @@ def tidy_openapi(app: Litestar) -> Litestar:
         for handler in route.route_handlers
         if isinstance(handler.operation_id, str) and "alternative_media_types" in handler.opt
     }
+    for name, media_types in _MORE_MEDIA_TYPES.items():
+        alternatives[name] = [*alternatives.get(name, []), *media_types]
+    components = document.components or Components()
+    schemes = dict(components.security_schemes or {})
+    schemes[_BEARER] = SecurityScheme(
+        type="http",
+        scheme="bearer",
+        description="An API token (`timeline tokens create`); the admin token may do anything.",
+    )
+    components.security_schemes = schemes
+    document.components = components
     for item in (document.paths or {}).values():
         for method in _METHODS:
             operation = getattr(item, method, None)
             if not isinstance(operation, Operation):
                 continue
+            if method in _WRITES:
+                operation.security = [{_BEARER: []}]
             _add_alternatives(operation, alternatives.get(operation.operation_id or "", []))
             for parameter in operation.parameters or []:
                 if not isinstance(parameter, Parameter) or parameter.param_in != "query":

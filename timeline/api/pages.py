@@ -58,6 +58,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.trim_blocks = True
     env.lstrip_blocks = True
+    env.finalize = views.legal_output
     env.globals["KIND_LABELS"] = KIND_LABELS
     env.globals["KIND_COLOURS"] = KIND_COLOURS
     env.globals["RISK_COLOURS"] = RISK_COLOURS

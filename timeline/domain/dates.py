@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from timeline.domain.vocabulary import MONTH_NAMES, Precision
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "DateError",
     "DateSpan",
     "Precision",
     "add_days",
+    "check_supported",
     "describe_fuzzy",
     "parse_date",
     "shift",
@@ -35,6 +38,13 @@ _DAYS = re.compile(r"\d{4}-\d{2}-\d{2}(?:/\d{4}-\d{2}-\d{2})?")
 _QUALIFIERS = "~?%"
 _SEASON_MONTHS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 2)}
 _SEASON_NAMES = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
+
+
+# The years a stored date may touch. Python's dates end at years 1 and 9999, and readers shift
+# dates by years (forecasts, lags up to ten years, month ticks past the last day, a winter into
+# the next year): a margin of thousands of years on both sides means no reader ever overflows.
+FIRST_YEAR = 1000
+LAST_YEAR = 2999
 
 
 class DateError(ValueError):
@@ -96,6 +106,26 @@ def parse_date(text: str) -> DateSpan:
     if "T" in text:
         return _parse_timed(text)
     return _parse_edtf(text)
+
+
+def check_supported(span: DateSpan) -> DateSpan:
+    """`span` unchanged when every day and moment of it lies in years FIRST_YEAR to LAST_YEAR
+    (in UTC too, for timed dates); DateError saying the range otherwise.
+
+    Writes and imports call this; readers do not, so a date stored before the rule still reads.
+    """
+    moments = [m for m in (span.start_time, span.end_time) if m is not None]
+    years = [span.start.year, span.end.year, *(_utc_year(m) for m in moments)]
+    if min(years) < FIRST_YEAR or max(years) > LAST_YEAR:
+        raise DateError(f"{span.text!r} is outside the supported years {FIRST_YEAR} to {LAST_YEAR}")
+    return span
+
+
+def _utc_year(moment: datetime) -> int:
+    try:
+        return moment.astimezone(UTC).year
+    except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC
+        return 0 if moment.year < 2 else 10000
 
 
 def _parse_timed(text: str) -> DateSpan:
@@ -212,6 +242,8 @@ def _endpoint(text: str) -> tuple[date, date, Precision]:
 def _season_bounds(year: int, season: int) -> tuple[date, date]:
     first_month, last_month = _SEASON_MONTHS[season]
     end_year = year + 1 if season == 24 else year
+    if end_year > date.max.year:
+        raise DateError(f"{year}-{season}: winter {year} ends in a year no calendar has")
     start = date(year, first_month, 1)
     end = date(end_year, last_month, calendar.monthrange(end_year, last_month)[1])
     return start, end

@@ -11,7 +11,7 @@ import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from timeline.domain.dates import DateError, DateSpan, parse_date
+from timeline.domain.dates import DateError, DateSpan, check_supported, parse_date
 from timeline.domain.errors import FieldError, InvalidFields
 from timeline.domain.vocabulary import KINDS, STATUSES
 from timeline.domain.votes import VOTE_RULES, outcome, required_yes
@@ -134,7 +134,7 @@ def validate_document_rules(document: Mapping[str, Any]) -> tuple[DateSpan, list
     every other problem found.
     """
     try:
-        span = parse_date(document["date"])
+        span = check_supported(parse_date(document["date"]))
     except DateError as error:
         raise InvalidFields.one("date", str(error)) from None
     errors = validate_attributes(document["kind"], document.get("attributes") or {})

@@ -8,13 +8,13 @@ bytes: nothing here reads a clock.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from feedgen.feed import FeedGenerator
 
 from timeline.domain.model import ChangeRecord
 from timeline.domain.position_changes import PositionChange
+from timeline.domain.text import legal_text
 from timeline.formats.change_words import change_html, change_title, entry_id, public_moment
 from timeline.formats.feedinfo import FeedInfo, event_page_url, feed_updated
 from timeline.formats.position_feed import add_atom_entry
@@ -22,13 +22,12 @@ from timeline.formats.position_feed import add_atom_entry
 __all__ = ["ATOM_MEDIA_TYPE", "atom_feed"]
 
 ATOM_MEDIA_TYPE = "application/atom+xml"
-# What XML 1.0 cannot carry at all (control characters, surrogates, U+FFFE/U+FFFF); lxml
-# refuses such strings, so they are dropped rather than failing the whole feed.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _xml(text: str) -> str:
-    return _NOT_XML.sub("", text)
+    # XML 1.0 cannot carry control characters, surrogates or U+FFFE/U+FFFF, and lxml refuses
+    # such strings: text stored before the text rule loses them rather than failing the feed.
+    return legal_text(text)
 
 
 def atom_feed(info: FeedInfo, records: Sequence[ChangeRecord | PositionChange]) -> bytes:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from timeline.domain.text import legal_text
 from timeline.formats.digest_words import (
     coming_details,
     deadline_line,
@@ -20,12 +22,16 @@ from timeline.formats.digest_words import (
 
 __all__ = ["digest_markdown"]
 
-_MD_SPECIAL = set("\\`*_[]<>#|!~")
+_MD_SPECIAL = set("\\`*_[]<>#|!~&")
+# Every way text can end a Markdown line: a title must never start a heading or a list item.
+_LINE_BREAKS = re.compile("\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
 def _md(text: Any) -> str:
-    """Escape text so Markdown shows it as written (no accidental emphasis, links or HTML)."""
-    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
+    """Escape text so Markdown shows it as written, on one line (no accidental emphasis,
+    links, HTML, headings or list items)."""
+    flat = _LINE_BREAKS.sub(" ", legal_text(str(text)))
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in flat)
 
 
 def _md_url(url: str) -> str:

@@ -12,15 +12,18 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
+from timeline.domain.text import legal_text
+
 __all__ = ["template"]
 
 
 def _escaped(value: Any) -> Markup:
     # Escape as `html.escape` does (&quot; and &#x27;, where MarkupSafe writes &#34; and &#39;)
     # so the bytes stay those of earlier releases; autoescape then leaves the Markup alone.
+    # Control characters (text stored before the text rule) are left out: HTML forbids them.
     if isinstance(value, Markup):
-        return value
-    return Markup(escape(str(value)))
+        return Markup(legal_text(value))
+    return Markup(escape(legal_text(str(value))))
 
 
 @cache

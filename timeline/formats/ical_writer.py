@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from timeline.domain.text import legal_text
+
 __all__ = [
     "FOLD_OCTETS",
     "content_lines",
@@ -45,11 +47,14 @@ def escape_text(value: str) -> str:
     r"""`value` as an RFC 5545 TEXT value (3.3.11): `\`, `;` and `,` escaped with a backslash,
     each line break (CRLF, LF or a lone CR) written as `\n`.
 
-    Other characters pass unchanged, including a literal backslash followed by `N` (written
-    `\\N`; the icalendar library turned it into a line break).
+    Control characters TEXT forbids (RFC 5545 3.1: all but tab) are left out, so a value
+    stored before the text rule never breaks a calendar. Other characters pass unchanged,
+    including a literal backslash followed by `N` (written `\\N`; the icalendar library turned
+    it into a line break).
     """
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = legal_text(value)
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
@@ -98,9 +103,14 @@ def local_datetime_value(moment: dt.datetime) -> str:
 
 def utc_datetime_value(moment: dt.datetime) -> str:
     """A DATE-TIME value in UTC with `Z`, to the second (fractions dropped). A naive moment is
-    taken to be UTC already."""
+    taken to be UTC already. A moment whose UTC day lies before year 1 or after 9999 (stored
+    before dates were bounded) is written as the calendar's first or last second."""
     if moment.tzinfo is not None and moment.utcoffset():
-        moment = moment.astimezone(dt.UTC)
+        try:
+            moment = moment.astimezone(dt.UTC)
+        except OverflowError:
+            edge = dt.datetime.min if moment.year == 1 else dt.datetime.max
+            moment = edge.replace(microsecond=0)
     return (
         f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
         f"T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}Z"

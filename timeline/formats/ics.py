@@ -48,6 +48,7 @@ from icalendar.timezone import tzid_from_tzinfo
 from timeline import __version__
 from timeline.domain.dates import DateSpan, describe_fuzzy
 from timeline.domain.model import EventState, ProcessInfo
+from timeline.domain.text import legal_text
 from timeline.formats.ical_writer import (
     content_lines,
     date_value,
@@ -384,7 +385,7 @@ def _unescaped(value: str) -> str:
     # filters ("AHC, BBNJ") read as before. Line breaks, which would end the line, become \n.
     if "\n" in value or "\r" in value:
         value = value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
-    return value
+    return legal_text(value)
 
 
 def _alarm_text(kind: str, title: str, days: int) -> str:
@@ -416,7 +417,10 @@ def _zone(name: str, *moments: dt.datetime) -> dt.tzinfo:
     if zone is None or _is_utc(name):
         return dt.UTC
     for moment in moments:
-        if moment.astimezone(zone).utcoffset() != moment.utcoffset():
+        try:
+            if moment.astimezone(zone).utcoffset() != moment.utcoffset():
+                return dt.UTC
+        except OverflowError:  # a moment at the calendar's edge (stored before dates were bounded)
             return dt.UTC
     return zone
 

@@ -8,8 +8,9 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from timeline.domain.text import text_problem
 from timeline.domain.vocabulary import Kind, Precision, Status
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Slug",
     "Status",
     "Strict",
+    "StrictPart",
     "check_zone",
     "http_url",
 ]
@@ -41,10 +43,27 @@ Day = Annotated[dt.date, BeforeValidator(_written_day)]
 """A calendar day in a request body, written `YYYY-MM-DD` and nothing else."""
 
 
-class Strict(BaseModel):
-    """The base of every request body: unknown fields are a 422 naming them; text is stripped."""
+class StrictPart(BaseModel):
+    """A part of a request body (a source, a dependency): unknown fields are a 422 naming them;
+    text is stripped. The body holding it applies the text rule to it, so the same model can
+    also serve what was stored before the rule."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Strict(StrictPart):
+    """The base of every request body: a `StrictPart` that also refuses, with a 422 naming the
+    field, a control character (other than tab and newline) in any text or key, and JSON nested
+    deeper than `MAX_JSON_DEPTH` (the text rule of `timeline.domain.text`)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _legal_text(cls, value: Any) -> Any:
+        # Before the field's own validation, on the raw value (parts included), so a hostile
+        # nesting never reaches pydantic's recursion.
+        if (problem := text_problem(value)) is not None:
+            raise ValueError(problem)
+        return value
 
 
 def http_url(value: str) -> str:

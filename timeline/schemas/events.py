@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from timeline.schemas.common import Day, Kind, Precision, ShortText, Status, Strict, http_url
+from timeline.schemas.common import (
+    Day,
+    Kind,
+    Precision,
+    ShortText,
+    Status,
+    Strict,
+    StrictPart,
+    http_url,
+)
 
 __all__ = [
+    "MAX_ATTRIBUTES_BYTES",
     "Dependency",
     "EventCreate",
     "EventFields",
@@ -22,10 +33,14 @@ __all__ = [
     "Source",
     "UpcomingEvent",
     "UpcomingPage",
+    "small_attributes",
 ]
 
+MAX_ATTRIBUTES_BYTES = 8192
+"""The most an event's attributes may weigh, as compact JSON."""
 
-class Source(Strict):
+
+class Source(StrictPart):
     """Where a fact comes from: an http(s) URL, optionally a title and the quoted words."""
 
     url: str = Field(max_length=2000)
@@ -38,7 +53,7 @@ class Source(Strict):
         return http_url(value)
 
 
-class Dependency(Strict):
+class Dependency(StrictPart):
     """A predecessor an event waits for, with the fewest days that must pass after it."""
 
     event: str = Field(min_length=1, max_length=64)
@@ -69,6 +84,18 @@ class EventFields(Strict):
                 raise ValueError("each tag is 1 to 64 characters, without commas")
         return list(dict.fromkeys(cleaned))
 
+    @field_validator("attributes")
+    @classmethod
+    def _small_attributes(cls, value: dict[str, Any]) -> dict[str, Any]:
+        small_attributes(value)
+        return value
+
+
+def small_attributes(value: dict[str, Any] | None) -> None:
+    """ValueError when the JSON of `value` is more than MAX_ATTRIBUTES_BYTES."""
+    if value is not None and len(json.dumps(value).encode()) > MAX_ATTRIBUTES_BYTES:
+        raise ValueError(f"must be at most {MAX_ATTRIBUTES_BYTES} bytes of JSON")
+
 
 class EventCreate(EventFields):
     """A new event; `known_on` is the day the information became public (default: today)."""
@@ -82,7 +109,9 @@ class EventPatch(Strict):
     kind: Kind | None = None
     title: str | None = Field(default=None, min_length=1, max_length=300)
     date: str | None = Field(default=None, min_length=1, max_length=100)
-    status: Status | None = None
+    status: Status | None = Field(
+        default=None, description="Cannot be null: an event always has a status."
+    )
     location: str | None = Field(default=None, max_length=300)
     summary: str | None = Field(default=None, max_length=10000)
     tags: list[str] | None = Field(default=None, max_length=50)
@@ -91,6 +120,21 @@ class EventPatch(Strict):
     sources: list[Source] | None = Field(default=None, max_length=50)
     attributes: dict[str, Any] | None = Field(default=None, max_length=20)
     known_on: Day | None = None
+
+    @field_validator("kind", "title", "date", "status", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        # Null removes a field in a merge patch; these have no absent state (a null status
+        # would silently reset a held event to planned), so null is refused as items refuse it.
+        if value is None:
+            raise ValueError("cannot be removed")
+        return value
+
+    @field_validator("attributes")
+    @classmethod
+    def _small_attributes(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        small_attributes(value)
+        return value
 
 
 class EventLinks(BaseModel):

@@ -11,12 +11,20 @@ import datetime as dt
 from collections import Counter
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from timeline import clock
 from timeline.domain.errors import FieldError, InvalidFields
 from timeline.domain.events import find_cycle, validate_document_rules
-from timeline.schemas import EventFields, ProcessCreate
+from timeline.domain.text import MAX_JSON_DEPTH, json_depth, text_problem
+from timeline.schemas import EventFields, ItemCreate, ProcessCreate
+from timeline.services.bundle_checks import (
+    check_event_fields,
+    check_item_revisions,
+    check_known_days,
+    pydantic_errors,
+)
 from timeline.services.events import kept_calendar_entry
 from timeline.store import bundle_apply
 from timeline.store.bundle import BUNDLE_FORMAT, dump_bundle, export_bundle
@@ -30,8 +38,6 @@ __all__ = [
     "import_bundle",
     "parse_bundle",
 ]
-
-ITEM_STATUSES = ("open", "informals", "agreed", "dropped")
 
 
 class _Record(BaseModel):
@@ -48,6 +54,22 @@ class RevisionRecord(_Record):
     recorded_at: dt.datetime
     fields: dict[str, Any]
     snapshot: dict[str, Any]
+
+    @field_validator("actor", mode="before")
+    @classmethod
+    def _legal_text(cls, value: Any) -> Any:
+        if (problem := text_problem(value)) is not None:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("fields", "snapshot", mode="before")
+    @classmethod
+    def _shallow(cls, value: Any) -> Any:
+        # their text is checked field by field with the API's models (which name the field);
+        # the depth here, before anything walks a value that may nest without end
+        if json_depth(value) > MAX_JSON_DEPTH:
+            raise ValueError(f"nests deeper than {MAX_JSON_DEPTH} levels")
+        return value
 
 
 class EventRecord(_Record):
@@ -126,14 +148,24 @@ def parse_bundle(raw: Any) -> Bundle:
         ) from None
     errors: list[FieldError] = []
     slugs: set[str] = set()
+    today = clock.today()
+    event_ids: dict[str, str] = {}  # event id -> where it first appears: ids are global
+    for p_index, process in enumerate(bundle.processes):
+        for e_index, event in enumerate(process.events):
+            here = f"processes[{p_index}].events[{e_index}].id"
+            if event.id in event_ids and not event_ids[event.id].startswith(
+                f"processes[{p_index}]"
+            ):
+                errors.append(FieldError(here, f"{event.id!r} is also {event_ids[event.id]}"))
+            event_ids.setdefault(event.id, here)
     for p_index, process in enumerate(bundle.processes):
         where = f"processes[{p_index}]"
         errors += _check_process(process, where)
         if process.slug in slugs:
             errors.append(FieldError(f"{where}.slug", f"{process.slug!r} appears twice"))
         slugs.add(process.slug)
-        errors += _check_events(process, where)
-        errors += _check_items(process, where)
+        errors += _check_events(process, where, today)
+        errors += _check_items(process, where, today)
         errors += _check_positions(process, where)
     if errors:
         raise InvalidFields(errors)
@@ -174,7 +206,7 @@ def _check_history(revisions: list[RevisionRecord], where: str) -> list[FieldErr
     return errors
 
 
-def _check_events(process: ProcessRecord, where: str) -> list[FieldError]:
+def _check_events(process: ProcessRecord, where: str, today: dt.date) -> list[FieldError]:
     errors: list[FieldError] = []
     ids = Counter(e.id for e in process.events)  # counted once: a 100k-event bundle stays linear
     live: dict[str, dict[str, Any]] = {}
@@ -183,8 +215,10 @@ def _check_events(process: ProcessRecord, where: str) -> list[FieldError]:
         if ids[event.id] > 1:
             errors.append(FieldError(f"{here}.id", f"{event.id!r} appears twice"))
         errors += _check_history(event.revisions, here)
+        errors += check_known_days(event.revisions, here, today)
         for r_index, revision in enumerate(event.revisions):
             errors += _check_snapshot(revision.snapshot, f"{here}.revisions[{r_index}].snapshot")
+            errors += check_event_fields(revision.fields, f"{here}.revisions[{r_index}].fields")
         if event.revisions[-1].change != "deleted":
             live[event.id] = event.revisions[-1].snapshot
     if errors:
@@ -228,20 +262,29 @@ def _check_snapshot(snapshot: dict[str, Any], where: str) -> list[FieldError]:
     return [FieldError(f"{where}.{p.field}", p.message) for p in problems]
 
 
-def _check_items(process: ProcessRecord, where: str) -> list[FieldError]:
+def _check_items(process: ProcessRecord, where: str, today: dt.date) -> list[FieldError]:
     errors: list[FieldError] = []
     keys = Counter(i.key for i in process.items)
     for i_index, item in enumerate(process.items):
         here = f"{where}.items[{i_index}]"
         if keys[item.key] > 1:
             errors.append(FieldError(f"{here}.key", f"{item.key!r} appears twice"))
-        if item.status not in ITEM_STATUSES:
-            errors.append(
-                FieldError(f"{here}.status", f"must be one of {', '.join(ITEM_STATUSES)}")
+        try:  # the item's current fields, as the API's item model takes them
+            ItemCreate.model_validate(
+                {
+                    "key": item.key,
+                    "title": item.title,
+                    "chapter": item.chapter,
+                    "status": item.status,
+                }
             )
+        except ValidationError as error:
+            errors += pydantic_errors(error, here)
         if item.version != len(item.revisions):
             errors.append(FieldError(f"{here}.version", "must equal the number of revisions"))
         errors += _check_history(item.revisions, here)
+        errors += check_known_days(item.revisions, here, today)
+        errors += check_item_revisions(item.key, item.revisions, here)
     return errors
 
 

@@ -193,6 +193,23 @@ async def _locked_current(
     return row
 
 
+async def _check_known_on(session: AsyncSession, event_id: str, known_on: dt.date) -> None:
+    # A revision known before the event itself would make the event visible (as_of) on days
+    # before anyone knew of it: the first revision's day is the floor of every later one.
+    first = (
+        await session.exec(
+            select(col(EventRevision.known_on)).where(
+                EventRevision.event_id == event_id, EventRevision.version == 1
+            )
+        )
+    ).one_or_none()
+    if first is not None and known_on < first:
+        raise InvalidFields.one(
+            "known_on",
+            f"must not be before {first.isoformat()}, when the event first became known",
+        )
+
+
 async def lock_event(
     session: AsyncSession, process: Process, event_id: str, expected_version: int | None
 ) -> dict[str, Any]:
@@ -221,6 +238,7 @@ async def rewrite_event(
     changes = diff_documents(row_document(row), document)
     if not changes:
         return state_from_row(row, process.slug)
+    await _check_known_on(session, event_id, known_on)
     _apply(row, document, span)
     row.version += 1
     row.updated_at = now
@@ -247,6 +265,7 @@ async def delete_event(
 ) -> None:
     """Tombstone the event: it leaves the timeline, and its history keeps a 'deleted' entry."""
     row = await _locked_current(session, process, event_id, expected_version)
+    await _check_known_on(session, event_id, known_on)
     dependants = (
         await session.exec(
             select(Event.id, Event.depends_on, Event.parent).where(

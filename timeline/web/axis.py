@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from timeline.domain.dates import FIRST_YEAR, LAST_YEAR
 from timeline.domain.errors import FieldError, InvalidFields
 from timeline.domain.model import EventState
 from timeline.domain.vocabulary import MONTH_ABBREVIATIONS, MONTH_NAMES
@@ -69,13 +70,15 @@ class Tick:
 
 
 def overview_window(states: Iterable[EventState], today: dt.date) -> Window:
-    """Whole calendar years from the first event's year to the last one's (or today's year)."""
+    """Whole calendar years from the first event's year to the last one's (or today's year),
+    within the supported years: an event stored before that rule (year 9999) is left out of
+    the picture rather than stretching the axis past the calendar's end."""
     spans = [s.span for s in states]
     if not spans:
         return Window(dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
-    first = min(s.start for s in spans)
-    last = max(s.end for s in spans)
-    return Window(dt.date(first.year, 1, 1), dt.date(last.year, 12, 31))
+    first = min(max(min(s.start for s in spans).year, FIRST_YEAR), LAST_YEAR)
+    last = max(min(max(s.end for s in spans).year, LAST_YEAR), first)
+    return Window(dt.date(first, 1, 1), dt.date(last, 12, 31))
 
 
 def choose_window(

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from markupsafe import Markup
+
 from timeline.domain.dates import DateError, describe_fuzzy, parse_date
 from timeline.domain.model import EventState
+from timeline.domain.text import legal_text
 from timeline.domain.vocabulary import KIND_LABELS, MONTH_NAMES, RISK_LABELS, status_label
 from timeline.web.axis import Window, overview_window
 
@@ -27,6 +30,7 @@ __all__ = [
     "change_rows",
     "event_rows",
     "group_by_year",
+    "legal_output",
     "next_milestones",
     "say_day",
     "zoom_links",
@@ -103,6 +107,16 @@ class Change:
     field: str
     before: str
     after: str
+
+
+def legal_output(value: Any) -> Any:
+    """What a page writes for `value` (the templates' `finalize`): text without the control
+    characters HTML forbids (stored before the text rule), anything else unchanged."""
+    if isinstance(value, Markup):
+        return Markup(legal_text(value))
+    if isinstance(value, str):
+        return legal_text(value)
+    return value
 
 
 def say_day(day: dt.date) -> str:

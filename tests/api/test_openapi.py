@@ -1,0 +1,78 @@
+"""The OpenAPI document tells the truth (issue #19, finding 12): every media type an operation
+answers, and the bearer token every write needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+WRITES = ("post", "put", "patch", "delete")
+
+
+async def _document(client: httpx.AsyncClient) -> dict[str, Any]:
+    response = await client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def _media_types(document: dict[str, Any], path: str, method: str = "get") -> set[str]:
+    return set(document["paths"][path][method]["responses"]["200"]["content"])
+
+
+async def test_every_answer_a_read_gives_has_its_media_type_in_the_document(
+    app_client: httpx.AsyncClient,
+) -> None:
+    document = await _document(app_client)
+    api = "/api/v1/processes/{slug}"
+    assert _media_types(document, api + "/events/{event_id}") == {
+        "application/json",
+        "text/calendar",
+    }
+    assert "text/calendar" in _media_types(document, "/api/v1/calendar.ics")
+    assert "text/calendar" in _media_types(document, api + "/calendar.ics")
+    assert "application/atom+xml" in _media_types(document, "/api/v1/changes.atom")
+    assert "application/feed+json" in _media_types(document, "/api/v1/changes.json")
+    assert {"text/markdown", "text/html", "application/json"} <= _media_types(
+        document, "/api/v1/digest"
+    )
+    for page in ("/", "/processes/{slug}", "/processes/{slug}/events/{event_id}"):
+        assert "text/html" in _media_types(document, page)
+
+
+async def test_an_event_ics_answer_is_the_media_type_the_document_names(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    r = await app_client.post(
+        "/api/v1/processes", json={"slug": "p", "title": "P"}, headers=admin_headers
+    )
+    assert r.status_code == 201
+    event = await app_client.post(
+        "/api/v1/processes/p/events",
+        json={"kind": "note", "title": "n", "date": "2024-05-01"},
+        headers=admin_headers,
+    )
+    ics = await app_client.get(event.json()["links"]["ics"])
+    assert ics.status_code == 200
+    media_type = ics.headers["content-type"].split(";")[0]
+    assert media_type in _media_types(
+        await _document(app_client), "/api/v1/processes/{slug}/events/{event_id}"
+    )
+
+
+async def test_every_write_names_the_bearer_scheme_and_no_read_does(
+    app_client: httpx.AsyncClient,
+) -> None:
+    document = await _document(app_client)
+    scheme = document["components"]["securitySchemes"]["bearer"]
+    assert scheme["type"] == "http" and scheme["scheme"] == "bearer"
+    writes = 0
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method in WRITES:
+                writes += 1
+                assert operation.get("security") == [{"bearer": []}], (method, path)
+            elif method == "get":
+                assert "security" not in operation, path
+    assert writes == 7  # 3 creations, 3 changes, 1 deletion

@@ -1,0 +1,81 @@
+"""The one rule for stored text: characters every database, format and browser can carry.
+
+PostgreSQL refuses NUL in text, RFC 5545 TEXT forbids control characters other than tab,
+XML 1.0 (Atom, HTML) forbids most C0 controls, lone surrogates and U+FFFE/U+FFFF, and JSON can
+carry all of them. So the API refuses them at the door (tab and newline are text), and every
+writer drops them from what was stored before the rule, so one old value never breaks a feed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "illegal_character",
+    "json_depth",
+    "legal_text",
+    "text_problem",
+]
+
+# C0 controls except tab and newline, DEL, lone surrogates and the two XML non-characters.
+_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+MAX_JSON_DEPTH = 32
+"""How deeply arrays and objects may nest in a request body or a stored JSON value."""
+
+
+def illegal_character(text: str) -> str | None:
+    """The first character of `text` the rule refuses, written as U+XXXX; None when none is."""
+    found = _ILLEGAL.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+def legal_text(text: str) -> str:
+    """`text` without the characters the rule refuses (for writers of stored text)."""
+    return _ILLEGAL.sub("", text) if _ILLEGAL.search(text) else text
+
+
+def _strings(value: Any) -> Iterator[str]:
+    # Iterative, not recursive: a hostile value may nest deeper than Python's stack.
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+
+
+def text_problem(value: Any) -> str | None:
+    """Why a JSON value breaks the text rule (a refused character in any string or key, or
+    nesting deeper than MAX_JSON_DEPTH); None when it keeps it."""
+    if json_depth(value) > MAX_JSON_DEPTH:
+        return f"nests deeper than {MAX_JSON_DEPTH} levels"
+    for text in _strings(value):
+        if (char := illegal_character(text)) is not None:
+            return f"must not contain the control character {char} (tab and newline are fine)"
+    return None
+
+
+def json_depth(value: Any) -> int:
+    """How many arrays and objects nest in `value` at its deepest (0 for a scalar)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, (list, tuple)):
+            children = node
+        else:
+            continue
+        depth += 1
+        deepest = max(deepest, depth)
+        stack.extend((child, depth) for child in children)
+    return deepest
