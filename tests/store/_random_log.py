@@ -58,9 +58,13 @@ class RandomLog:
         self.db, self.slug, self.data = db, slug, data
         self.live: list[str] = []
         self.items: list[str] = []
+        # a later revision is never known before its record's first (the API refuses that)
+        self.first_known: dict[str, dt.date] = {}
 
-    def _known_on(self) -> dt.date:
-        return self.data.draw(st.sampled_from(KNOWN_ON), label="known_on")
+    def _known_on(self, record: str | None = None) -> dt.date:
+        first = self.first_known.get(record) if record is not None else None
+        days = [day for day in KNOWN_ON if first is None or day >= first]
+        return self.data.draw(st.sampled_from(days), label="known_on")
 
     async def change(self) -> None:
         """Make one change drawn at random (none when the one drawn cannot be made)."""
@@ -93,10 +97,12 @@ class RandomLog:
                 elif kind == "eif_threshold":
                     document["attributes"] = {"instruments": draw(st.integers(1, 4)),
                                               "adopted": draw(st.booleans())}  # fmt: skip
+                known_on = self._known_on()
                 state = await event_store.create_event(
-                    session, process, document, known_on=self._known_on(), actor="t", now=NOW
+                    session, process, document, known_on=known_on, actor="t", now=NOW
                 )
                 self.live.append(state.id)
+                self.first_known[state.id] = known_on
             elif what == "patch":
                 patch = draw(
                     st.sampled_from(
@@ -109,16 +115,18 @@ class RandomLog:
                         ]
                     )
                 )
+                target = draw(st.sampled_from(self.live))
                 await event_store.update_event(
-                    session, process, draw(st.sampled_from(self.live)), patch,
-                    expected_version=None, known_on=self._known_on(), actor="t", now=NOW,
+                    session, process, target, patch,
+                    expected_version=None, known_on=self._known_on(target), actor="t", now=NOW,
                 )  # fmt: skip
             elif what == "delete":
                 victim = draw(st.sampled_from(self.live))
                 try:
                     await event_store.delete_event(
                         session, process, victim,
-                        expected_version=None, known_on=self._known_on(), actor="t", now=NOW,
+                        expected_version=None, known_on=self._known_on(victim), actor="t",
+                        now=NOW,
                     )  # fmt: skip
                 except InvalidFields:  # something depends on it: nothing is written
                     return
@@ -127,14 +135,18 @@ class RandomLog:
                 key = f"art-{len(self.items)}"
                 raw = {"key": key, "title": key, "status": draw(st.sampled_from(["open",
                        "informals", "agreed"]))}  # fmt: skip
-                await create_item(session, process, raw, known_on=self._known_on(), actor="t",
+                known_on = self._known_on()
+                await create_item(session, process, raw, known_on=known_on, actor="t",
                                   now=NOW)  # fmt: skip
                 self.items.append(key)
+                self.first_known[f"item:{key}"] = known_on
             else:
+                key = draw(st.sampled_from(self.items))
                 await update_item(
-                    session, process, draw(st.sampled_from(self.items)),
+                    session, process, key,
                     {"status": draw(st.sampled_from(["open", "informals", "agreed", "dropped"]))},
-                    expected_version=None, known_on=self._known_on(), actor="t", now=NOW,
+                    expected_version=None, known_on=self._known_on(f"item:{key}"), actor="t",
+                    now=NOW,
                 )  # fmt: skip
 
 
