@@ -498,8 +498,13 @@ _STATES = st.builds(
 )
 _OPTIONS = st.builds(
     CalendarOptions,
-    # a line break in NAME made icalendar's writer fail (see test_a_line_break_in_the_name...)
-    name=_TEXTS.map(lambda t: t.replace("\r", "").replace("\n", "")),
+    # a line break in NAME made icalendar's writer fail (see test_a_line_break_in_the_name...);
+    # and icalendar, the reference here, reads a literal backslash before N in X-WR-CALNAME as
+    # the escape for a line break even when the backslash itself was escaped, so that pair is
+    # left out of the names compared with it
+    name=_TEXTS.map(lambda t: t.replace("\r", "").replace("\n", "")).filter(
+        lambda t: "\\N" not in t
+    ),
     description=_TEXTS,
     root=st.sampled_from(["https://timeline.example", "http://127.0.0.1:8000/base"]),
     source=st.none() | st.just("https://timeline.example/api/v1/calendar.ics?kind=a,b;c"),
