@@ -58,7 +58,7 @@ def _item(key: str, statuses: list[str]) -> dict[str, Any]:
             "known_on": f"2024-0{i + 1}-01",
             "recorded_at": (T0 + dt.timedelta(days=i)).isoformat().replace("+00:00", "Z"),
             "fields": {"status": [statuses[i - 1] if i else None, status]},
-            "snapshot": {"title": f"Article {key}", "chapter": "II", "status": status},
+            "snapshot": {"key": key, "title": f"Article {key}", "chapter": "II", "status": status},
         }
         for i, status in enumerate(statuses)
     ]
