@@ -75,4 +75,6 @@ async def test_every_write_names_the_bearer_scheme_and_no_read_does(
                 assert operation.get("security") == [{"bearer": []}], (method, path)
             elif method == "get":
                 assert "security" not in operation, path
-    assert writes == 7  # 3 creations, 3 changes, 1 deletion
+    # events, processes and items (3 creations, 3 changes, 1 deletion), the bundle, and the
+    # positions: a process group, a proposal, a stance, an axis, a placement, a vote roll
+    assert writes == 14

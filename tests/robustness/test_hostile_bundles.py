@@ -96,7 +96,7 @@ async def test_a_valid_bundle_imports_and_renders_every_read(
     app_client: httpx.AsyncClient, db: Database, exported: Bundle
 ) -> None:
     counts = await _import(db, exported)
-    assert counts == {"processes": 1, "events": 1, "revisions": 2, "items": 1}
+    assert counts == {"processes": 1, "events": 1, "revisions": 2, "items": 1, "positions": 0}
     event_id = exported["processes"][0]["events"][0]["id"]
     assert await failing_reads(app_client, "imported", event_id) == []
     assert await failing_reads(app_client, "src") == []

@@ -62,6 +62,7 @@ def json_item(root: str, change: PositionChange) -> dict[str, Any]:
             "version": change.version,
             "change": change.change,
             "known_on": change.known_on.isoformat(),
+            "recorded_at": rfc3339(change.recorded_at),
             "fields": change.fields,
         },
     }
