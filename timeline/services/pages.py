@@ -7,7 +7,7 @@ context as a plain dict; controllers add nothing but the rendering and the heade
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -123,6 +123,26 @@ async def index_page(
     }
 
 
+def _drawings(
+    states: Sequence[EventState],
+    day: dt.date,
+    window: drawing.Window,
+    risks: Mapping[str, str],
+    title: str,
+) -> tuple[drawing.Drawing, drawing.Drawing]:
+    """The wide drawing and the one laid out for phones (a page shows one of the two)."""
+    wide = drawing.draw(states, today=day, window=window, risks=risks, title=title)
+    narrow = drawing.draw(
+        states,
+        today=day,
+        window=window,
+        risks=risks,
+        title=title,
+        min_width=drawing.COMPACT_WIDTH_PX,
+    )
+    return wide, narrow
+
+
 async def process_page(
     db: Database,
     slug: str,
@@ -152,16 +172,7 @@ async def process_page(
     filtered = [s for s in states if chosen.accepts(s) and (matches is None or s.id in matches)]
     shown = [s for s in filtered if window.overlaps(s.start, s.end)]
     risks = await deadline_risks(db, slug, day)
-    picture = drawing.draw(filtered, today=day, window=window, risks=risks, title=process.title)
-    # Phones get a drawing laid out for their width (the page shows one of the two).
-    compact = drawing.draw(
-        filtered,
-        today=day,
-        window=window,
-        risks=risks,
-        title=process.title,
-        min_width=drawing.COMPACT_WIDTH_PX,
-    )
+    picture, compact = _drawings(filtered, day, window, risks, process.title)
     href = _hrefs(slug, states, as_of)
     rows = views.event_rows(shown, href, risks)
     years, months, previous, following = views.zoom_links(states, day, window, query)
@@ -223,6 +234,7 @@ async def embed_page(
     chosen = EventFilter(kinds=list(kinds), tags=[t for t in tags if t])
     filtered = [s for s in states if chosen.accepts(s)]
     risks = await deadline_risks(db, slug, day)
+    picture, compact = _drawings(filtered, day, window, risks, process.title)
     page = f"{root}/processes/{slug}"
     return {
         "title": process.title,
@@ -231,17 +243,8 @@ async def embed_page(
         "today": day,
         "query": query,
         "window": window,
-        "drawing": drawing.draw(
-            filtered, today=day, window=window, risks=risks, title=process.title
-        ),
-        "compact": drawing.draw(
-            filtered,
-            today=day,
-            window=window,
-            risks=risks,
-            title=process.title,
-            min_width=drawing.COMPACT_WIDTH_PX,
-        ),
+        "drawing": picture,
+        "compact": compact,
         "href": {s.id: root + _event_href(slug, s.id, as_of) for s in states},
         "page": page + _as_of_query(as_of),
         "link_target": "_top",
