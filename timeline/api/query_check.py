@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from litestar.params import QueryParameter
@@ -11,20 +12,22 @@ from timeline.domain.errors import FieldError, InvalidFields
 
 __all__ = ["reject_unknown_query"]
 
-_KNOWN: dict[int, frozenset[str]] = {}
+# Keyed by the handler itself, weakly: an `id()` key is reused once a test's app is collected,
+# and a new route would then be checked against a dead one's parameters.
+_KNOWN: weakref.WeakKeyDictionary[Any, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
 def _query_names(handler: Any) -> frozenset[str]:
     # The names the handler's signature declares as query parameters (their `name=` alias, or
     # else the argument's own name), read once per handler.
-    known = _KNOWN.get(id(handler))
+    known = _KNOWN.get(handler)
     if known is None:
         names = set()
         for name, parameter in handler.parsed_fn_signature.parameters.items():
             definition = parameter.kwarg_definition
             if isinstance(definition, QueryParameter):
                 names.add(definition.query or definition.name or name)
-        known = _KNOWN[id(handler)] = frozenset(names)
+        known = _KNOWN[handler] = frozenset(names)
     return known
 
 
