@@ -105,6 +105,19 @@ def test_budapest_membership_by_entry_into_force() -> None:
     assert "FRA" not in budapest.members_on(date(2006, 4, 30))
 
 
+def test_budapest_members_all_carry_their_sourced_entry_into_force() -> None:
+    # Dates from the Dutch treaty database where the Council of Europe chart was not readable.
+    budapest = load_registry().group("budapest")
+    assert "DEU" not in budapest.members_on(date(2009, 6, 30))
+    assert "DEU" in budapest.members_on(date(2009, 7, 1))
+    assert "PHL" in budapest.members_on(date(2018, 7, 1))
+    assert "CIV" not in budapest.members_on(date(2024, 10, 31))
+    assert {"BEN", "FJI", "KIR"} <= budapest.members_on(date(2024, 10, 1))
+    assert not {"BEN", "FJI", "KIR"} & budapest.members_on(date(2024, 9, 30))
+    assert len(budapest.members_on(date(2024, 11, 1))) == 48
+    assert len(budapest.members_on(date(2004, 7, 1))) == 5  # the Convention's first five
+
+
 def test_other_blocs_have_their_sourced_sizes() -> None:
     registry = load_registry()
     day = date(2024, 8, 8)
