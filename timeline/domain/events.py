@@ -14,7 +14,7 @@ from typing import Any
 from timeline.domain.dates import DateError, DateSpan, check_supported, parse_date
 from timeline.domain.errors import FieldError, InvalidFields
 from timeline.domain.vocabulary import KINDS, STATUSES
-from timeline.domain.votes import VOTE_RULES, outcome, required_yes
+from timeline.domain.votes import ADOPTIONS, VOTE_RULES, adoption_conflicts, outcome, required_yes
 
 __all__ = [
     "DOCUMENT_FIELDS",
@@ -68,6 +68,10 @@ def _rule(value: Any) -> str | None:
     return None if value in VOTE_RULES else f"must be one of {', '.join(VOTE_RULES)}"
 
 
+def _adoption(value: Any) -> str | None:
+    return None if value in ADOPTIONS else f"must be one of {', '.join(ADOPTIONS)}"
+
+
 def _names(value: Any) -> str | None:
     ok = isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
     return None if ok else "must be a list of names"
@@ -75,7 +79,14 @@ def _names(value: Any) -> str | None:
 
 _ATTRIBUTES: dict[str, dict[str, Any]] = {
     "session": {"number": _text, "formal": _boolean},
-    "vote_point": {"rule": _rule, "subject": _text, "yes": _count, "no": _count, "abstain": _count},
+    "vote_point": {
+        "rule": _rule,
+        "subject": _text,
+        "yes": _count,
+        "no": _count,
+        "abstain": _count,
+        "adoption": _adoption,
+    },
     "eif_threshold": {
         "instruments": _positive,
         "delay_days": _count,
@@ -118,7 +129,7 @@ def derived_attributes(kind: str, attributes: Mapping[str, Any]) -> dict[str, An
     served = dict(attributes)
     if kind == "vote_point":
         rule, yes, no = attributes.get("rule"), attributes.get("yes"), attributes.get("no")
-        served["outcome"] = outcome(rule, yes, no)
+        served["outcome"] = outcome(rule, yes, no, attributes.get("adoption"))
         served["required_yes"] = required_yes(rule, yes, no)
     elif kind == "eif_threshold":
         served.setdefault("delay_days", 90)
@@ -137,7 +148,10 @@ def validate_document_rules(document: Mapping[str, Any]) -> tuple[DateSpan, list
         span = check_supported(parse_date(document["date"]))
     except DateError as error:
         raise InvalidFields.one("date", str(error)) from None
-    errors = validate_attributes(document["kind"], document.get("attributes") or {})
+    attributes = document.get("attributes") or {}
+    errors = validate_attributes(document["kind"], attributes)
+    if document["kind"] == "vote_point" and not errors:
+        errors.extend(adoption_conflicts(attributes, document.get("status")))
     seen: set[str] = set()
     for index, dependency in enumerate(document.get("depends_on") or []):
         if dependency["event"] in seen:

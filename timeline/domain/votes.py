@@ -2,6 +2,9 @@
 
 "Two-thirds of the representatives present and voting": abstentions are not votes, so a proposal
 passes when yes >= 2/3 of (yes + no), i.e. 3*yes >= 2*(yes + no). A simple majority needs yes > no.
+
+Most decisions are taken with no vote at all: a vote point then records how it was adopted
+(`adoption`: without a vote, or by consensus) instead of counts, and is adopted whatever its rule.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from typing import Any, Literal
 from timeline.domain.errors import FieldError, InvalidFields
 
 __all__ = [
+    "ADOPTIONS",
+    "ADOPTION_WORDS",
     "VOTE_CASTS",
     "VOTE_RULES",
     "Outcome",
@@ -20,6 +25,7 @@ __all__ = [
     "Tally",
     "VoteCast",
     "VoteRule",
+    "adoption_conflicts",
     "outcome",
     "required_yes",
     "tally_outcome",
@@ -34,6 +40,40 @@ VOTE_RULES: tuple[str, ...] = (
     "simple_majority_present_voting",
     "consensus",
 )
+
+
+# How a decision taken without a count was adopted, and its words for people.
+ADOPTIONS: tuple[str, ...] = ("without_a_vote", "by_consensus")
+ADOPTION_WORDS: dict[str, str] = {
+    "without_a_vote": "without a vote",
+    "by_consensus": "by consensus",
+}
+
+
+def adoption_conflicts(attributes: Mapping[str, Any], status: str | None) -> list[FieldError]:
+    """Why a vote point's `adoption` cannot stand with the rest of its document (empty when it
+    can): a decision adopted without a vote has no counts, and only a decision that was taken
+    (status held) was adopted. Each problem names `attributes.adoption`."""
+    if attributes.get("adoption") is None:
+        return []
+    errors: list[FieldError] = []
+    counted = [name for name in ("yes", "no", "abstain") if attributes.get(name) is not None]
+    if counted:
+        errors.append(
+            FieldError(
+                "attributes.adoption",
+                f"a decision adopted without a vote has no counts (remove {', '.join(counted)}"
+                " or the adoption)",
+            )
+        )
+    if status != "held":
+        errors.append(
+            FieldError(
+                "attributes.adoption",
+                f"only a decision that was taken (status held) was adopted; this one is {status}",
+            )
+        )
+    return errors
 
 
 def required_yes(rule: str | None, yes: int | None, no: int | None) -> int | None:
@@ -52,11 +92,17 @@ def required_yes(rule: str | None, yes: int | None, no: int | None) -> int | Non
     return voting // 2 + 1
 
 
-def outcome(rule: str | None, yes: int | None, no: int | None) -> Outcome:
-    """Whether a tallied proposal was adopted: pending until a tally is recorded.
+def outcome(
+    rule: str | None, yes: int | None, no: int | None, adoption: str | None = None
+) -> Outcome:
+    """Whether a proposal was adopted: adopted when it records an `adoption` (taken without a
+    vote or by consensus, whatever the rule); otherwise pending until a tally is recorded, then
+    decided by the tally under `rule`.
 
     Under consensus a recorded tally is read as "adopted when nobody objected".
     """
+    if adoption in ADOPTIONS:
+        return "adopted"
     if yes is None or no is None:
         return "pending"
     if rule == "consensus":

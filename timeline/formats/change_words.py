@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from timeline.domain.dates import DateError, DateSpan, describe_fuzzy, parse_date
 from timeline.domain.model import ChangeRecord, EventState
 from timeline.domain.vocabulary import HELD_WORDS, STATUS_WORDS
+from timeline.domain.votes import ADOPTION_WORDS
 from timeline.formats.html_templates import template
 
 __all__ = [
@@ -97,7 +98,8 @@ def _fuzzy(date_text: Any) -> str:
 
 
 def _outcome_phrase(record: ChangeRecord) -> str | None:
-    # A vote point whose tally now decides it: "adopted (120 yes, 10 no)" is the news.
+    # A vote point whose tally now decides it: "adopted (120 yes, 10 no)" is the news; one
+    # adopted with no count says how: "adopted without a vote".
     if record.event.kind != "vote_point" or "attributes" not in record.fields:
         return None
     after = record.event.served_attributes.get("outcome")
@@ -107,6 +109,8 @@ def _outcome_phrase(record: ChangeRecord) -> str | None:
     if after in (None, "pending") or after == before:
         return None
     attrs = record.event.attributes
+    if (how := ADOPTION_WORDS.get(str(attrs.get("adoption")))) is not None:
+        return f"{after} {how}"
     tally = ", ".join(
         f"{attrs[k]} {k}" for k in ("yes", "no", "abstain") if attrs.get(k) is not None
     )

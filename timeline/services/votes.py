@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.errors import InvalidFields, NotFound
-from timeline.domain.votes import validate_roll
+from timeline.domain.votes import ADOPTION_WORDS, validate_roll
 from timeline.services.parties import registry
 from timeline.store import positions as store
 from timeline.store.db import Database
@@ -38,7 +38,8 @@ async def put_roll(
 ) -> tuple[store.RecordState, bool]:
     """Record (or replace) the roll of vote_point event `event_id`; (state, created).
 
-    InvalidFields naming `event` when it is not a vote_point of the process, `rule` when the
+    InvalidFields naming `event` when it is not a vote_point of the process or was adopted
+    without a vote (it records `adoption`, so it has no roll), `rule` when the
     event has none, `roll.N.party` for an unknown or repeated code, `counts.X` when the event's
     counts disagree with the roll. Nothing is stored then.
     """
@@ -51,6 +52,10 @@ async def put_roll(
         if event.kind != "vote_point":
             raise InvalidFields.one("event", f"{event_id!r} is a {event.kind}, not a vote_point")
         attributes = event.attributes
+        if (adoption := attributes.get("adoption")) is not None:
+            # Adopted without a vote: there is no roll to record, and one would contradict it.
+            how = ADOPTION_WORDS.get(str(adoption), str(adoption))
+            raise InvalidFields.one("event", f"{event_id!r} was adopted {how}, so it has no roll")
         rule = attributes.get("rule")
         if not rule:
             raise InvalidFields.one("rule", f"event {event_id!r} has no rule to count by")

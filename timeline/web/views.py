@@ -19,6 +19,7 @@ from timeline.domain.dates import DateError, describe_fuzzy, parse_date
 from timeline.domain.model import EventState
 from timeline.domain.text import legal_text
 from timeline.domain.vocabulary import KIND_LABELS, MONTH_NAMES, RISK_LABELS, status_label
+from timeline.domain.votes import ADOPTION_WORDS
 from timeline.web.axis import Window, overview_window
 
 __all__ = [
@@ -245,6 +246,7 @@ _ATTRIBUTE_LABELS: dict[str, str] = {
     "delay_days": "Enters into force",
     "instruments": "Instruments needed",
     "proposed_by": "Proposed by",
+    "adoption": "Adopted",
 }
 
 
@@ -260,6 +262,8 @@ def _attribute_value(name: str, value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if value is None:
         return "—"
+    if name == "adoption" and value in ADOPTION_WORDS:
+        return ADOPTION_WORDS[value]
     text = str(value)
     return text.replace("_", " ") if name == "rule" else text
 
