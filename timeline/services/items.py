@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Unpack
 
 from timeline.domain.errors import InvalidFields
 from timeline.domain.items import ItemState
+from timeline.domain.writes import GuardedWrite, WriteStamp
 from timeline.schemas.items import ItemLinks, ItemPublic, ItemRevisionPublic
 from timeline.store import items as item_store
 from timeline.store.db import Database
@@ -25,18 +26,13 @@ async def create_item(
     db: Database,
     slug: str,
     fields: dict[str, Any],
-    *,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **stamp: Unpack[WriteStamp],
 ) -> ItemState:
     """Store a new item of process `slug` with its first revision; NotFound without the
     process, Conflict when the key is taken."""
     async with db.write() as session:
         process = await get_process(session, slug)
-        return await item_store.create_item(
-            session, process, fields, known_on=known_on, actor=actor, now=now
-        )
+        return await item_store.create_item(session, process, fields, **stamp)
 
 
 async def item_page(
@@ -65,11 +61,7 @@ async def update_item(
     slug: str,
     key: str,
     changes: dict[str, Any],
-    *,
-    expected_version: int | None,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **write: Unpack[GuardedWrite],
 ) -> ItemState:
     """Apply a merge patch if the item is still at `expected_version`; InvalidFields when it
     removes a required field, PreconditionFailed when the version moved on."""
@@ -78,16 +70,7 @@ async def update_item(
             raise InvalidFields.one(name, "cannot be removed")
     async with db.write() as session:
         process = await get_process(session, slug)
-        return await item_store.update_item(
-            session,
-            process,
-            key,
-            changes,
-            expected_version=expected_version,
-            known_on=known_on,
-            actor=actor,
-            now=now,
-        )
+        return await item_store.update_item(session, process, key, changes, **write)
 
 
 def item_public(state: ItemState, root: str) -> ItemPublic:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
-from typing import Any
+from typing import Any, Unpack
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.errors import InvalidFields, NotFound
 from timeline.domain.forecast import FORECAST_RULES, forecast
 from timeline.domain.parties import STANCES, resolve_stances
+from timeline.domain.writes import GuardedWrite, WriteStamp
 from timeline.schemas.positions import RecordPublic, RecordRevisionPublic
 from timeline.services import parties as party_service
 from timeline.services.votes import votes_of
@@ -53,10 +54,7 @@ async def create_proposal(
     db: Database,
     slug: str,
     document: dict[str, Any],
-    *,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **stamp: Unpack[WriteStamp],
 ) -> store.RecordState:
     """Store a new proposal of process `slug`; Conflict when the key is taken, InvalidFields
     naming `item` when it names an item the process does not have."""
@@ -67,15 +65,7 @@ async def create_proposal(
             if document["item"] not in from_items:
                 raise InvalidFields.one("item", f"no item {document['item']!r} in {slug!r}")
         state, _ = await store.put_record(
-            session,
-            process,
-            "proposal",
-            document["key"],
-            document,
-            create=True,
-            known_on=known_on,
-            actor=actor,
-            now=now,
+            session, process, "proposal", document["key"], document, create=True, **stamp
         )
     return state
 
@@ -90,11 +80,7 @@ async def put_stance(
     proposal: str,
     holder: str,
     document: dict[str, Any],
-    *,
-    expected_version: int | None,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **write: Unpack[GuardedWrite],
 ) -> tuple[store.RecordState, bool]:
     """Record `holder`'s stance on `proposal` as a new revision; (state, created).
 
@@ -103,19 +89,8 @@ async def put_stance(
     """
     if document.get("stance") not in STANCES:
         raise InvalidFields.one("stance", f"must be one of {', '.join(STANCES)}")
-    return await put_held_record(
-        db,
-        slug,
-        "stance",
-        ("proposal", proposal),
-        holder,
-        document,
-        steady="stance",
-        expected_version=expected_version,
-        known_on=known_on,
-        actor=actor,
-        now=now,
-    )
+    parent = ("proposal", proposal)
+    return await put_held_record(db, slug, "stance", parent, holder, document, "stance", **write)
 
 
 async def put_held_record(
@@ -125,12 +100,8 @@ async def put_held_record(
     parent: tuple[str, str],
     holder: str,
     document: dict[str, Any],
-    *,
     steady: str,
-    expected_version: int | None,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **write: Unpack[GuardedWrite],
 ) -> tuple[store.RecordState, bool]:
     """A new revision of `holder`'s record of `kind` under the `parent` (kind, key) record,
     keyed `parent/holder`; (state, created). InvalidFields naming the parent's kind when there
@@ -153,11 +124,8 @@ async def put_held_record(
             f"{parent_key}/{holder}",
             {**full, **document},
             parent=parent_key,
-            expected_version=expected_version,
-            known_on=known_on,
-            actor=actor,
-            now=now,
             steady=steady,
+            **write,
         )
 
 
