@@ -241,15 +241,6 @@ async def event_history(db: Database, slug: str, event_id: str) -> HistoryPage:
     async with db.read() as session:
         process = await get_process(session, slug)
         revisions = await history(session, process, event_id)
-    items = [
-        Revision(
-            version=r.version,
-            recorded_at=r.recorded_at,
-            known_on=r.known_on,
-            actor=r.actor,
-            change=r.change,
-            fields=r.fields,
-        )
-        for r in revisions
-    ]
+    # an EventRevision row has every field of a Revision as served, under the same names
+    items = [Revision.model_validate(r, from_attributes=True) for r in revisions]
     return HistoryPage(event=event_id, items=items, next=None)

@@ -10,7 +10,7 @@ from typing import Any, Unpack
 
 from timeline.domain.errors import InvalidFields
 from timeline.domain.writes import GuardedWrite
-from timeline.services.positions import put_held_record
+from timeline.services.positions import held_view, put_held_record
 from timeline.store import positions as store
 from timeline.store.db import Database
 from timeline.store.processes import get_process
@@ -77,18 +77,5 @@ async def spectrum(db: Database, slug: str, as_of: dt.date | None) -> dict[str, 
         "axes": [
             {**a.document, "version": a.version, "known_on": a.known_on.isoformat()} for a in axes
         ],
-        "placements": [
-            {
-                "axis": p.document["axis"],
-                "holder": p.document["holder"],
-                "holder_kind": p.document["holder_kind"],
-                "value": p.document["value"],
-                "since": p.since.isoformat(),
-                "known_on": p.known_on.isoformat(),
-                "version": p.version,
-                "sources": p.document.get("sources", []),
-                "note": p.document.get("note"),
-            }
-            for p in placed
-        ],
+        "placements": [{"axis": p.document["axis"], **held_view(p, "value")} for p in placed],
     }

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.model import ChangeRecord
 from timeline.store.event_replays import state_from_revision
+from timeline.store.revision_rows import revision_fields
 from timeline.store.tables import Event, EventRevision, Process
 
 __all__ = ["list_changes"]
@@ -72,14 +73,9 @@ async def list_changes(
                 id=revision.id,
                 event_id=revision.event_id,
                 process=slug,
-                version=revision.version,
-                change=revision.change,
-                actor=revision.actor,
-                known_on=revision.known_on,
-                recorded_at=revision.recorded_at,
-                fields=dict(revision.fields),
                 event=state_from_revision(revision, row, slug),
                 previous=None if before is None else state_from_revision(before, row, slug),
+                **revision_fields(revision, revision.fields),
             )
         )
     return records

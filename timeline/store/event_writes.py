@@ -116,21 +116,6 @@ async def _replace_tags(session: AsyncSession, event_id: str, tags: list[str]) -
     session.add_all(EventTag(event_id=event_id, tag=t) for t in tags)
 
 
-def _revision(
-    row: Event,
-    change: str,
-    stamp: WriteStamp,
-    fields: dict[str, list[Any]],
-    document: dict[str, Any],
-) -> EventRevision:
-    return EventRevision(
-        event_id=row.id,
-        process_id=row.process_id,
-        snapshot=document,
-        **revision_columns(row.version, change, stamp, fields),
-    )
-
-
 async def insert_event(
     session: AsyncSession,
     process: Process,
@@ -159,7 +144,12 @@ async def insert_event(
     session.add(row)
     await session.flush()
     session.add_all(EventTag(event_id=event_id, tag=t) for t in document["tags"])
-    session.add(_revision(row, "created", stamp, diff_documents(None, document), document))
+    fields = diff_documents(None, document)
+    session.add(
+        EventRevision(
+            event_id=event_id, **revision_columns(row, "created", stamp, fields, document)
+        )
+    )
     await session.flush()
     return state
 
@@ -232,7 +222,11 @@ async def rewrite_event(
     session.add(row)
     if "tags" in changes:
         await _replace_tags(session, event_id, document["tags"])
-    session.add(_revision(row, "updated", stamp, changes, document))
+    session.add(
+        EventRevision(
+            event_id=event_id, **revision_columns(row, "updated", stamp, changes, document)
+        )
+    )
     await session.flush()
     return state
 
@@ -271,7 +265,9 @@ async def delete_event(
     row.ics_entry = None  # a tombstone is in no feed
     session.add(row)
     await _replace_tags(session, event_id, [])
-    session.add(_revision(row, "deleted", stamp, {}, document))
+    session.add(
+        EventRevision(event_id=event_id, **revision_columns(row, "deleted", stamp, {}, document))
+    )
     await session.flush()
 
 

@@ -14,7 +14,12 @@ from timeline.domain.errors import Conflict, InvalidFields, NotFound, Preconditi
 from timeline.domain.items import ITEM_STATUSES, ItemChange, ItemState
 from timeline.domain.writes import WriteStamp
 from timeline.store.revision_log import grouped_revisions
-from timeline.store.revision_rows import advance, first_version, revision_columns
+from timeline.store.revision_rows import (
+    advance,
+    first_version,
+    revision_columns,
+    revision_fields,
+)
 from timeline.store.tables import Item, ItemRevision, Process
 
 __all__ = [
@@ -46,15 +51,7 @@ def item_change(
     """One entry of an item's history: `revision` gives the revision's version, change,
     known_on, recorded_at and actor (an `ItemRevision`, or a row of those columns); its
     `snapshot` and changed `fields`, decoded."""
-    return ItemChange(
-        version=revision.version,
-        change=revision.change,
-        known_on=revision.known_on,
-        recorded_at=revision.recorded_at,
-        actor=revision.actor,
-        status=str(snapshot.get("status")),
-        fields=dict(fields),
-    )
+    return ItemChange(status=str(snapshot.get("status")), **revision_fields(revision, fields))
 
 
 def item_state(
@@ -99,10 +96,7 @@ async def _append_revision(
     # The revision records the row as just written: its version and the day it became known.
     assert row.id is not None
     revision = ItemRevision(
-        item_id=row.id,
-        process_id=row.process_id,
-        snapshot=snapshot,
-        **revision_columns(row.version, change, stamp, fields),
+        item_id=row.id, **revision_columns(row, change, stamp, fields, snapshot)
     )
     session.add(revision)
     await session.flush()

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.position_changes import NEWS_KINDS, PositionChange
 from timeline.store.position_tables import PositionRevision
+from timeline.store.revision_rows import revision_fields
 from timeline.store.tables import Process
 
 __all__ = ["list_position_changes"]
@@ -61,14 +62,9 @@ async def list_position_changes(
                 process=slugs[revision.process_id],
                 kind=revision.kind,
                 key=revision.key,
-                version=revision.version,
-                change=revision.change,
-                actor=revision.actor,
-                known_on=revision.known_on,
-                recorded_at=revision.recorded_at,
-                fields=dict(revision.fields),
                 document=dict(revision.snapshot),
                 previous=None if before is None else dict(before),
+                **revision_fields(revision, revision.fields),
             )
         )
     return changes

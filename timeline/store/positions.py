@@ -195,12 +195,10 @@ def _revision(
     assert row.id is not None
     return PositionRevision(
         record_id=row.id,
-        process_id=row.process_id,
         kind=row.kind,
         key=row.key,
         parent=row.parent,
-        snapshot=dict(row.document),
-        **revision_columns(row.version, change, stamp, fields),
+        **revision_columns(row, change, stamp, fields, dict(row.document)),
     )
 
 
