@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any, Unpack
 
 from timeline.domain.errors import InvalidFields
 from timeline.domain.items import ItemState
 from timeline.domain.writes import GuardedWrite, WriteStamp
-from timeline.schemas.items import ItemLinks, ItemPublic, ItemRevisionPublic
+from timeline.schemas.items import ItemLinks, ItemPublic
 from timeline.store import items as item_store
 from timeline.store.db import Database
 from timeline.store.processes import get_process
@@ -76,17 +77,8 @@ async def update_item(
 def item_public(state: ItemState, root: str) -> ItemPublic:
     """The API representation of an item state, its links under `root`."""
     api = f"{root}/api/v1/processes/{state.process}"
-    return ItemPublic(
-        key=state.key,
-        process=state.process,
-        title=state.title,
-        chapter=state.chapter,
-        status=state.status,
-        version=state.version,
-        known_on=state.known_on,
-        created_at=state.created_at,
-        updated_at=state.updated_at,
-        # ItemChange has exactly the fields of a revision as served.
-        history=[ItemRevisionPublic.model_validate(c, from_attributes=True) for c in state.history],
-        links=ItemLinks(self=f"{api}/items/{state.key}", process=api),
-    )
+    links = ItemLinks(self=f"{api}/items/{state.key}", process=api)
+    # ItemState has every other field ItemPublic serves under the same names, and its history's
+    # entries (ItemChange) every field of a revision as served.
+    fields = {f.name: getattr(state, f.name) for f in dataclasses.fields(state)}
+    return ItemPublic.model_validate({**fields, "links": links}, from_attributes=True)

@@ -144,12 +144,8 @@ async def insert_event(
     session.add(row)
     await session.flush()
     session.add_all(EventTag(event_id=event_id, tag=t) for t in document["tags"])
-    fields = diff_documents(None, document)
-    session.add(
-        EventRevision(
-            event_id=event_id, **revision_columns(row, "created", stamp, fields, document)
-        )
-    )
+    revision = revision_columns(row, "created", stamp, diff_documents(None, document), document)
+    session.add(EventRevision(event_id=event_id, **revision))
     await session.flush()
     return state
 
@@ -222,11 +218,8 @@ async def rewrite_event(
     session.add(row)
     if "tags" in changes:
         await _replace_tags(session, event_id, document["tags"])
-    session.add(
-        EventRevision(
-            event_id=event_id, **revision_columns(row, "updated", stamp, changes, document)
-        )
-    )
+    revision = revision_columns(row, "updated", stamp, changes, document)
+    session.add(EventRevision(event_id=event_id, **revision))
     await session.flush()
     return state
 
