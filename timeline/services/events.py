@@ -25,6 +25,7 @@ from timeline.formats.ics import (
     keeps_entry,
 )
 from timeline.schemas import EventFields, HistoryPage, Revision
+from timeline.services.scoped import read_in, write_in
 from timeline.store import event_writes
 from timeline.store.db import Database
 from timeline.store.event_replays import history
@@ -35,7 +36,6 @@ from timeline.store.events import (
     get_event,
     process_timeline,
 )
-from timeline.store.processes import get_process
 from timeline.store.tables import Process
 
 __all__ = [
@@ -197,16 +197,12 @@ async def record_event(
     **stamp: Unpack[WriteStamp],
 ) -> EventState:
     """`create_event` in process `slug`, in a transaction of its own; NotFound without it."""
-    async with db.write() as session:
-        process = await get_process(session, slug)
-        return await create_event(session, process, raw, **stamp)
+    return await write_in(db, slug, create_event, raw, **stamp)
 
 
 async def read_event(db: Database, slug: str, event_id: str, as_of: dt.date | None) -> EventState:
     """One event of process `slug`, now or as known on `as_of`; NotFound when unknown then."""
-    async with db.read() as session:
-        process = await get_process(session, slug)
-        return await get_event(session, process, event_id, as_of)
+    return await read_in(db, slug, get_event, event_id, as_of)
 
 
 async def change_event(
@@ -217,9 +213,7 @@ async def change_event(
     **write: Unpack[GuardedWrite],
 ) -> EventState:
     """`update_event` in process `slug`, in a transaction of its own."""
-    async with db.write() as session:
-        process = await get_process(session, slug)
-        return await update_event(session, process, event_id, patch, **write)
+    return await write_in(db, slug, update_event, event_id, patch, **write)
 
 
 async def remove_event(
@@ -230,17 +224,13 @@ async def remove_event(
 ) -> None:
     """Tombstone an event of process `slug` if it is still at `expected_version`; its history
     keeps every revision."""
-    async with db.write() as session:
-        process = await get_process(session, slug)
-        await delete_event(session, process, event_id, **write)
+    await write_in(db, slug, delete_event, event_id, **write)
 
 
 async def event_history(db: Database, slug: str, event_id: str) -> HistoryPage:
     """Every revision of an event of process `slug`, oldest first, with its field-by-field
     changes (deleted events included)."""
-    async with db.read() as session:
-        process = await get_process(session, slug)
-        revisions = await history(session, process, event_id)
+    revisions = await read_in(db, slug, history, event_id)
     # an EventRevision row has every field of a Revision as served, under the same names
     items = [Revision.model_validate(r, from_attributes=True) for r in revisions]
     return HistoryPage(event=event_id, items=items, next=None)
