@@ -161,19 +161,24 @@ def _drawings(
     return wide, narrow
 
 
-async def _chart(
+async def _known(
     db: Database, slug: str, asked: ChartQuery
-) -> tuple[dt.date, Process, list[EventState], Window, EventFilter]:
+) -> tuple[dt.date, Process, list[EventState]]:
     # What a process page and its embed both start from: the day, the process and its events
-    # as known then, the window to draw and the filter asked for.
-    day = asked["as_of"] or asked["today"]
+    # as known then.
     process, states = await _states(db, slug, asked["as_of"])
+    return asked["as_of"] or asked["today"], process, states
+
+
+def _window(
+    states: Sequence[EventState], day: dt.date, asked: ChartQuery
+) -> tuple[Window, EventFilter]:
+    # The window to draw and the filter asked for (the form sends an empty `tag` for "any tag").
     window = drawing.choose_window(
         states, day, start=asked["start"], end=asked["end"], zoom=asked["zoom"]
     )
-    # The filter form sends an empty `tag` for "any tag".
     chosen = EventFilter(kinds=list(asked["kinds"]), tags=[t for t in asked["tags"] if t])
-    return day, process, states, window, chosen
+    return window, chosen
 
 
 async def process_page(
@@ -183,8 +188,9 @@ async def process_page(
     window chosen by `start`, `end` and `zoom`, the range, filter and search controls,
     subscribe links and the list of events shown."""
     as_of, query = asked["as_of"], asked["query"]
-    day, process, states, window, chosen = await _chart(db, slug, asked)
+    day, process, states = await _known(db, slug, asked)
     matches = await search_matches(db, slug, q, None, as_of)
+    window, chosen = _window(states, day, asked)
     kinds, tags = list(chosen.kinds), list(chosen.tags)
     filtered = [s for s in states if chosen.accepts(s) and (matches is None or s.id in matches)]
     shown = [s for s in filtered if window.overlaps(s.start, s.end)]
@@ -233,7 +239,8 @@ async def embed_page(db: Database, slug: str, **asked: Unpack[ChartQuery]) -> di
     """The drawing alone, as on the process page for the same window, filters and `as_of`,
     with links that are absolute (they open this site from the framing page)."""
     as_of, root = asked["as_of"], asked["root"]
-    day, process, states, window, chosen = await _chart(db, slug, asked)
+    day, process, states = await _known(db, slug, asked)
+    window, chosen = _window(states, day, asked)
     filtered = [s for s in states if chosen.accepts(s)]
     risks = await deadline_risks(db, slug, day)
     picture, compact = _drawings(filtered, day, window, risks, process.title)
