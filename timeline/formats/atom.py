@@ -15,9 +15,9 @@ from feedgen.feed import FeedGenerator
 from timeline.domain.model import ChangeRecord
 from timeline.domain.position_changes import PositionChange
 from timeline.domain.text import legal_text
-from timeline.formats.change_words import change_html, change_title, entry_id, public_moment
+from timeline.formats.change_words import change_html, change_title, entry_id
 from timeline.formats.feedinfo import FeedInfo, event_page_url, feed_updated
-from timeline.formats.position_feed import add_atom_entry
+from timeline.formats.position_feed import add_atom_entry, fill_atom_entry
 
 __all__ = ["ATOM_MEDIA_TYPE", "atom_feed"]
 
@@ -50,13 +50,8 @@ def atom_feed(info: FeedInfo, records: Sequence[ChangeRecord | PositionChange]) 
             continue
         page = event_page_url(info.root, record)
         entry = fg.add_entry(order="append")
-        entry.id(_xml(entry_id(record)))
-        entry.title(_xml(change_title(record)))
-        entry.published(public_moment(record))
-        entry.updated(public_moment(record))
-        entry.author({"name": _xml(record.actor)})
-        entry.link(href=_xml(page), rel="alternate", type="text/html")
-        entry.content(_xml(change_html(record, page)), type="html")
+        words = (entry_id(record), change_title(record), change_html(record, page))
+        fill_atom_entry(entry, record, words, page, _xml)
         entry.category(term=record.event.kind, label=record.event.kind.replace("_", " "))
         for tag in record.event.tags:
             entry.category(term=_xml(tag))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from timeline.domain.model import ChangeRecord
 from timeline.domain.position_changes import PositionChange
 from timeline.formats.change_words import public_moment, rfc3339
 from timeline.formats.position_words import (
@@ -20,7 +21,27 @@ from timeline.formats.position_words import (
     position_url,
 )
 
-__all__ = ["add_atom_entry", "json_item"]
+__all__ = ["add_atom_entry", "fill_atom_entry", "json_item"]
+
+
+def fill_atom_entry(
+    entry: Any,
+    record: ChangeRecord | PositionChange,
+    words: tuple[str, str, str],
+    page: str,
+    clean: Callable[[str], str],
+) -> None:
+    """Fill what every change's feedgen entry carries: `words` (its permanent id, its title and
+    its HTML), when it became public (published and updated alike), who recorded it, and its
+    `page`; `clean` drops what XML cannot carry."""
+    ident, title, html = words
+    entry.id(clean(ident))
+    entry.title(clean(title))
+    entry.published(public_moment(record))
+    entry.updated(public_moment(record))
+    entry.author({"name": clean(record.actor)})
+    entry.link(href=clean(page), rel="alternate", type="text/html")
+    entry.content(clean(html), type="html")
 
 
 def add_atom_entry(
@@ -28,13 +49,8 @@ def add_atom_entry(
 ) -> None:
     """Fill a feedgen entry for `change`; `clean` drops what XML cannot carry."""
     page = position_url(root, change)
-    entry.id(clean(position_entry_id(change)))
-    entry.title(clean(position_title(change)))
-    entry.published(public_moment(change))
-    entry.updated(public_moment(change))
-    entry.author({"name": clean(change.actor)})
-    entry.link(href=clean(page), rel="alternate", type="text/html")
-    entry.content(clean(position_html(change, page)), type="html")
+    words = (position_entry_id(change), position_title(change), position_html(change, page))
+    fill_atom_entry(entry, change, words, page, clean)
     entry.category(term="position", label="position")
     entry.category(term=change.kind, label=change.kind)
 

@@ -24,6 +24,7 @@ __all__ = [
     "StrictPart",
     "check_zone",
     "http_url",
+    "legal_text",
 ]
 
 Slug = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
@@ -61,9 +62,16 @@ class Strict(StrictPart):
     def _legal_text(cls, value: Any) -> Any:
         # Before the field's own validation, on the raw value (parts included), so a hostile
         # nesting never reaches pydantic's recursion.
-        if (problem := text_problem(value)) is not None:
-            raise ValueError(problem)
-        return value
+        return legal_text(value)
+
+
+def legal_text(value: Any) -> Any:
+    """`value` unchanged when its text follows the text rule (`text_problem`: no control
+    character, no nesting too deep); ValueError naming the problem otherwise. A validator's
+    body, run before the field's own validation."""
+    if (problem := text_problem(value)) is not None:
+        raise ValueError(problem)
+    return value
 
 
 def http_url(value: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel
 
 from timeline.clock import utcnow
+from timeline.domain.writes import GuardedWrite, WriteStamp
 from timeline.schemas.positions import AxisPut, PlacementPut, ProposalCreate, StancePut
 from timeline.seed.dataset import PositionStep
 from timeline.services import positions as position_service
@@ -30,46 +31,16 @@ async def load_positions(db: Database, slug: str, steps: Sequence[PositionStep])
     for step in steps:
         data = _SCHEMAS[step.kind].model_validate(step.body)
         document = data.model_dump(mode="json", exclude={"known_on"})
-        day, now = step.known_on, utcnow()
+        stamp = WriteStamp(known_on=step.known_on, actor="seed", now=utcnow())
+        write = GuardedWrite(expected_version=None, **stamp)
         if step.kind == "axis":
-            await spectrum_service.put_axis(
-                db,
-                slug,
-                step.target[0],
-                document,
-                expected_version=None,
-                known_on=day,
-                actor="seed",
-                now=now,
-            )
+            await spectrum_service.put_axis(db, slug, step.target[0], document, **write)
         elif step.kind == "placement":
             axis, holder = step.target
-            await spectrum_service.put_placement(
-                db,
-                slug,
-                axis,
-                holder,
-                document,
-                expected_version=None,
-                known_on=day,
-                actor="seed",
-                now=now,
-            )
+            await spectrum_service.put_placement(db, slug, axis, holder, document, **write)
         elif step.kind == "proposal":
-            await position_service.create_proposal(
-                db, slug, document, known_on=day, actor="seed", now=now
-            )
+            await position_service.create_proposal(db, slug, document, **stamp)
         else:
             proposal, holder = step.target
-            await position_service.put_stance(
-                db,
-                slug,
-                proposal,
-                holder,
-                document,
-                expected_version=None,
-                known_on=day,
-                actor="seed",
-                now=now,
-            )
+            await position_service.put_stance(db, slug, proposal, holder, document, **write)
     return len(steps)

@@ -17,8 +17,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from timeline import clock
 from timeline.domain.errors import FieldError, InvalidFields
 from timeline.domain.events import find_cycle, validate_document_rules
-from timeline.domain.text import MAX_JSON_DEPTH, json_depth, text_problem
+from timeline.domain.text import MAX_JSON_DEPTH, json_depth
 from timeline.schemas import EventFields, ItemCreate, ProcessCreate
+from timeline.schemas.common import legal_text
 from timeline.services.bundle_checks import (
     check_event_fields,
     check_item_revisions,
@@ -58,9 +59,7 @@ class RevisionRecord(_Record):
     @field_validator("actor", mode="before")
     @classmethod
     def _legal_text(cls, value: Any) -> Any:
-        if (problem := text_problem(value)) is not None:
-            raise ValueError(problem)
-        return value
+        return legal_text(value)
 
     @field_validator("fields", "snapshot", mode="before")
     @classmethod

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, cast
+from typing import Any, Unpack, cast
 
 from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -15,6 +15,7 @@ from timeline.domain.dates import DateSpan
 from timeline.domain.errors import FieldError, InvalidFields
 from timeline.domain.events import apply_merge_patch, validate_document_rules
 from timeline.domain.model import EventState
+from timeline.domain.writes import GuardedWrite, WriteStamp
 from timeline.formats.ics import (
     StoredEntry,
     current_entry_prefix,
@@ -24,6 +25,7 @@ from timeline.formats.ics import (
     keeps_entry,
 )
 from timeline.schemas import EventFields, HistoryPage, Revision
+from timeline.services.scoped import read_in, write_in
 from timeline.store import event_writes
 from timeline.store.db import Database
 from timeline.store.event_replays import history
@@ -34,7 +36,6 @@ from timeline.store.events import (
     get_event,
     process_timeline,
 )
-from timeline.store.processes import get_process
 from timeline.store.tables import Process
 
 __all__ = [
@@ -102,23 +103,13 @@ async def _write(
     process: Process,
     event_id: str,
     raw: dict[str, Any],
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    stamp: WriteStamp,
 ) -> EventState:
     # Creating and changing differ only in the store write (`insert_event` or `rewrite_event`,
     # which share a signature); both validate first and keep the event's calendar entry.
     document, span = await _validate(session, process, event_id, raw)
     return await write(
-        session,
-        process,
-        event_id,
-        document,
-        span,
-        keep_entry=kept_calendar_entry,
-        known_on=known_on,
-        actor=actor,
-        now=now,
+        session, process, event_id, document, span, keep_entry=kept_calendar_entry, **stamp
     )
 
 
@@ -127,17 +118,13 @@ async def create_event(
     process: Process,
     raw: dict[str, Any],
     *,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
     event_id: str | None = None,
+    **stamp: Unpack[WriteStamp],
 ) -> EventState:
     """Validate and store a new event with its first revision; return it as stored."""
     event_id = event_id or new_event_id()
     await event_writes.ensure_new_id(session, event_id)
-    return await _write(
-        event_writes.insert_event, session, process, event_id, raw, known_on, actor, now
-    )
+    return await _write(event_writes.insert_event, session, process, event_id, raw, stamp)
 
 
 async def update_event(
@@ -147,16 +134,12 @@ async def update_event(
     patch: dict[str, Any],
     *,
     expected_version: int | None,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **stamp: Unpack[WriteStamp],
 ) -> EventState:
     """Apply a JSON merge patch to the current event if it is still at `expected_version`."""
     before = await event_writes.lock_event(session, process, event_id, expected_version)
     after = apply_merge_patch(before, patch)
-    return await _write(
-        event_writes.rewrite_event, session, process, event_id, after, known_on, actor, now
-    )
+    return await _write(event_writes.rewrite_event, session, process, event_id, after, stamp)
 
 
 async def refresh_calendar_entries(session: AsyncSession, *, limit: int = 500) -> int:
@@ -211,22 +194,15 @@ async def record_event(
     db: Database,
     slug: str,
     raw: dict[str, Any],
-    *,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **stamp: Unpack[WriteStamp],
 ) -> EventState:
     """`create_event` in process `slug`, in a transaction of its own; NotFound without it."""
-    async with db.write() as session:
-        process = await get_process(session, slug)
-        return await create_event(session, process, raw, known_on=known_on, actor=actor, now=now)
+    return await write_in(db, slug, create_event, raw, **stamp)
 
 
 async def read_event(db: Database, slug: str, event_id: str, as_of: dt.date | None) -> EventState:
     """One event of process `slug`, now or as known on `as_of`; NotFound when unknown then."""
-    async with db.read() as session:
-        process = await get_process(session, slug)
-        return await get_event(session, process, event_id, as_of)
+    return await read_in(db, slug, get_event, event_id, as_of)
 
 
 async def change_event(
@@ -234,67 +210,27 @@ async def change_event(
     slug: str,
     event_id: str,
     patch: dict[str, Any],
-    *,
-    expected_version: int | None,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **write: Unpack[GuardedWrite],
 ) -> EventState:
     """`update_event` in process `slug`, in a transaction of its own."""
-    async with db.write() as session:
-        process = await get_process(session, slug)
-        return await update_event(
-            session,
-            process,
-            event_id,
-            patch,
-            expected_version=expected_version,
-            known_on=known_on,
-            actor=actor,
-            now=now,
-        )
+    return await write_in(db, slug, update_event, event_id, patch, **write)
 
 
 async def remove_event(
     db: Database,
     slug: str,
     event_id: str,
-    *,
-    expected_version: int | None,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **write: Unpack[GuardedWrite],
 ) -> None:
     """Tombstone an event of process `slug` if it is still at `expected_version`; its history
     keeps every revision."""
-    async with db.write() as session:
-        process = await get_process(session, slug)
-        await delete_event(
-            session,
-            process,
-            event_id,
-            expected_version=expected_version,
-            known_on=known_on,
-            actor=actor,
-            now=now,
-        )
+    await write_in(db, slug, delete_event, event_id, **write)
 
 
 async def event_history(db: Database, slug: str, event_id: str) -> HistoryPage:
     """Every revision of an event of process `slug`, oldest first, with its field-by-field
     changes (deleted events included)."""
-    async with db.read() as session:
-        process = await get_process(session, slug)
-        revisions = await history(session, process, event_id)
-    items = [
-        Revision(
-            version=r.version,
-            recorded_at=r.recorded_at,
-            known_on=r.known_on,
-            actor=r.actor,
-            change=r.change,
-            fields=r.fields,
-        )
-        for r in revisions
-    ]
+    revisions = await read_in(db, slug, history, event_id)
+    # an EventRevision row has every field of a Revision as served, under the same names
+    items = [Revision.model_validate(r, from_attributes=True) for r in revisions]
     return HistoryPage(event=event_id, items=items, next=None)

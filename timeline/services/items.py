@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Any
+from typing import Any, Unpack
 
 from timeline.domain.errors import InvalidFields
 from timeline.domain.items import ItemState
-from timeline.schemas.items import ItemLinks, ItemPublic, ItemRevisionPublic
+from timeline.domain.writes import GuardedWrite, WriteStamp
+from timeline.schemas.items import ItemLinks, ItemPublic
 from timeline.store import items as item_store
 from timeline.store.db import Database
 from timeline.store.processes import get_process
@@ -25,18 +27,13 @@ async def create_item(
     db: Database,
     slug: str,
     fields: dict[str, Any],
-    *,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **stamp: Unpack[WriteStamp],
 ) -> ItemState:
     """Store a new item of process `slug` with its first revision; NotFound without the
     process, Conflict when the key is taken."""
     async with db.write() as session:
         process = await get_process(session, slug)
-        return await item_store.create_item(
-            session, process, fields, known_on=known_on, actor=actor, now=now
-        )
+        return await item_store.create_item(session, process, fields, **stamp)
 
 
 async def item_page(
@@ -65,11 +62,7 @@ async def update_item(
     slug: str,
     key: str,
     changes: dict[str, Any],
-    *,
-    expected_version: int | None,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **write: Unpack[GuardedWrite],
 ) -> ItemState:
     """Apply a merge patch if the item is still at `expected_version`; InvalidFields when it
     removes a required field, PreconditionFailed when the version moved on."""
@@ -78,32 +71,14 @@ async def update_item(
             raise InvalidFields.one(name, "cannot be removed")
     async with db.write() as session:
         process = await get_process(session, slug)
-        return await item_store.update_item(
-            session,
-            process,
-            key,
-            changes,
-            expected_version=expected_version,
-            known_on=known_on,
-            actor=actor,
-            now=now,
-        )
+        return await item_store.update_item(session, process, key, changes, **write)
 
 
 def item_public(state: ItemState, root: str) -> ItemPublic:
     """The API representation of an item state, its links under `root`."""
     api = f"{root}/api/v1/processes/{state.process}"
-    return ItemPublic(
-        key=state.key,
-        process=state.process,
-        title=state.title,
-        chapter=state.chapter,
-        status=state.status,
-        version=state.version,
-        known_on=state.known_on,
-        created_at=state.created_at,
-        updated_at=state.updated_at,
-        # ItemChange has exactly the fields of a revision as served.
-        history=[ItemRevisionPublic.model_validate(c, from_attributes=True) for c in state.history],
-        links=ItemLinks(self=f"{api}/items/{state.key}", process=api),
-    )
+    links = ItemLinks(self=f"{api}/items/{state.key}", process=api)
+    # ItemState has every other field ItemPublic serves under the same names, and its history's
+    # entries (ItemChange) every field of a revision as served.
+    fields = {f.name: getattr(state, f.name) for f in dataclasses.fields(state)}
+    return ItemPublic.model_validate({**fields, "links": links}, from_attributes=True)

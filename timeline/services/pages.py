@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import urlencode
 
 from timeline.domain.errors import NotFound
@@ -25,8 +25,26 @@ from timeline.store.items import item_states
 from timeline.store.processes import get_process, list_processes
 from timeline.store.tables import Process
 from timeline.web import analysis, drawing, views
+from timeline.web.axis import Window
 
-__all__ = ["deadline_risks", "embed_page", "event_page", "index_page", "process_page"]
+__all__ = ["ChartQuery", "deadline_risks", "embed_page", "event_page", "index_page", "process_page"]
+
+
+class ChartQuery(TypedDict):
+    """What a process page and its embed are asked for, the same for both: the day the events
+    are known on (`as_of`, None for now) and `today`, the window (`start`, `end`, `zoom`), the
+    filters (`kinds`, `tags`), the page's query (`query`) and where the site is reached
+    (`root`)."""
+
+    as_of: dt.date | None
+    today: dt.date
+    start: dt.date | None
+    end: dt.date | None
+    zoom: str | None
+    kinds: Sequence[str]
+    tags: Sequence[str]
+    query: views.QueryState
+    root: str
 
 
 async def deadline_risks(db: Database, slug: str, day: dt.date) -> dict[str, str]:
@@ -143,32 +161,37 @@ def _drawings(
     return wide, narrow
 
 
+async def _known(
+    db: Database, slug: str, asked: ChartQuery
+) -> tuple[dt.date, Process, list[EventState]]:
+    # What a process page and its embed both start from: the day, the process and its events
+    # as known then.
+    process, states = await _states(db, slug, asked["as_of"])
+    return asked["as_of"] or asked["today"], process, states
+
+
+def _window(
+    states: Sequence[EventState], day: dt.date, asked: ChartQuery
+) -> tuple[Window, EventFilter]:
+    # The window to draw and the filter asked for (the form sends an empty `tag` for "any tag").
+    window = drawing.choose_window(
+        states, day, start=asked["start"], end=asked["end"], zoom=asked["zoom"]
+    )
+    chosen = EventFilter(kinds=list(asked["kinds"]), tags=[t for t in asked["tags"] if t])
+    return window, chosen
+
+
 async def process_page(
-    db: Database,
-    slug: str,
-    *,
-    as_of: dt.date | None,
-    today: dt.date,
-    start: dt.date | None,
-    end: dt.date | None,
-    zoom: str | None,
-    kinds: Sequence[str],
-    tags: Sequence[str],
-    query: views.QueryState,
-    root: str,
-    q: str | None = None,
+    db: Database, slug: str, *, q: str | None = None, **asked: Unpack[ChartQuery]
 ) -> dict[str, Any]:
     """The drawing of the events of `kinds` and `tags` (and matching the words `q`) in the
     window chosen by `start`, `end` and `zoom`, the range, filter and search controls,
     subscribe links and the list of events shown."""
-    day = as_of or today
-    process, states = await _states(db, slug, as_of)
+    as_of, query = asked["as_of"], asked["query"]
+    day, process, states = await _known(db, slug, asked)
     matches = await search_matches(db, slug, q, None, as_of)
-    window = drawing.choose_window(states, day, start=start, end=end, zoom=zoom)
-    kinds = list(kinds)
-    # The filter form sends an empty `tag` for "any tag".
-    tags = [t for t in tags if t]
-    chosen = EventFilter(kinds=kinds, tags=tags)
+    window, chosen = _window(states, day, asked)
+    kinds, tags = list(chosen.kinds), list(chosen.tags)
     filtered = [s for s in states if chosen.accepts(s) and (matches is None or s.id in matches)]
     shown = [s for s in filtered if window.overlaps(s.start, s.end)]
     risks = await deadline_risks(db, slug, day)
@@ -176,7 +199,7 @@ async def process_page(
     href = _hrefs(slug, states, as_of)
     rows = views.event_rows(shown, href, risks)
     years, months, previous, following = views.zoom_links(states, day, window, query)
-    links = process_links(root, slug)
+    links = process_links(asked["root"], slug)
     subscribe = _subscribe_query(kinds, tags)
     return {
         **await _analyses(db, process, day, as_of, href),
@@ -212,26 +235,12 @@ async def process_page(
     }
 
 
-async def embed_page(
-    db: Database,
-    slug: str,
-    *,
-    as_of: dt.date | None,
-    today: dt.date,
-    start: dt.date | None,
-    end: dt.date | None,
-    zoom: str | None,
-    kinds: Sequence[str],
-    tags: Sequence[str],
-    query: views.QueryState,
-    root: str,
-) -> dict[str, Any]:
+async def embed_page(db: Database, slug: str, **asked: Unpack[ChartQuery]) -> dict[str, Any]:
     """The drawing alone, as on the process page for the same window, filters and `as_of`,
     with links that are absolute (they open this site from the framing page)."""
-    day = as_of or today
-    process, states = await _states(db, slug, as_of)
-    window = drawing.choose_window(states, day, start=start, end=end, zoom=zoom)
-    chosen = EventFilter(kinds=list(kinds), tags=[t for t in tags if t])
+    as_of, root = asked["as_of"], asked["root"]
+    day, process, states = await _known(db, slug, asked)
+    window, chosen = _window(states, day, asked)
     filtered = [s for s in states if chosen.accepts(s)]
     risks = await deadline_risks(db, slug, day)
     picture, compact = _drawings(filtered, day, window, risks, process.title)
@@ -241,7 +250,7 @@ async def embed_page(
         "process": process,
         "as_of": as_of,
         "today": day,
-        "query": query,
+        "query": asked["query"],
         "window": window,
         "drawing": picture,
         "compact": compact,

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.errors import FieldError, InvalidFields
 from timeline.domain.parties import Group, Membership, Party
+from timeline.domain.writes import WriteStamp
 from timeline.reference import Registry, load_registry
 from timeline.store import positions as store
 from timeline.store.db import Database
@@ -104,10 +105,7 @@ async def create_process_group(
     db: Database,
     slug: str,
     document: dict[str, Any],
-    *,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **stamp: Unpack[WriteStamp],
 ) -> tuple[Group, store.RecordState]:
     """Store a new group of process `slug`; InvalidFields naming unknown members, Conflict
     when the key is taken."""
@@ -115,15 +113,7 @@ async def create_process_group(
     async with db.write() as session:
         process = await get_process(session, slug)
         state, _ = await store.put_record(
-            session,
-            process,
-            "group",
-            document["key"],
-            document,
-            create=True,
-            known_on=known_on,
-            actor=actor,
-            now=now,
+            session, process, "group", document["key"], document, create=True, **stamp
         )
     return group_from_record(state.document), state
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
-from typing import Any
+from typing import Any, Unpack
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.errors import InvalidFields, NotFound
 from timeline.domain.forecast import FORECAST_RULES, forecast
 from timeline.domain.parties import STANCES, resolve_stances
-from timeline.schemas.positions import RecordPublic, RecordRevisionPublic
+from timeline.domain.writes import GuardedWrite, WriteStamp
+from timeline.schemas.positions import RecordPublic
 from timeline.services import parties as party_service
 from timeline.services.votes import votes_of
 from timeline.store import positions as store
@@ -24,6 +25,7 @@ from timeline.store.tables import Process
 __all__ = [
     "create_proposal",
     "eligible_parties",
+    "held_view",
     "list_proposals",
     "proposal_forecast",
     "proposal_history",
@@ -53,10 +55,7 @@ async def create_proposal(
     db: Database,
     slug: str,
     document: dict[str, Any],
-    *,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **stamp: Unpack[WriteStamp],
 ) -> store.RecordState:
     """Store a new proposal of process `slug`; Conflict when the key is taken, InvalidFields
     naming `item` when it names an item the process does not have."""
@@ -67,15 +66,7 @@ async def create_proposal(
             if document["item"] not in from_items:
                 raise InvalidFields.one("item", f"no item {document['item']!r} in {slug!r}")
         state, _ = await store.put_record(
-            session,
-            process,
-            "proposal",
-            document["key"],
-            document,
-            create=True,
-            known_on=known_on,
-            actor=actor,
-            now=now,
+            session, process, "proposal", document["key"], document, create=True, **stamp
         )
     return state
 
@@ -90,11 +81,7 @@ async def put_stance(
     proposal: str,
     holder: str,
     document: dict[str, Any],
-    *,
-    expected_version: int | None,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **write: Unpack[GuardedWrite],
 ) -> tuple[store.RecordState, bool]:
     """Record `holder`'s stance on `proposal` as a new revision; (state, created).
 
@@ -103,19 +90,8 @@ async def put_stance(
     """
     if document.get("stance") not in STANCES:
         raise InvalidFields.one("stance", f"must be one of {', '.join(STANCES)}")
-    return await put_held_record(
-        db,
-        slug,
-        "stance",
-        ("proposal", proposal),
-        holder,
-        document,
-        steady="stance",
-        expected_version=expected_version,
-        known_on=known_on,
-        actor=actor,
-        now=now,
-    )
+    parent = ("proposal", proposal)
+    return await put_held_record(db, slug, "stance", parent, holder, document, "stance", **write)
 
 
 async def put_held_record(
@@ -125,12 +101,8 @@ async def put_held_record(
     parent: tuple[str, str],
     holder: str,
     document: dict[str, Any],
-    *,
     steady: str,
-    expected_version: int | None,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **write: Unpack[GuardedWrite],
 ) -> tuple[store.RecordState, bool]:
     """A new revision of `holder`'s record of `kind` under the `parent` (kind, key) record,
     keyed `parent/holder`; (state, created). InvalidFields naming the parent's kind when there
@@ -153,11 +125,8 @@ async def put_held_record(
             f"{parent_key}/{holder}",
             {**full, **document},
             parent=parent_key,
-            expected_version=expected_version,
-            known_on=known_on,
-            actor=actor,
-            now=now,
             steady=steady,
+            **write,
         )
 
 
@@ -191,6 +160,21 @@ async def _inputs(
     return found, stances, party_service.members_on(groups, day)
 
 
+def held_view(state: store.RecordState, steady: str) -> dict[str, Any]:
+    """A held record (a stance, a placement) as a view lists it: who holds it, the `steady`
+    field's value (the stance, the value), since when, on what source."""
+    return {
+        "holder": state.document["holder"],
+        "holder_kind": state.document["holder_kind"],
+        steady: state.document[steady],
+        "since": state.since.isoformat(),
+        "known_on": state.known_on.isoformat(),
+        "version": state.version,
+        "sources": state.document.get("sources", []),
+        "note": state.document.get("note"),
+    }
+
+
 def _split(stances: list[store.RecordState]) -> tuple[dict[str, Any], dict[str, Any]]:
     own = {s.document["holder"]: s.document["stance"] for s in stances if _is(s, "party")}
     held = {s.document["holder"]: s.document["stance"] for s in stances if _is(s, "group")}
@@ -217,19 +201,7 @@ async def proposal_view(
         counts[r.stance or ("mixed" if r.source == "mixed" else "none")] += 1
     view = {
         "as_of": day.isoformat(),
-        "stances": [
-            {
-                "holder": s.document["holder"],
-                "holder_kind": s.document["holder_kind"],
-                "stance": s.document["stance"],
-                "since": s.since.isoformat(),
-                "known_on": s.known_on.isoformat(),
-                "version": s.version,
-                "sources": s.document.get("sources", []),
-                "note": s.document.get("note"),
-            }
-            for s in stances
-        ],
+        "stances": [held_view(s, "stance") for s in stances],
         "counts": counts,
         "parties": [r.to_json() for r in resolved.values() if r.source is not None],
     }
@@ -296,17 +268,6 @@ async def proposal_history(
 
 def record_public(state: store.RecordState) -> RecordPublic:
     """The API representation of a position record as known on the day asked about."""
-    return RecordPublic(
-        kind=state.kind,
-        key=state.key,
-        process=state.process,
-        version=state.version,
-        known_on=state.known_on,
-        since=state.since,
-        created_at=state.created_at,
-        updated_at=state.updated_at,
-        document=state.document,
-        history=[
-            RecordRevisionPublic.model_validate(c, from_attributes=True) for c in state.history
-        ],
-    )
+    # RecordState has every field RecordPublic serves, and its history's entries every field
+    # of a RecordRevisionPublic (RecordChange), under the same names.
+    return RecordPublic.model_validate(state, from_attributes=True)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Any
+from typing import Any, Unpack
 
 from timeline.domain.errors import InvalidFields
-from timeline.services.positions import put_held_record
+from timeline.domain.writes import GuardedWrite
+from timeline.services.positions import held_view, put_held_record
 from timeline.store import positions as store
 from timeline.store.db import Database
 from timeline.store.processes import get_process
@@ -30,11 +31,7 @@ async def put_axis(
     slug: str,
     axis: str,
     document: dict[str, Any],
-    *,
-    expected_version: int | None,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **write: Unpack[GuardedWrite],
 ) -> tuple[store.RecordState, bool]:
     """Create or rename an axis; InvalidFields naming `axis` when it would be a third one."""
     if not _KEY.fullmatch(axis):
@@ -45,15 +42,7 @@ async def put_axis(
         if axis not in {a.key for a in axes} and len(axes) >= MAX_AXES:
             raise InvalidFields.one("axis", f"a process has at most {MAX_AXES} axes")
         return await store.put_record(
-            session,
-            process,
-            "axis",
-            axis,
-            {"key": axis, **document},
-            expected_version=expected_version,
-            known_on=known_on,
-            actor=actor,
-            now=now,
+            session, process, "axis", axis, {"key": axis, **document}, **write
         )
 
 
@@ -63,11 +52,7 @@ async def put_placement(
     axis: str,
     holder: str,
     document: dict[str, Any],
-    *,
-    expected_version: int | None,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **write: Unpack[GuardedWrite],
 ) -> tuple[store.RecordState, bool]:
     """Place `holder` on `axis`; InvalidFields naming `value` outside -1..1, `axis` for a
     missing axis, `holder` for an unknown party or group."""
@@ -75,17 +60,7 @@ async def put_placement(
     if not isinstance(value, (int, float)) or not math.isfinite(value) or not -1 <= value <= 1:
         raise InvalidFields.one("value", "must be a number from -1 to 1")
     return await put_held_record(
-        db,
-        slug,
-        "placement",
-        ("axis", axis),
-        holder,
-        document,
-        steady="value",
-        expected_version=expected_version,
-        known_on=known_on,
-        actor=actor,
-        now=now,
+        db, slug, "placement", ("axis", axis), holder, document, "value", **write
     )
 
 
@@ -102,18 +77,5 @@ async def spectrum(db: Database, slug: str, as_of: dt.date | None) -> dict[str, 
         "axes": [
             {**a.document, "version": a.version, "known_on": a.known_on.isoformat()} for a in axes
         ],
-        "placements": [
-            {
-                "axis": p.document["axis"],
-                "holder": p.document["holder"],
-                "holder_kind": p.document["holder_kind"],
-                "value": p.document["value"],
-                "since": p.since.isoformat(),
-                "known_on": p.known_on.isoformat(),
-                "version": p.version,
-                "sources": p.document.get("sources", []),
-                "note": p.document.get("note"),
-            }
-            for p in placed
-        ],
+        "placements": [{"axis": p.document["axis"], **held_view(p, "value")} for p in placed],
     }

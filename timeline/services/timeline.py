@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import TypedDict, Unpack
 
 from timeline.domain.errors import InvalidFields
 from timeline.domain.model import EventState
@@ -18,6 +19,7 @@ __all__ = [
     "EventStatePage",
     "PageKey",
     "SearchKey",
+    "TimelineFilter",
     "search_matches",
     "search_page",
     "search_query",
@@ -66,26 +68,42 @@ def _page(states: list[EventState], limit: int) -> EventStatePage:
     return states[:limit], (last.start, last.end, last.kind, last.id)
 
 
+class TimelineFilter(TypedDict):
+    """Which events of a process a timeline page (and a search of it) lists: those overlapping
+    [`start`, `end`] of any of `kinds`, `tags` and `statuses` (each: any when empty)."""
+
+    start: dt.date | None
+    end: dt.date | None
+    kinds: Sequence[str]
+    tags: Sequence[str]
+    statuses: Sequence[str]
+
+
+def _event_filter(asked: TimelineFilter) -> EventFilter:
+    # InvalidFields naming `to` (the query parameter of `end`) when the window ends before it
+    # starts
+    start, end = asked["start"], asked["end"]
+    if start is not None and end is not None and end < start:
+        raise InvalidFields.one("to", "is before from")
+    return EventFilter(
+        start=start, end=end, kinds=asked["kinds"], tags=asked["tags"], statuses=asked["statuses"]
+    )
+
+
 async def timeline_page(
     db: Database,
     slug: str,
     *,
-    start: dt.date | None,
-    end: dt.date | None,
-    kinds: Sequence[str],
-    tags: Sequence[str],
-    statuses: Sequence[str],
     as_of: dt.date | None,
     after: PageKey | None,
     limit: int,
+    **asked: Unpack[TimelineFilter],
 ) -> EventStatePage:
     """Events of process `slug` overlapping [start, end] and passing the filters, ordered by
     (start, end, kind, id), after `after`, at most `limit`; with `as_of`, as known that day.
     InvalidFields names `to` when the window ends before it starts; NotFound without the
     process."""
-    if start is not None and end is not None and end < start:
-        raise InvalidFields.one("to", "is before from")
-    flt = EventFilter(start=start, end=end, kinds=kinds, tags=tags, statuses=statuses)
+    flt = _event_filter(asked)
     async with db.read() as session:
         states = await process_timeline(
             session, slug, flt, as_of=as_of, after=after, limit=limit + 1
@@ -98,21 +116,15 @@ async def search_page(
     slug: str,
     query: SearchQuery,
     *,
-    start: dt.date | None,
-    end: dt.date | None,
-    kinds: Sequence[str],
-    tags: Sequence[str],
-    statuses: Sequence[str],
     as_of: dt.date | None,
     after: SearchKey | None,
     limit: int,
+    **asked: Unpack[TimelineFilter],
 ) -> SearchPage:
     """`timeline_page`'s events that also match `query` (see `search_query`), best match first
     (then in timeline order), searching the text each event had on `as_of` when given. The
     same errors as `timeline_page`."""
-    if start is not None and end is not None and end < start:
-        raise InvalidFields.one("to", "is before from")
-    flt = EventFilter(start=start, end=end, kinds=kinds, tags=tags, statuses=statuses)
+    flt = _event_filter(asked)
     async with db.read() as session:
         process = await get_process(session, slug)
         found = await search_events(

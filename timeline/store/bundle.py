@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from sqlmodel import col, select
@@ -37,6 +38,18 @@ BUNDLE_VERSION = 1
 
 def _stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _revised(row: Item | PositionRecord, histories: Mapping[int, Any]) -> dict[str, Any]:
+    # What an exported item and position record both end with: where their history stands,
+    # and the history itself (`histories`, by row id).
+    return {
+        "version": row.version,
+        "known_on": row.known_on.isoformat(),
+        "created_at": _stamp(row.created_at),
+        "updated_at": _stamp(row.updated_at),
+        "revisions": histories.get(row.id or 0, []),
+    }
 
 
 def _revision_json(row: EventRevision | ItemRevision | PositionRevision) -> dict[str, Any]:
@@ -118,11 +131,7 @@ async def export_bundle(session: AsyncSession, slug: str | None = None) -> dict[
                         "title": item.title,
                         "chapter": item.chapter,
                         "status": item.status,
-                        "version": item.version,
-                        "known_on": item.known_on.isoformat(),
-                        "created_at": _stamp(item.created_at),
-                        "updated_at": _stamp(item.updated_at),
-                        "revisions": by_item.get(item.id or 0, []),
+                        **_revised(item, by_item),
                     }
                     for item in items
                 ],
@@ -148,11 +157,7 @@ async def _positions(session: AsyncSession, process_id: int | None) -> list[dict
             "kind": record.kind,
             "key": record.key,
             "parent": record.parent,
-            "version": record.version,
-            "known_on": record.known_on.isoformat(),
-            "created_at": _stamp(record.created_at),
-            "updated_at": _stamp(record.updated_at),
-            "revisions": by_record.get(record.id or 0, []),
+            **_revised(record, by_record),
         }
         for record in records
     ]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import and_, exists, func, or_, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB, array
@@ -14,6 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.model import ChangeRecord
 from timeline.store.event_replays import state_from_revision
+from timeline.store.revision_log import LogPage, newest_first
+from timeline.store.revision_rows import revision_fields
 from timeline.store.tables import Event, EventRevision, Process
 
 __all__ = ["list_changes"]
@@ -23,11 +24,9 @@ async def list_changes(
     session: AsyncSession,
     processes: Sequence[Process],
     *,
-    limit: int,
-    before_id: int | None = None,
-    as_of: dt.date | None = None,
     kinds: Sequence[str] = (),
     tags: Sequence[str] = (),
+    **page: Unpack[LogPage],
 ) -> list[ChangeRecord]:
     """Recorded changes of `processes`, newest first, each with the event before and after.
 
@@ -39,14 +38,10 @@ async def list_changes(
         return []
     query = select(EventRevision, Event).join(Event, col(Event.id) == EventRevision.event_id)
     query = query.where(col(EventRevision.process_id).in_(slugs))
-    if before_id is not None:
-        query = query.where(col(EventRevision.id) < before_id)
-    if as_of is not None:
-        query = query.where(col(EventRevision.known_on) <= as_of)
     if kinds or tags:
         dialect = (await session.connection()).dialect.name
         query = _of_kinds_and_tags(query, kinds, tags, dialect)
-    query = query.order_by(col(EventRevision.id).desc()).limit(limit)
+    query = newest_first(query, EventRevision, page)
     pairs = (await session.exec(query)).all()
     wanted = [(r.event_id, r.version - 1) for r, _ in pairs if r.version > 1]
     previous: dict[tuple[str, int], EventRevision] = {}
@@ -72,14 +67,9 @@ async def list_changes(
                 id=revision.id,
                 event_id=revision.event_id,
                 process=slug,
-                version=revision.version,
-                change=revision.change,
-                actor=revision.actor,
-                known_on=revision.known_on,
-                recorded_at=revision.recorded_at,
-                fields=dict(revision.fields),
                 event=state_from_revision(revision, row, slug),
                 previous=None if before is None else state_from_revision(before, row, slug),
+                **revision_fields(revision, revision.fields),
             )
         )
     return records

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import func, or_
 from sqlmodel import col, delete, select
@@ -20,7 +20,9 @@ from timeline.domain.dates import DateSpan
 from timeline.domain.errors import FieldError, InvalidFields, NotFound, PreconditionFailed
 from timeline.domain.events import diff_documents, find_cycle
 from timeline.domain.model import EventState
+from timeline.domain.writes import WriteStamp
 from timeline.store.event_rows import row_document, state_from_row
+from timeline.store.revision_rows import advance, first_version, revision_columns
 from timeline.store.tables import Event, EventRevision, EventTag, Process
 
 __all__ = [
@@ -114,28 +116,6 @@ async def _replace_tags(session: AsyncSession, event_id: str, tags: list[str]) -
     session.add_all(EventTag(event_id=event_id, tag=t) for t in tags)
 
 
-def _revision(
-    row: Event,
-    change: str,
-    actor: str,
-    known_on: dt.date,
-    now: dt.datetime,
-    fields: dict[str, list[Any]],
-    document: dict[str, Any],
-) -> EventRevision:
-    return EventRevision(
-        event_id=row.id,
-        process_id=row.process_id,
-        version=row.version,
-        change=change,
-        actor=actor,
-        known_on=known_on,
-        recorded_at=now,
-        fields=fields,
-        snapshot=document,
-    )
-
-
 async def insert_event(
     session: AsyncSession,
     process: Process,
@@ -144,9 +124,7 @@ async def insert_event(
     span: DateSpan,
     *,
     keep_entry: KeepEntry,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **stamp: Unpack[WriteStamp],
 ) -> EventState:
     """Store a new event (a validated `document` whose date is `span`) with its first
     revision; return it as stored."""
@@ -154,14 +132,11 @@ async def insert_event(
     row = Event(
         id=event_id,
         process_id=process.id,
-        version=1,
-        known_on=known_on,
-        created_at=now,
-        updated_at=now,
         start_day=span.start,
         end_day=span.end,
         precision=span.precision,
         **{k: document[k] for k in ("kind", "title", "date", "status")},
+        **first_version(stamp),
     )
     _apply(row, document, span)
     state = state_from_row(row, process.slug)
@@ -169,9 +144,8 @@ async def insert_event(
     session.add(row)
     await session.flush()
     session.add_all(EventTag(event_id=event_id, tag=t) for t in document["tags"])
-    session.add(
-        _revision(row, "created", actor, known_on, now, diff_documents(None, document), document)
-    )
+    revision = revision_columns(row, "created", stamp, diff_documents(None, document), document)
+    session.add(EventRevision(event_id=event_id, **revision))
     await session.flush()
     return state
 
@@ -226,9 +200,7 @@ async def rewrite_event(
     span: DateSpan,
     *,
     keep_entry: KeepEntry,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **stamp: Unpack[WriteStamp],
 ) -> EventState:
     """Replace the document of the event `lock_event` locked in this session with `document`
     (validated; its date is `span`), appending a revision; nothing is written when nothing
@@ -238,17 +210,16 @@ async def rewrite_event(
     changes = diff_documents(row_document(row), document)
     if not changes:
         return state_from_row(row, process.slug)
-    await _check_known_on(session, event_id, known_on)
+    await _check_known_on(session, event_id, stamp["known_on"])
     _apply(row, document, span)
-    row.version += 1
-    row.updated_at = now
-    row.known_on = known_on
+    advance(row, stamp)
     state = state_from_row(row, process.slug)
     row.ics_entry = keep_entry(state)
     session.add(row)
     if "tags" in changes:
         await _replace_tags(session, event_id, document["tags"])
-    session.add(_revision(row, "updated", actor, known_on, now, changes, document))
+    revision = revision_columns(row, "updated", stamp, changes, document)
+    session.add(EventRevision(event_id=event_id, **revision))
     await session.flush()
     return state
 
@@ -259,13 +230,11 @@ async def delete_event(
     event_id: str,
     *,
     expected_version: int | None,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **stamp: Unpack[WriteStamp],
 ) -> None:
     """Tombstone the event: it leaves the timeline, and its history keeps a 'deleted' entry."""
     row = await _locked_current(session, process, event_id, expected_version)
-    await _check_known_on(session, event_id, known_on)
+    await _check_known_on(session, event_id, stamp["known_on"])
     dependants = (
         await session.exec(
             select(Event.id, Event.depends_on, Event.parent).where(
@@ -285,13 +254,13 @@ async def delete_event(
         )
     document = row_document(row)
     row.deleted = True
-    row.version += 1
-    row.updated_at = now
-    row.known_on = known_on
+    advance(row, stamp)
     row.ics_entry = None  # a tombstone is in no feed
     session.add(row)
     await _replace_tags(session, event_id, [])
-    session.add(_revision(row, "deleted", actor, known_on, now, {}, document))
+    session.add(
+        EventRevision(event_id=event_id, **revision_columns(row, "deleted", stamp, {}, document))
+    )
     await session.flush()
 
 

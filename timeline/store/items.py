@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.errors import Conflict, InvalidFields, NotFound, PreconditionFailed
 from timeline.domain.items import ITEM_STATUSES, ItemChange, ItemState
+from timeline.domain.writes import WriteStamp
 from timeline.store.revision_log import grouped_revisions
+from timeline.store.revision_rows import (
+    advance,
+    first_version,
+    revision_columns,
+    revision_fields,
+)
 from timeline.store.tables import Item, ItemRevision, Process
 
 __all__ = [
@@ -44,15 +51,7 @@ def item_change(
     """One entry of an item's history: `revision` gives the revision's version, change,
     known_on, recorded_at and actor (an `ItemRevision`, or a row of those columns); its
     `snapshot` and changed `fields`, decoded."""
-    return ItemChange(
-        version=revision.version,
-        change=revision.change,
-        known_on=revision.known_on,
-        recorded_at=revision.recorded_at,
-        actor=revision.actor,
-        status=str(snapshot.get("status")),
-        fields=dict(fields),
-    )
+    return ItemChange(status=str(snapshot.get("status")), **revision_fields(revision, fields))
 
 
 def item_state(
@@ -90,23 +89,14 @@ async def _append_revision(
     session: AsyncSession,
     row: Item,
     change: str,
-    actor: str,
-    now: dt.datetime,
+    stamp: WriteStamp,
     fields: dict[str, list[Any]],
     snapshot: dict[str, Any],
 ) -> ItemRevision:
     # The revision records the row as just written: its version and the day it became known.
     assert row.id is not None
     revision = ItemRevision(
-        item_id=row.id,
-        process_id=row.process_id,
-        version=row.version,
-        change=change,
-        actor=actor,
-        known_on=row.known_on,
-        recorded_at=now,
-        fields=fields,
-        snapshot=snapshot,
+        item_id=row.id, **revision_columns(row, change, stamp, fields, snapshot)
     )
     session.add(revision)
     await session.flush()
@@ -117,10 +107,7 @@ async def create_item(
     session: AsyncSession,
     process: Process,
     raw: dict[str, Any],
-    *,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **stamp: Unpack[WriteStamp],
 ) -> ItemState:
     """Store a new item with its first revision; Conflict when the key is taken."""
     document = {name: raw.get(name) for name in _FIELDS}
@@ -137,16 +124,13 @@ async def create_item(
         title=str(document["title"]),
         chapter=document["chapter"],
         status=str(document["status"]),
-        version=1,
-        known_on=known_on,
-        created_at=now,
-        updated_at=now,
+        **first_version(stamp),
     )
     session.add(row)
     await session.flush()
     assert row.id is not None
     fields = {k: [None, v] for k, v in document.items() if v is not None}
-    revision = await _append_revision(session, row, "created", actor, now, fields, document)
+    revision = await _append_revision(session, row, "created", stamp, fields, document)
     return _state(row, process.slug, [revision])
 
 
@@ -157,9 +141,7 @@ async def update_item(
     patch: dict[str, Any],
     *,
     expected_version: int | None,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
+    **stamp: Unpack[WriteStamp],
 ) -> ItemState:
     """Apply a merge patch (title, chapter, status) if the item is still at `expected_version`.
 
@@ -188,11 +170,9 @@ async def update_item(
     if not fields:
         return _state(row, process.slug, revisions[row.id])
     row.title, row.chapter, row.status = after["title"], after["chapter"], after["status"]
-    row.version += 1
-    row.known_on = known_on
-    row.updated_at = now
+    advance(row, stamp)
     session.add(row)
-    revision = await _append_revision(session, row, "updated", actor, now, fields, after)
+    revision = await _append_revision(session, row, "updated", stamp, fields, after)
     return _state(row, process.slug, [*revisions[row.id], revision])
 
 

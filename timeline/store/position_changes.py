@@ -3,8 +3,8 @@ first, each with the document before it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
+from typing import Unpack
 
 from sqlalchemy import and_
 from sqlalchemy.orm import aliased
@@ -13,6 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.position_changes import NEWS_KINDS, PositionChange
 from timeline.store.position_tables import PositionRevision
+from timeline.store.revision_log import LogPage, newest_first
+from timeline.store.revision_rows import revision_fields
 from timeline.store.tables import Process
 
 __all__ = ["list_position_changes"]
@@ -22,15 +24,13 @@ async def list_position_changes(
     session: AsyncSession,
     processes: Sequence[Process],
     *,
-    limit: int,
-    before_id: int | None = None,
-    as_of: dt.date | None = None,
     kinds: Sequence[str] = NEWS_KINDS,
+    **page: Unpack[LogPage],
 ) -> list[PositionChange]:
     """Up to `limit` revisions of records of `kinds` in `processes`, newest recorded first,
     each with the record's document before it; with `as_of`, only those known on that day."""
     slugs = {p.id: p.slug for p in processes}
-    if not slugs or not kinds or limit <= 0:
+    if not slugs or not kinds or page["limit"] <= 0:
         return []
     previous = aliased(PositionRevision)
     query = (
@@ -47,11 +47,7 @@ async def list_position_changes(
             col(PositionRevision.kind).in_(kinds),
         )
     )
-    if before_id is not None:
-        query = query.where(col(PositionRevision.id) < before_id)
-    if as_of is not None:
-        query = query.where(col(PositionRevision.known_on) <= as_of)
-    query = query.order_by(col(PositionRevision.id).desc()).limit(limit)
+    query = newest_first(query, PositionRevision, page)
     changes = []
     for revision, before in (await session.exec(query)).all():
         assert revision.id is not None
@@ -61,14 +57,9 @@ async def list_position_changes(
                 process=slugs[revision.process_id],
                 kind=revision.kind,
                 key=revision.key,
-                version=revision.version,
-                change=revision.change,
-                actor=revision.actor,
-                known_on=revision.known_on,
-                recorded_at=revision.recorded_at,
-                fields=dict(revision.fields),
                 document=dict(revision.snapshot),
                 previous=None if before is None else dict(before),
+                **revision_fields(revision, revision.fields),
             )
         )
     return changes

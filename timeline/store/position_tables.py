@@ -15,7 +15,10 @@ from typing import Any
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from timeline.store.tables import RevisionColumns  # also sets the naming convention
+from timeline.store.tables import (  # also sets the naming convention
+    RevisionColumns,
+    revision_table_args,
+)
 from timeline.store.types import JSONValue, UTCDateTime
 
 __all__ = ["RECORD_KINDS", "PositionRecord", "PositionRevision"]
@@ -56,11 +59,7 @@ class PositionRevision(RevisionColumns, table=True):
     """One immutable change to a position record: the document after it and what changed."""
 
     __tablename__ = "position_revisions"
-    __table_args__ = (
-        UniqueConstraint("record_id", "version"),
-        Index("ix_position_revisions_replay", "process_id", "kind", "known_on"),
-        Index("ix_position_revisions_process_id_id", "process_id", "id"),
-    )
+    __table_args__ = revision_table_args(__tablename__, "record_id", "process_id", "kind")
 
     id: int | None = Field(default=None, primary_key=True)
     record_id: int = Field(foreign_key="position_records.id")

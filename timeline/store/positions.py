@@ -10,15 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import and_, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline.domain.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
+from timeline.domain.writes import WriteStamp
 from timeline.store.position_tables import PositionRecord, PositionRevision
 from timeline.store.revision_log import grouped_revisions
+from timeline.store.revision_rows import advance, first_version, revision_columns
 from timeline.store.tables import Process
 
 __all__ = [
@@ -116,10 +118,8 @@ async def put_record(
     parent: str | None = None,
     create: bool | None = None,
     expected_version: int | None = None,
-    known_on: dt.date,
-    actor: str,
-    now: dt.datetime,
     steady: str | None = None,
+    **stamp: Unpack[WriteStamp],
 ) -> tuple[RecordState, bool]:
     """Create the record or replace its document, appending a revision; (state, created).
 
@@ -152,17 +152,14 @@ async def put_record(
             kind=kind,
             key=key,
             parent=parent,
-            version=1,
-            known_on=known_on,
             document=new,
-            created_at=now,
-            updated_at=now,
+            **first_version(stamp),
         )
         session.add(row)
         await session.flush()
         assert row.id is not None
         fields = {k: [None, v] for k, v in new.items() if v is not None}
-        revision = _revision(row, "created", actor, known_on, now, fields)
+        revision = _revision(row, "created", stamp, fields)
         session.add(revision)
         await session.flush()
         return _state(row, process.slug, [revision], steady), True
@@ -184,38 +181,24 @@ async def put_record(
     if not fields:
         return _state(row, process.slug, revisions, steady), False
     row.document = new
-    row.version += 1
-    row.known_on = known_on
-    row.updated_at = now
+    advance(row, stamp)
     session.add(row)
-    revision = _revision(row, "updated", actor, known_on, now, fields)
+    revision = _revision(row, "updated", stamp, fields)
     session.add(revision)
     await session.flush()
     return _state(row, process.slug, [*revisions, revision], steady), False
 
 
 def _revision(
-    row: PositionRecord,
-    change: str,
-    actor: str,
-    known_on: dt.date,
-    now: dt.datetime,
-    fields: dict[str, Any],
+    row: PositionRecord, change: str, stamp: WriteStamp, fields: dict[str, Any]
 ) -> PositionRevision:
     assert row.id is not None
     return PositionRevision(
         record_id=row.id,
-        process_id=row.process_id,
         kind=row.kind,
         key=row.key,
         parent=row.parent,
-        version=row.version,
-        change=change,
-        actor=actor,
-        known_on=known_on,
-        recorded_at=now,
-        fields=fields,
-        snapshot=dict(row.document),
+        **revision_columns(row, change, stamp, fields, dict(row.document)),
     )
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "RateLimitBucket",
     "RevisionColumns",
     "metadata",
+    "revision_table_args",
 ]
 
 NAMING_CONVENTION = {
@@ -129,16 +130,24 @@ class RevisionColumns(SQLModel):
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_type=_JSON_TYPE, nullable=False)
 
 
+def revision_table_args(table: str, owner: str, *replay: str) -> tuple[Any, ...]:
+    """What every revision log `table` is constrained and indexed by: one revision per version
+    of the row it revises (column `owner`), replays as known on a day (the index `replay`,
+    `known_on` last), and the newest revision of a process (ETags, cache keys) in one probe."""
+    return (
+        UniqueConstraint(owner, "version"),
+        Index(f"ix_{table}_replay", *replay, "known_on"),
+        Index(f"ix_{table}_process_id_id", "process_id", "id"),
+    )
+
+
 class EventRevision(RevisionColumns, table=True):
     """One immutable change to an event: the full document after it, and the fields it changed."""
 
     __tablename__ = "event_revisions"
     __table_args__ = (
-        UniqueConstraint("event_id", "version"),
-        Index("ix_event_revisions_replay", "process_id", "known_on"),
+        *revision_table_args(__tablename__, "event_id", "process_id"),
         Index("ix_event_revisions_recorded", "recorded_at", "id"),
-        # the newest revision of a process (ETags, cache keys) in one probe: migration 0002
-        Index("ix_event_revisions_process_id_id", "process_id", "id"),
         Index("ix_event_revisions_process_id_recorded_at", "process_id", "recorded_at"),
     )
 
@@ -168,11 +177,7 @@ class ItemRevision(RevisionColumns, table=True):
     """One immutable change to a negotiation item."""
 
     __tablename__ = "item_revisions"
-    __table_args__ = (
-        UniqueConstraint("item_id", "version"),
-        Index("ix_item_revisions_replay", "process_id", "known_on"),
-        Index("ix_item_revisions_process_id_id", "process_id", "id"),
-    )
+    __table_args__ = revision_table_args(__tablename__, "item_id", "process_id")
 
     id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="items.id")
