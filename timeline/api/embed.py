@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, MediaType, Response, get
+from litestar import Controller, MediaType, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from timeline.api.common import AnyRequest, Db, base_url, bytes_response, today
-from timeline.api.pages import page_error, page_query, render
+from timeline.api.common import AnyRequest, Db, bytes_response
+from timeline.api.pages import drawing_arguments, page_error, render
 from timeline.api.params import AsOf, From, Kinds, Slug, Tags, To, Zoom
-from timeline.api.problems import problems
+from timeline.api.routes import read_route
 from timeline.domain.errors import DomainError
 from timeline.services import pages
 from timeline.settings import Settings
@@ -46,12 +46,11 @@ class EmbedController(Controller):
         HTTPException: page_error,
     }
 
-    @get(
+    @read_route(
         "/embed/processes/{slug:str}",
-        operation_id="pageEmbedProcess",
+        "pageEmbedProcess",
+        "HTML: the drawing of a process alone, to frame on another site",
         media_type=MediaType.HTML,
-        summary="HTML: the drawing of a process alone, to frame on another site",
-        responses=problems(404, 422, 429),
     )
     async def embed(
         self,
@@ -66,19 +65,8 @@ class EmbedController(Controller):
         tag: Tags = None,
     ) -> Response[Any]:
         """The drawing with the same range, filters and `as_of` as the process page."""
-        context = await pages.embed_page(
-            db,
-            slug,
-            as_of=as_of,
-            today=today(),
-            start=from_,
-            end=to,
-            zoom=zoom,
-            kinds=kind or [],
-            tags=tag or [],
-            query=page_query(request),
-            root=base_url(request),
-        )
+        asked = drawing_arguments(request, as_of, from_, to, zoom, kind, tag)
+        context = await pages.embed_page(db, slug, **asked)
         settings: Settings = request.app.state.settings
         body = render(request, "embed.html", context).encode()
         return bytes_response(

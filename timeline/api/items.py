@@ -5,7 +5,7 @@ Reads carry each item's status history; changes are JSON merge patches with If-M
 
 from __future__ import annotations
 
-from litestar import Controller, Response, get, patch
+from litestar import Controller, Response
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
@@ -20,13 +20,11 @@ from timeline.api.common import (
     json_response,
     next_url,
     resource_response,
-    utcnow,
-    write_fields,
 )
-from timeline.api.conditional import expected_version, version_etag
+from timeline.api.conditional import version_etag
 from timeline.api.params import AsOf, Cursor, Limit, Slug
-from timeline.api.problems import problems
-from timeline.api.process_routes import create_route
+from timeline.api.process_routes import create_route, patch_record
+from timeline.api.routes import change_route, read_route
 from timeline.domain.errors import InvalidFields
 from timeline.domain.items import ItemState
 from timeline.schemas.items import ItemCreate, ItemPage, ItemPatch, ItemPublic
@@ -68,12 +66,7 @@ class ItemController(Controller):
         respond=_created,
     )
 
-    @get(
-        "/",
-        operation_id="listItems",
-        summary="The items, with their status on a day and their history",
-        responses=problems(404, 422, 429),
-    )
+    @read_route("/", "listItems", "The items, with their status on a day and their history")
     async def list_items(
         self,
         request: AnyRequest,
@@ -97,23 +90,15 @@ class ItemController(Controller):
             ItemPage(items=[item_public(s, root) for s in page], next=next_url(request, more)),
         )
 
-    @get(
-        "/{key:str}",
-        operation_id="getItem",
-        summary="One item, now or as known on a day",
-        responses=problems(404, 422, 429),
-    )
+    @read_route("/{key:str}", "getItem", "One item, now or as known on a day")
     async def read(
         self, request: AnyRequest, slug: Slug, key: FromPath[str], db: Db, as_of: AsOf = None
     ) -> Response[ItemPublic]:
         """The item with its history; 304 when If-None-Match names its ETag."""
         return _one(request, await item_service.read_item(db, slug, key, as_of))
 
-    @patch(
-        "/{key:str}",
-        operation_id="updateItem",
-        summary="Change an item (JSON merge patch, If-Match required)",
-        responses=problems(400, 401, 403, 404, 412, 413, 422, 428, 429),
+    @change_route(
+        "/{key:str}", "updateItem", "Change an item (JSON merge patch, If-Match required)"
     )
     async def update(
         self,
@@ -126,17 +111,6 @@ class ItemController(Controller):
     ) -> Response[ItemPublic]:
         """Apply the patch if the item is still at the If-Match version; 412 when not, 428
         without If-Match; nothing changes in either case."""
-        actor.require_process(slug)
-        version = expected_version(request, "item", key)
-        changes, known_on = write_fields(data, patch=True)
-        state = await item_service.update_item(
-            db,
-            slug,
-            key,
-            changes,
-            expected_version=version,
-            known_on=known_on,
-            actor=actor.name,
-            now=utcnow(),
-        )
+        target = ("item", key)
+        state = await patch_record(request, db, actor, slug, target, data, item_service.update_item)
         return _one(request, state)

@@ -8,21 +8,21 @@ import datetime as dt
 from functools import partial
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, put
-from litestar.di import NamedDependency, Provide
+from litestar import Controller, Response
+from litestar.di import Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from timeline.api.auth import Actor, authenticate
-from timeline.api.common import AnyRequest, base_url, json_bytes_response
-from timeline.api.params import AsOf
-from timeline.api.position_common import PUT_RESPONSES, put_record, record_response
-from timeline.api.problems import problems
+from timeline.api.auth import authenticate
+from timeline.api.common import ActorDep, AnyRequest, Db, base_url, json_bytes_response
+from timeline.api.params import AsOf, Slug
+from timeline.api.position_common import put_record, record_response
 from timeline.api.process_routes import (
     as_of_route,
     create_route,
     keyed_as_of_route,
     records_answer,
 )
+from timeline.api.routes import put_route, read_route
 from timeline.clock import today
 from timeline.schemas.positions import ProposalCreate, RecordPublic, Rule, StancePut
 from timeline.services import positions as service
@@ -99,18 +99,13 @@ class ProposalController(Controller):
         answer=_proposal_history,
     )
 
-    @get(
-        "/{key:str}/forecast",
-        operation_id="forecastProposal",
-        summary="Would it pass a vote on a day?",
-        responses=problems(404, 422, 429),
-    )
+    @read_route("/{key:str}/forecast", "forecastProposal", "Would it pass a vote on a day?")
     async def forecast(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
+        request: AnyRequest,
+        slug: Slug,
         key: FromPath[str],
-        db: NamedDependency[Database],
+        db: Db,
         as_of: AsOf = None,
         rule: RuleParam = None,
     ) -> Response[dict[str, Any]]:
@@ -120,39 +115,37 @@ class ProposalController(Controller):
         body = await service.proposal_forecast(db, slug, key, as_of or today(), rule)
         return json_bytes_response(request, body)
 
-    @get(
+    @read_route(
         "/{key:str}/positions/{holder:str}",
-        operation_id="getPosition",
-        summary="One party's or group's stance, with its history",
-        responses=problems(404, 422, 429),
+        "getPosition",
+        "One party's or group's stance, with its history",
     )
     async def read_position(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
+        request: AnyRequest,
+        slug: Slug,
         key: FromPath[str],
         holder: FromPath[str],
-        db: NamedDependency[Database],
+        db: Db,
         as_of: AsOf = None,
     ) -> Response[RecordPublic]:
         """The stance as known on `as_of`, with its ETag (for If-Match) and history."""
         return record_response(request, await service.read_stance(db, slug, key, holder, as_of))
 
-    @put(
+    @put_route(
         "/{key:str}/positions/{holder:str}",
-        operation_id="putPosition",
-        summary="Record a party's or group's stance (If-Match when it exists)",
-        responses=PUT_RESPONSES,
+        "putPosition",
+        "Record a party's or group's stance (If-Match when it exists)",
     )
     async def put_position(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
+        request: AnyRequest,
+        slug: Slug,
         key: FromPath[str],
         holder: FromPath[str],
         data: JSONBody[StancePut],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
+        db: Db,
+        actor: ActorDep,
     ) -> Response[RecordPublic]:
         """A new revision of the stance: 201 the first time, then If-Match is required (428
         without, 412 when stale); 422 naming `proposal`, `holder` or `stance`."""

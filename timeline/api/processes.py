@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, Response, post
 from litestar.di import Provide
 from litestar.params import JSONBody
 
@@ -22,6 +22,7 @@ from timeline.api.common import (
 from timeline.api.conditional import expected_version, version_etag
 from timeline.api.params import Cursor, Limit, Slug
 from timeline.api.problems import problems
+from timeline.api.routes import change_route, read_route
 from timeline.schemas import ProcessCreate, ProcessPage, ProcessPatch, ProcessPublic
 from timeline.services import processes as process_service
 from timeline.services.processes import DescribedProcess
@@ -60,7 +61,7 @@ class ProcessController(Controller):
         )
         return _respond(request, described, created=True)
 
-    @get("/", operation_id="listProcesses", summary="Every process", responses=problems(422, 429))
+    @read_route("/", "listProcesses", "Every process", errors=(422, 429))
     async def list_all(
         self, request: AnyRequest, db: Db, limit: Limit = 100, cursor: Cursor = None
     ) -> Response[ProcessPage]:
@@ -72,11 +73,8 @@ class ProcessController(Controller):
         more = None if last is None else encode_cursor([last])
         return json_response(request, ProcessPage(items=items, next=next_url(request, more)))
 
-    @get(
-        "/{slug:str}",
-        operation_id="getProcess",
-        summary="One process with its counts and links",
-        responses=problems(404, 429),
+    @read_route(
+        "/{slug:str}", "getProcess", "One process with its counts and links", errors=(404, 429)
     )
     async def read(self, request: AnyRequest, slug: Slug, db: Db) -> Response[ProcessPublic]:
         """The process; 304 when If-None-Match matches."""
@@ -84,11 +82,8 @@ class ProcessController(Controller):
             request, await process_service.describe_process(db, slug, root=base_url(request))
         )
 
-    @patch(
-        "/{slug:str}",
-        operation_id="updateProcess",
-        summary="Change a process (JSON merge patch, If-Match required)",
-        responses=problems(400, 401, 403, 404, 412, 413, 422, 428, 429),
+    @change_route(
+        "/{slug:str}", "updateProcess", "Change a process (JSON merge patch, If-Match required)"
     )
     async def update(
         self, request: AnyRequest, slug: Slug, data: JSONBody[ProcessPatch], db: Db, actor: ActorDep
