@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, Response, post
-from litestar.di import NamedDependency, Provide
+from litestar import Request, Response, post
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 
-from timeline.api.auth import Actor, authenticate
+from timeline.api.auth import Actor, WriteController
 from timeline.api.problems import problem, problems
 from timeline.domain.errors import InvalidFields
 from timeline.schemas.bundles import BundleReport
@@ -35,12 +35,11 @@ async def _read_body(request: Request[Any, Any, Any], limit: int) -> bytes:
     return b"".join(chunks)
 
 
-class BundleController(Controller):
+class BundleController(WriteController):
     """`/api/v1/bundles`."""
 
     path = "/api/v1/bundles"
     tags = ["bundles"]
-    dependencies = {"actor": Provide(authenticate)}
 
     @post(
         "/",

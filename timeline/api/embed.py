@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, MediaType, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar import MediaType, Response
 
 from timeline.api.common import AnyRequest, Db, bytes_response
-from timeline.api.pages import drawing_arguments, page_error, render
+from timeline.api.pages import PageController, drawing_arguments, render
 from timeline.api.params import AsOf, From, Kinds, Slug, Tags, To, Zoom
 from timeline.api.routes import read_route
-from timeline.domain.errors import DomainError
 from timeline.services import pages
 from timeline.settings import Settings
 
@@ -36,15 +34,8 @@ def embed_headers(ancestors: str) -> dict[str, str]:
     }
 
 
-class EmbedController(Controller):
+class EmbedController(PageController):
     """`/embed/processes/{slug}`: the visual timeline alone, for an iframe on another site."""
-
-    tags = ["pages"]
-    exception_handlers = {
-        DomainError: page_error,
-        ValidationException: page_error,
-        HTTPException: page_error,
-    }
 
     @read_route(
         "/embed/processes/{slug:str}",

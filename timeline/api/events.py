@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Response, delete
-from litestar.di import Provide
+from litestar import Response, delete
 from litestar.params import FromPath, JSONBody
 
-from timeline.api.auth import authenticate
+from timeline.api.auth import WriteController
 from timeline.api.common import (
     ActorDep,
     AnyRequest,
@@ -47,17 +46,16 @@ def _created(request: AnyRequest, slug: str, state: EventState) -> Response[Even
     return _one(request, state, created=True)
 
 
-class EventController(Controller):
+class EventController(WriteController):
     """`/api/v1/processes/{slug}/events`."""
 
     path = "/api/v1/processes/{slug:str}/events"
     tags = ["events"]
-    dependencies = {"actor": Provide(authenticate)}
 
     # Store an event with its first revision; 201 with Location and ETag.
     create = create_route(
-        operation_id="createEvent",
-        summary="Record a new event",
+        "createEvent",
+        "Record a new event",
         data=EventCreate,
         body=EventPublic,
         create=event_service.record_event,

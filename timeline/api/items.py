@@ -5,18 +5,16 @@ Reads carry each item's status history; changes are JSON merge patches with If-M
 
 from __future__ import annotations
 
-from litestar import Controller, Response
-from litestar.di import Provide
+from litestar import Response
 from litestar.params import FromPath, JSONBody
 
-from timeline.api.auth import authenticate
+from timeline.api.auth import WriteController
 from timeline.api.common import (
     ActorDep,
     AnyRequest,
     Db,
     base_url,
     decode_cursor,
-    encode_cursor,
     json_response,
     next_url,
     resource_response,
@@ -48,18 +46,17 @@ def _created(request: AnyRequest, slug: str, state: ItemState) -> Response[ItemP
     return _one(request, state, created=True)
 
 
-class ItemController(Controller):
+class ItemController(WriteController):
     """`/api/v1/processes/{slug}/items`."""
 
     path = "/api/v1/processes/{slug:str}/items"
     tags = ["items"]
-    dependencies = {"actor": Provide(authenticate)}
 
     # Store the item with its first revision; 201 with Location and ETag; 409 when the key is
     # taken.
     create = create_route(
-        operation_id="createItem",
-        summary="Record a negotiation item",
+        "createItem",
+        "Record a negotiation item",
         data=ItemCreate,
         body=ItemPublic,
         create=item_service.create_item,
@@ -83,7 +80,7 @@ class ItemController(Controller):
             if not isinstance(after, str):
                 raise InvalidFields.one("cursor", "is not a cursor this service issued")
         page, last = await item_service.item_page(db, slug, as_of, after=after, limit=limit)
-        more = None if last is None else encode_cursor([last])
+        more = None if last is None else [last]
         root = base_url(request)
         return json_response(
             request,

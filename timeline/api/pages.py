@@ -36,6 +36,7 @@ from timeline.web.drawing import KIND_COLOURS, RISK_COLOURS
 __all__ = [
     "SECURITY_HEADERS",
     "DrawingArguments",
+    "PageController",
     "PagesController",
     "drawing_arguments",
     "page_error",
@@ -170,8 +171,8 @@ def drawing_arguments(
     )
 
 
-class PagesController(Controller):
-    """`/`, `/processes/{slug}`, `/processes/{slug}/events/{id}`: HTML for people."""
+class PageController(Controller):
+    """A controller of HTML pages: its errors are pages too when a browser asks (`page_error`)."""
 
     tags = ["pages"]
     exception_handlers = {
@@ -179,6 +180,10 @@ class PagesController(Controller):
         ValidationException: page_error,
         HTTPException: page_error,
     }
+
+
+class PagesController(PageController):
+    """`/`, `/processes/{slug}`, `/processes/{slug}/events/{id}`: HTML for people."""
 
     @read_route(
         "/",

@@ -7,10 +7,9 @@ import datetime as dt
 from typing import Any
 
 from litestar import Controller, Request, Response, get
-from litestar.di import Provide
 from litestar.params import FromPath
 
-from timeline.api.auth import authenticate
+from timeline.api.auth import WriteController
 from timeline.api.common import AnyRequest, base_url, json_bytes_response
 from timeline.api.params import AsOf
 from timeline.api.position_common import record_etag
@@ -112,17 +111,16 @@ async def _process_group(
     return _group(group, as_of, slug)
 
 
-class ProcessGroupController(Controller):
+class ProcessGroupController(WriteController):
     """`/api/v1/processes/{slug}/groups`: groups an editor defines for one process."""
 
     path = "/api/v1/processes/{slug:str}/groups"
     tags = ["parties"]
-    dependencies = {"actor": Provide(authenticate)}
 
     # Store the group; 422 naming unknown members, 409 when the key is taken.
     create = create_route(
-        operation_id="createProcessGroup",
-        summary="Define a group for this process",
+        "createProcessGroup",
+        "Define a group for this process",
         data=ProcessGroupCreate,
         body=GroupPublic,
         create=party_service.create_process_group,
@@ -132,8 +130,8 @@ class ProcessGroupController(Controller):
     # The process's groups as known on `as_of`, their members on that day.
     list_groups = as_of_route(
         "/",
-        operation_id="listProcessGroups",
-        summary="The groups of this process",
+        "listProcessGroups",
+        "The groups of this process",
         answer=_process_groups,
         body=GroupsPublic,
     )
@@ -141,8 +139,8 @@ class ProcessGroupController(Controller):
     # The group as known on `as_of`, with its members on that day.
     read = keyed_as_of_route(
         "/{key:str}",
-        operation_id="getProcessGroup",
-        summary="One group of this process",
+        "getProcessGroup",
+        "One group of this process",
         answer=_process_group,
         body=GroupPublic,
     )

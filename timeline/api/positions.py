@@ -8,11 +8,10 @@ import datetime as dt
 from functools import partial
 from typing import Annotated, Any
 
-from litestar import Controller, Response
-from litestar.di import Provide
+from litestar import Response
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from timeline.api.auth import authenticate
+from timeline.api.auth import WriteController
 from timeline.api.common import ActorDep, AnyRequest, Db, base_url, json_bytes_response
 from timeline.api.params import AsOf, Slug
 from timeline.api.position_common import put_record, record_response
@@ -56,17 +55,16 @@ async def _proposal_history(
     return {"proposal": key, "history": await service.proposal_history(db, slug, key, as_of)}
 
 
-class ProposalController(Controller):
+class ProposalController(WriteController):
     """`/api/v1/processes/{slug}/proposals`."""
 
     path = "/api/v1/processes/{slug:str}/proposals"
     tags = ["positions"]
-    dependencies = {"actor": Provide(authenticate)}
 
     # Store the proposal with its first revision; 201 with Location and ETag.
     create = create_route(
-        operation_id="createProposal",
-        summary="Record a proposal",
+        "createProposal",
+        "Record a proposal",
         data=ProposalCreate,
         body=RecordPublic,
         create=service.create_proposal,
@@ -76,8 +74,8 @@ class ProposalController(Controller):
     # Proposals ordered by key; with `as_of`, as known that day.
     list_proposals = as_of_route(
         "/",
-        operation_id="listProposals",
-        summary="The proposals of the process",
+        "listProposals",
+        "The proposals of the process",
         answer=records_answer("proposals", service.list_proposals),
     )
 
@@ -85,8 +83,8 @@ class ProposalController(Controller):
     # holds for each party (its own over its groups'), as known on `as_of`.
     read = keyed_as_of_route(
         "/{key:str}",
-        operation_id="getProposal",
-        summary="A proposal with every stance known on a day",
+        "getProposal",
+        "A proposal with every stance known on a day",
         answer=_proposal_view,
     )
 
@@ -94,8 +92,8 @@ class ProposalController(Controller):
     # with `as_of`, those known that day.
     history = keyed_as_of_route(
         "/{key:str}/history",
-        operation_id="proposalHistory",
-        summary="Every change to a proposal and its stances",
+        "proposalHistory",
+        "Every change to a proposal and its stances",
         answer=_proposal_history,
     )
 

@@ -73,9 +73,9 @@ def as_of_get(path: str, operation_id: str, summary: str, body: Any) -> RouteDec
 
 def as_of_route(
     path: str,
-    *,
     operation_id: str,
     summary: str,
+    *,
     answer: AsOfAnswer,
     body: Any = dict[str, Any],
 ) -> HTTPRouteHandler:
@@ -94,9 +94,9 @@ def as_of_route(
 
 def keyed_as_of_route(
     path: str,
-    *,
     operation_id: str,
     summary: str,
+    *,
     answer: KeyedAnswer,
     body: Any = dict[str, Any],
 ) -> HTTPRouteHandler:
@@ -130,9 +130,9 @@ def records_answer(
 
 
 def create_route(
-    *,
     operation_id: str,
     summary: str,
+    *,
     data: Any,
     body: Any,
     create: Creator[_Made],

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Response, post
-from litestar.di import Provide
+from litestar import Response, post
 from litestar.params import JSONBody
 
-from timeline.api.auth import authenticate
+from timeline.api.auth import WriteController
 from timeline.api.common import (
     ActorDep,
     AnyRequest,
     Db,
     base_url,
     decode_cursor,
-    encode_cursor,
     json_response,
     next_url,
     resource_response,
@@ -37,12 +35,11 @@ def _respond(
     return resource_response(request, described.body, etag, created=created)
 
 
-class ProcessController(Controller):
+class ProcessController(WriteController):
     """`/api/v1/processes`."""
 
     path = "/api/v1/processes"
     tags = ["processes"]
-    dependencies = {"actor": Provide(authenticate)}
 
     @post(
         "/",
@@ -70,7 +67,7 @@ class ProcessController(Controller):
         items, last = await process_service.process_page(
             db, after=after, limit=limit, root=base_url(request)
         )
-        more = None if last is None else encode_cursor([last])
+        more = None if last is None else [last]
         return json_response(request, ProcessPage(items=items, next=next_url(request, more)))
 
     @read_route(

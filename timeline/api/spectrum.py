@@ -6,11 +6,10 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from litestar import Controller, Response
-from litestar.di import Provide
+from litestar import Response
 from litestar.params import FromPath, JSONBody
 
-from timeline.api.auth import authenticate
+from timeline.api.auth import WriteController
 from timeline.api.common import ActorDep, AnyRequest, Db
 from timeline.api.params import AsOf, Slug
 from timeline.api.position_common import put_record, record_response
@@ -25,18 +24,17 @@ from timeline.store.positions import RecordState
 __all__ = ["SpectrumController", "VoteController"]
 
 
-class SpectrumController(Controller):
+class SpectrumController(WriteController):
     """`/api/v1/processes/{slug}/spectrum` and its axes."""
 
     path = "/api/v1/processes/{slug:str}"
     tags = ["positions"]
-    dependencies = {"actor": Provide(authenticate)}
 
     # Every axis and placement known on `as_of` (each with since when and its sources).
     read = as_of_route(
         "/spectrum",
-        operation_id="getSpectrum",
-        summary="The axes and placements, as known on a day",
+        "getSpectrum",
+        "The axes and placements, as known on a day",
         answer=spectrum_service.spectrum,
     )
 
@@ -78,18 +76,17 @@ class SpectrumController(Controller):
         return await put_record(request, actor, slug, target, data, write, path)
 
 
-class VoteController(Controller):
+class VoteController(WriteController):
     """`/api/v1/processes/{slug}/votes/{event_id}`: the recorded roll of a vote_point event."""
 
     path = "/api/v1/processes/{slug:str}/votes"
     tags = ["positions"]
-    dependencies = {"actor": Provide(authenticate)}
 
     # Every roll known on `as_of`, ordered by event id.
     list_votes = as_of_route(
         "/",
-        operation_id="listVotes",
-        summary="The recorded rolls of the process",
+        "listVotes",
+        "The recorded rolls of the process",
         answer=records_answer("votes", vote_service.list_rolls),
     )
 
