@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import MediaType, Response
+from litestar import Response
 
 from timeline.api.common import AnyRequest, Db, bytes_response
 from timeline.api.pages import PageController, drawing_arguments, render
 from timeline.api.params import AsOf, From, Kinds, Slug, Tags, To, Zoom
-from timeline.api.routes import read_route
+from timeline.api.routes import page_route
 from timeline.services import pages
 from timeline.settings import Settings
 
@@ -37,11 +37,10 @@ def embed_headers(ancestors: str) -> dict[str, str]:
 class EmbedController(PageController):
     """`/embed/processes/{slug}`: the visual timeline alone, for an iframe on another site."""
 
-    @read_route(
+    @page_route(
         "/embed/processes/{slug:str}",
         "pageEmbedProcess",
         "HTML: the drawing of a process alone, to frame on another site",
-        media_type=MediaType.HTML,
     )
     async def embed(
         self,

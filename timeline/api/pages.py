@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypedDict
 
-from litestar import Controller, MediaType, Response, Router
+from litestar import Controller, Response, Router
 from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import FromPath
@@ -25,7 +25,7 @@ from timeline import __version__
 from timeline.api.common import AnyRequest, Db, base_url, bytes_response, today
 from timeline.api.params import AsOf, From, Kinds, Slug, Tags, To, Zoom
 from timeline.api.problems import exception_handlers
-from timeline.api.routes import read_route
+from timeline.api.routes import page_route
 from timeline.api.timeline import SearchWords
 from timeline.domain.errors import DomainError
 from timeline.domain.vocabulary import KIND_LABELS, RISK_LABELS, UNDER_WAY_KINDS, status_label
@@ -185,23 +185,21 @@ class PageController(Controller):
 class PagesController(PageController):
     """`/`, `/processes/{slug}`, `/processes/{slug}/events/{id}`: HTML for people."""
 
-    @read_route(
+    @page_route(
         "/",
         "pageIndex",
         "HTML: every process with its next milestones and deadlines' status",
         errors=(422, 429),
-        media_type=MediaType.HTML,
     )
     async def index(self, request: AnyRequest, db: Db, as_of: AsOf = None) -> Response[Any]:
         """The process list; `as_of` replays what was known that day."""
         context = await pages.index_page(db, as_of=as_of, today=today(), query=page_query(request))
         return _html(request, "index.html", context)
 
-    @read_route(
+    @page_route(
         "/processes/{slug:str}",
         "pageProcess",
         "HTML: the visual timeline of a process, with its events below",
-        media_type=MediaType.HTML,
     )
     async def process(
         self,
@@ -222,11 +220,10 @@ class PagesController(PageController):
         context = await pages.process_page(db, slug, **asked, q=q or None)
         return _html(request, "process.html", context)
 
-    @read_route(
+    @page_route(
         "/processes/{slug:str}/events/{event_id:str}",
         "pageEvent",
         "HTML: one event with its sources and history (what changed, when it was known)",
-        media_type=MediaType.HTML,
     )
     async def event(
         self, request: AnyRequest, slug: Slug, event_id: FromPath[str], db: Db, as_of: AsOf = None

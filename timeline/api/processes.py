@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Response, post
+from litestar import Response
 from litestar.params import JSONBody
 
 from timeline.api.auth import WriteController
@@ -19,8 +19,7 @@ from timeline.api.common import (
 )
 from timeline.api.conditional import expected_version, version_etag
 from timeline.api.params import Cursor, Limit, Slug
-from timeline.api.problems import problems
-from timeline.api.routes import change_route, read_route
+from timeline.api.routes import admin_post, change_route, read_route
 from timeline.schemas import ProcessCreate, ProcessPage, ProcessPatch, ProcessPublic
 from timeline.services import processes as process_service
 from timeline.services.processes import DescribedProcess
@@ -41,13 +40,7 @@ class ProcessController(WriteController):
     path = "/api/v1/processes"
     tags = ["processes"]
 
-    @post(
-        "/",
-        operation_id="createProcess",
-        summary="Start tracking a process (admin)",
-        status_code=201,
-        responses=problems(400, 401, 403, 409, 413, 422, 429),
-    )
+    @admin_post("/", "createProcess", "Start tracking a process (admin)", status_code=201)
     async def create(
         self, request: AnyRequest, data: JSONBody[ProcessCreate], db: Db, actor: ActorDep
     ) -> Response[ProcessPublic]:

@@ -8,17 +8,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from litestar import get, patch, put
+from litestar import MediaType, get, patch, post, put
 from litestar.handlers import HTTPRouteHandler
 
 from timeline.api.position_common import PUT_RESPONSES
 from timeline.api.problems import problems
 
 __all__ = [
+    "ADMIN_WRITE_ERRORS",
     "CHANGE_ERRORS",
     "READ_ERRORS",
     "RouteDecorator",
+    "admin_post",
     "change_route",
+    "page_route",
     "put_route",
     "read_route",
 ]
@@ -29,6 +32,10 @@ RouteDecorator = Callable[[Callable[..., Any]], HTTPRouteHandler]
 READ_ERRORS = (404, 422, 429)
 """What a read of something a process holds can answer: no such process or record, a bad
 parameter, too many requests."""
+
+ADMIN_WRITE_ERRORS = (400, 401, 403, 409, 413, 422, 429)
+"""What a POST only an admin may send can answer: an unreadable body, no or a refused token, a
+conflict with what is stored, a body too large, invalid fields, too many requests."""
 
 CHANGE_ERRORS = (400, 401, 403, 404, 412, 413, 422, 428, 429)
 """What a change under If-Match can answer: an unreadable body, no or a refused token, no such
@@ -51,6 +58,13 @@ def read_route(
     )
 
 
+def page_route(
+    path: str, operation_id: str, summary: str, *, errors: Sequence[int] = READ_ERRORS
+) -> RouteDecorator:
+    """`read_route` for an HTML page."""
+    return read_route(path, operation_id, summary, errors=errors, media_type=MediaType.HTML)
+
+
 def change_route(path: str, operation_id: str, summary: str) -> RouteDecorator:
     """The PATCH route at `path` that changes a record under If-Match (`CHANGE_ERRORS`)."""
     return patch(
@@ -62,3 +76,15 @@ def put_route(path: str, operation_id: str, summary: str) -> RouteDecorator:
     """The PUT route at `path` that creates a position record (201) or changes it under
     If-Match (200), documented with `PUT_RESPONSES`."""
     return put(path, operation_id=operation_id, summary=summary, responses=PUT_RESPONSES)
+
+
+def admin_post(path: str, operation_id: str, summary: str, **options: Any) -> RouteDecorator:
+    """The POST route at `path` that only an admin may send (`ADMIN_WRITE_ERRORS`); `options`
+    go to Litestar's `post` (the status code, a body limit...)."""
+    return post(
+        path,
+        operation_id=operation_id,
+        summary=summary,
+        responses=problems(*ADMIN_WRITE_ERRORS),
+        **options,
+    )
