@@ -100,8 +100,10 @@ class EventController(WriteController):
     ) -> Response[EventPublic]:
         """Apply the patch if the event is still at the If-Match version; 412 when not."""
         target = ("event", event_id)
-        change = event_service.change_event
-        return _one(request, await patch_record(request, db, actor, slug, target, data, change))
+        state = await patch_record(
+            request, db, actor, slug, target, data, event_service.change_event
+        )
+        return _one(request, state)
 
     @delete(
         "/{event_id:str}",
