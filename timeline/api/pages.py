@@ -158,17 +158,17 @@ def drawing_arguments(
     tags: Sequence[str] | None,
 ) -> DrawingArguments:
     """The drawing `request` asks for, as known on `as_of` (no filter where none is given)."""
-    return DrawingArguments(
-        as_of=as_of,
-        today=today(),
-        start=start,
-        end=end,
-        zoom=zoom,
-        kinds=kinds or [],
-        tags=tags or [],
-        query=page_query(request),
-        root=base_url(request),
-    )
+    return {
+        "as_of": as_of,
+        "today": today(),
+        "start": start,
+        "end": end,
+        "zoom": zoom,
+        "kinds": kinds or [],
+        "tags": tags or [],
+        "query": page_query(request),
+        "root": base_url(request),
+    }
 
 
 class PageController(Controller):

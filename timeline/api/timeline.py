@@ -142,15 +142,16 @@ class TimelineController(Controller):
         """
         reject_unknown_query(request)
         query = search_query(q, location)
-        window = _Window(
-            start=from_,
-            end=to,
-            kinds=kind or (),
-            tags=tag or (),
-            statuses=status or (),
-            as_of=as_of,
-            limit=limit,
-        )
+        # a literal, not a call of the TypedDict: the timeline is the busiest read
+        window: _Window = {
+            "start": from_,
+            "end": to,
+            "kinds": kind or (),
+            "tags": tag or (),
+            "statuses": status or (),
+            "as_of": as_of,
+            "limit": limit,
+        }
         last: PageKey | SearchKey | None
         if query is None:
             states, last = await timeline_page(db, slug, after=_page_key(cursor), **window)
