@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Request
-from litestar.di import NamedDependency
+from litestar import Controller, Request
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.types import Scope
 
@@ -16,7 +16,14 @@ from timeline.settings import Settings
 from timeline.store.db import Database
 from timeline.store.tokens import find_token, hash_token
 
-__all__ = ["Actor", "authenticate", "bearer_key", "bearer_secret", "header_value"]
+__all__ = [
+    "Actor",
+    "WriteController",
+    "authenticate",
+    "bearer_key",
+    "bearer_secret",
+    "header_value",
+]
 
 
 def header_value(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
@@ -93,3 +100,10 @@ async def authenticate(
         raise NotAuthorizedException(detail="the bearer token is not valid", headers=_UNAUTHORIZED)
     token, process = found
     return Actor(name=token.name, scope=token.scope, process=process, token_key=token.token_hash)
+
+
+class WriteController(Controller):
+    """A controller with routes that write: a handler that takes `actor` gets who is writing
+    (`authenticate`, 401 without a valid token); one that does not, a read, resolves nothing."""
+
+    dependencies = {"actor": Provide(authenticate)}

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, Response, post
-from litestar.di import NamedDependency, Provide
+from litestar import Request, Response
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 
-from timeline.api.auth import Actor, authenticate
-from timeline.api.problems import problem, problems
+from timeline.api.auth import Actor, WriteController
+from timeline.api.problems import problem
+from timeline.api.routes import admin_post
 from timeline.domain.errors import InvalidFields
 from timeline.schemas.bundles import BundleReport
 from timeline.services import bundle_apply
@@ -35,19 +36,17 @@ async def _read_body(request: Request[Any, Any, Any], limit: int) -> bytes:
     return b"".join(chunks)
 
 
-class BundleController(Controller):
+class BundleController(WriteController):
     """`/api/v1/bundles`."""
 
     path = "/api/v1/bundles"
     tags = ["bundles"]
-    dependencies = {"actor": Provide(authenticate)}
 
-    @post(
+    @admin_post(
         "/",
-        operation_id="applyBundle",
-        summary="Apply an export bundle in one transaction (admin)",
+        "applyBundle",
+        "Apply an export bundle in one transaction (admin)",
         status_code=200,
-        responses=problems(400, 401, 403, 409, 413, 422, 429),
         # A bundle is far larger than any other body: this route reads its own, against
         # TIMELINE_MAX_BUNDLE_BYTES, while every other route keeps the app's limit.
         request_max_body_size=None,

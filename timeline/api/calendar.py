@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from litestar import Controller, Response, get
+from litestar import Controller, Response
 
 from timeline.api.common import (
     CALENDAR_MEDIA_TYPE,
@@ -31,7 +31,7 @@ from timeline.api.params import (
     Statuses,
     Tags,
 )
-from timeline.api.problems import problems
+from timeline.api.routes import read_route
 from timeline.domain.vocabulary import Kind, Status
 from timeline.services.calendar import CalendarQuery, calendar_feed
 from timeline.settings import Settings
@@ -80,7 +80,6 @@ async def _feed(
     return response
 
 
-_ICS_RESPONSES = problems(404, 422, 429)
 _VALIDATORS = (
     "Strong ETag and Last-Modified from the data: If-None-Match and If-Modified-Since answer 304."
 )
@@ -92,16 +91,15 @@ class CalendarController(Controller):
     path = "/api/v1"
     tags = ["calendar"]
 
-    @get(
+    @read_route(
         "/processes/{slug:str}/calendar.ics",
-        operation_id="getProcessCalendar",
-        summary="A process's events as an iCalendar feed to subscribe to",
+        "getProcessCalendar",
+        "A process's events as an iCalendar feed to subscribe to",
         description=(
             "text/calendar (RFC 5545/7986). Repeat `kind`, `tag`, `status` to mean any of "
             f"them. {_VALIDATORS}"
         ),
         media_type=CALENDAR_MEDIA_TYPE,
-        responses=_ICS_RESPONSES,
     )
     async def process_calendar(
         self,
@@ -120,16 +118,15 @@ class CalendarController(Controller):
             request, db, slug, None, kind, tag, status, exact_only, alarm_days, as_of
         )
 
-    @get(
+    @read_route(
         "/calendar.ics",
-        operation_id="getCalendar",
-        summary="Events of every process (or of those named) as an iCalendar feed",
+        "getCalendar",
+        "Events of every process (or of those named) as an iCalendar feed",
         description=(
             "text/calendar (RFC 5545/7986). Repeat `process`, `kind`, `tag`, `status` to mean "
             f"any of them. {_VALIDATORS}"
         ),
         media_type=CALENDAR_MEDIA_TYPE,
-        responses=_ICS_RESPONSES,
     )
     async def calendar(
         self,

@@ -127,12 +127,13 @@ def decode_cursor(cursor: str, arity: int) -> list[Any]:
     return values
 
 
-def next_url(request: AnyRequest, cursor: str | None) -> str | None:
-    """The URL of the next page: this request's URL with `cursor` replaced."""
-    if cursor is None:
+def next_url(request: AnyRequest, last: list[Any] | None) -> str | None:
+    """The URL of the page after the one whose last row has the key `last`: this request's URL
+    with the cursor of `last` (`encode_cursor`) in place of its own; None after the last page."""
+    if last is None:
         return None
     pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
-    pairs.append(("cursor", cursor))
+    pairs.append(("cursor", encode_cursor(last)))
     return f"{base_url(request)}{request.url.path}?{urlencode(pairs)}"
 
 

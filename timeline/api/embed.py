@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, MediaType, Response, get
-from litestar.exceptions import HTTPException, ValidationException
+from litestar import Response
 
-from timeline.api.common import AnyRequest, Db, base_url, bytes_response, today
-from timeline.api.pages import page_error, page_query, render
+from timeline.api.common import AnyRequest, Db, bytes_response
+from timeline.api.pages import PageController, drawing_arguments, render
 from timeline.api.params import AsOf, From, Kinds, Slug, Tags, To, Zoom
-from timeline.api.problems import problems
-from timeline.domain.errors import DomainError
+from timeline.api.routes import page_route
 from timeline.services import pages
 from timeline.settings import Settings
 
@@ -36,22 +34,13 @@ def embed_headers(ancestors: str) -> dict[str, str]:
     }
 
 
-class EmbedController(Controller):
+class EmbedController(PageController):
     """`/embed/processes/{slug}`: the visual timeline alone, for an iframe on another site."""
 
-    tags = ["pages"]
-    exception_handlers = {
-        DomainError: page_error,
-        ValidationException: page_error,
-        HTTPException: page_error,
-    }
-
-    @get(
+    @page_route(
         "/embed/processes/{slug:str}",
-        operation_id="pageEmbedProcess",
-        media_type=MediaType.HTML,
-        summary="HTML: the drawing of a process alone, to frame on another site",
-        responses=problems(404, 422, 429),
+        "pageEmbedProcess",
+        "HTML: the drawing of a process alone, to frame on another site",
     )
     async def embed(
         self,
@@ -66,19 +55,8 @@ class EmbedController(Controller):
         tag: Tags = None,
     ) -> Response[Any]:
         """The drawing with the same range, filters and `as_of` as the process page."""
-        context = await pages.embed_page(
-            db,
-            slug,
-            as_of=as_of,
-            today=today(),
-            start=from_,
-            end=to,
-            zoom=zoom,
-            kinds=kind or [],
-            tags=tag or [],
-            query=page_query(request),
-            root=base_url(request),
-        )
+        asked = drawing_arguments(request, as_of, from_, to, zoom, kind, tag)
+        context = await pages.embed_page(db, slug, **asked)
         settings: Settings = request.app.state.settings
         body = render(request, "embed.html", context).encode()
         return bytes_response(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Response, delete, get, patch
-from litestar.di import Provide
+from litestar import Response, delete
 from litestar.params import FromPath, JSONBody
 
-from timeline.api.auth import authenticate
+from timeline.api.auth import WriteController
 from timeline.api.common import (
     ActorDep,
     AnyRequest,
@@ -19,12 +18,12 @@ from timeline.api.common import (
     resolve_known_on,
     resource_response,
     utcnow,
-    write_fields,
 )
 from timeline.api.conditional import expected_version, version_etag
 from timeline.api.params import AsOf, KnownOn, Slug
 from timeline.api.problems import problems
-from timeline.api.process_routes import create_route
+from timeline.api.process_routes import create_route, patch_record
+from timeline.api.routes import change_route, read_route
 from timeline.domain.model import EventState
 from timeline.schemas import EventCreate, EventPatch, EventPublic, HistoryPage
 from timeline.services import events as event_service
@@ -47,32 +46,30 @@ def _created(request: AnyRequest, slug: str, state: EventState) -> Response[Even
     return _one(request, state, created=True)
 
 
-class EventController(Controller):
+class EventController(WriteController):
     """`/api/v1/processes/{slug}/events`."""
 
     path = "/api/v1/processes/{slug:str}/events"
     tags = ["events"]
-    dependencies = {"actor": Provide(authenticate)}
 
     # Store an event with its first revision; 201 with Location and ETag.
     create = create_route(
-        operation_id="createEvent",
-        summary="Record a new event",
+        "createEvent",
+        "Record a new event",
         data=EventCreate,
         body=EventPublic,
         create=event_service.record_event,
         respond=_created,
     )
 
-    @get(
+    @read_route(
         "/{event_id:str}",
-        operation_id="getEvent",
-        summary="One event, now or as known on a day",
+        "getEvent",
+        "One event, now or as known on a day",
         description=(
             "JSON by default. `GET .../events/{event_id}.ics` answers the same event as "
             "text/calendar (one VEVENT, the entry the calendar feeds carry)."
         ),
-        responses=problems(404, 422, 429),
     )
     async def read(
         self, request: AnyRequest, slug: Slug, event_id: FromPath[str], db: Db, as_of: AsOf = None
@@ -89,11 +86,8 @@ class EventController(Controller):
             return ics_response(document)
         return _one(request, await event_service.read_event(db, slug, event_id, as_of))
 
-    @patch(
-        "/{event_id:str}",
-        operation_id="updateEvent",
-        summary="Change an event (JSON merge patch, If-Match required)",
-        responses=problems(400, 401, 403, 404, 412, 413, 422, 428, 429),
+    @change_route(
+        "/{event_id:str}", "updateEvent", "Change an event (JSON merge patch, If-Match required)"
     )
     async def update(
         self,
@@ -105,18 +99,9 @@ class EventController(Controller):
         actor: ActorDep,
     ) -> Response[EventPublic]:
         """Apply the patch if the event is still at the If-Match version; 412 when not."""
-        actor.require_process(slug)
-        version = expected_version(request, "event", event_id)
-        changes, known_on = write_fields(data, patch=True)
-        state = await event_service.change_event(
-            db,
-            slug,
-            event_id,
-            changes,
-            expected_version=version,
-            known_on=known_on,
-            actor=actor.name,
-            now=utcnow(),
+        target = ("event", event_id)
+        state = await patch_record(
+            request, db, actor, slug, target, data, event_service.change_event
         )
         return _one(request, state)
 
@@ -149,11 +134,11 @@ class EventController(Controller):
             now=utcnow(),
         )
 
-    @get(
+    @read_route(
         "/{event_id:str}/history",
-        operation_id="getEventHistory",
-        summary="Every revision of an event, oldest first",
-        responses=problems(404, 429),
+        "getEventHistory",
+        "Every revision of an event, oldest first",
+        errors=(404, 429),
     )
     async def history(
         self, request: AnyRequest, slug: Slug, event_id: FromPath[str], db: Db

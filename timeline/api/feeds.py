@@ -10,9 +10,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from litestar import Controller, Response, get
+from litestar import Controller, Response
 from litestar.handlers import HTTPRouteHandler
-from litestar.openapi.datastructures import ResponseSpec
 
 from timeline.api.common import (
     PUBLIC_READ_HEADERS,
@@ -33,7 +32,7 @@ from timeline.api.params import (
     Slug,
     Tags,
 )
-from timeline.api.problems import problems
+from timeline.api.routes import read_route
 from timeline.formats.atom import ATOM_MEDIA_TYPE
 from timeline.formats.jsonfeed import JSON_FEED_MEDIA_TYPE
 from timeline.services import feeds
@@ -88,18 +87,12 @@ async def _change_feed(
 
 
 def _change_feed_route(
-    path: str, operation_id: str, summary: str, fmt: FeedFormat, responses: dict[int, ResponseSpec]
+    path: str, operation_id: str, summary: str, fmt: FeedFormat, errors: Sequence[int]
 ) -> HTTPRouteHandler:
     """The GET route of the change feed in `fmt`: of one process when `path` names `{slug}`
     (404 for an unknown one), else across processes. Each entry has a permanent id; 304 when
     If-None-Match matches."""
-    route = get(
-        path,
-        operation_id=operation_id,
-        summary=summary,
-        media_type=_MEDIA_TYPES[fmt],
-        responses=responses,
-    )
+    route = read_route(path, operation_id, summary, errors=errors, media_type=_MEDIA_TYPES[fmt])
 
     async def of_process(
         self: Controller,
@@ -138,34 +131,34 @@ class FeedController(Controller):
         "getChangesAtom",
         "Every recorded change across processes, as Atom, newest first",
         "atom",
-        problems(422, 429),
+        (422, 429),
     )
     all_json = _change_feed_route(
         "/changes.json",
         "getChangesJsonFeed",
         "Every recorded change across processes, as JSON Feed 1.1, newest first",
         "json",
-        problems(422, 429),
+        (422, 429),
     )
     process_atom = _change_feed_route(
         "/processes/{slug:str}/changes.atom",
         "getProcessChangesAtom",
         "Every recorded change of one process, as Atom, newest first",
         "atom",
-        problems(404, 422, 429),
+        (404, 422, 429),
     )
     process_json = _change_feed_route(
         "/processes/{slug:str}/changes.json",
         "getProcessChangesJsonFeed",
         "Every recorded change of one process, as JSON Feed 1.1, newest first",
         "json",
-        problems(404, 422, 429),
+        (404, 422, 429),
     )
 
-    @get(
+    @read_route(
         "/digest",
-        operation_id="getDigest",
-        summary="A ready-to-send digest: coming up, what changed, deadlines, entry into force",
+        "getDigest",
+        "A ready-to-send digest: coming up, what changed, deadlines, entry into force",
         description=(
             "`format=md` (text/markdown), `html` (e-mail-ready text/html) or `json`. "
             "`days` is both the window ahead and, without `since`, the window looked back."
@@ -173,7 +166,6 @@ class FeedController(Controller):
         media_type="text/markdown",
         # Documented in the OpenAPI answer by timeline.api.openapi.tidy_openapi.
         opt={"alternative_media_types": ["text/html", "application/json"]},
-        responses=problems(404, 422, 429),
     )
     async def digest(
         self,
@@ -199,11 +191,10 @@ class FeedController(Controller):
         )
         return _serve(request, served)
 
-    @get(
+    @read_route(
         "/processes/{slug:str}/timelinejs.json",
-        operation_id="getTimelineJs",
-        summary="The process's timeline in Knight Lab TimelineJS format",
-        responses=problems(404, 422, 429),
+        "getTimelineJs",
+        "The process's timeline in Knight Lab TimelineJS format",
     )
     async def timeline_js(
         self,

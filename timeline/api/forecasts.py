@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, MediaType, Request, Response, get
+from litestar import Controller, Request, Response
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from timeline.api.conditional import content_etag, is_not_modified, not_modified
 from timeline.api.pages import SECURITY_HEADERS
-from timeline.api.problems import problems
+from timeline.api.routes import page_route
 from timeline.services.library_backtest import kept_scoreboard
 
 __all__ = ["ForecastsController"]
@@ -20,12 +20,11 @@ class ForecastsController(Controller):
 
     tags = ["pages"]
 
-    @get(
+    @page_route(
         "/forecasts",
-        operation_id="pageForecasts",
-        media_type=MediaType.HTML,
-        summary="HTML: the forecasts scoreboard (Brier score, log loss, reliability diagram)",
-        responses=problems(429),
+        "pageForecasts",
+        "HTML: the forecasts scoreboard (Brier score, log loss, reliability diagram)",
+        errors=(429,),
     )
     async def forecasts(self, request: Request[Any, Any, Any]) -> Response[Any]:
         """The kept scoreboard against the base-rate baseline, with a reliability diagram."""

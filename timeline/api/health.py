@@ -7,7 +7,8 @@ from typing import Any
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 
-from timeline.api.problems import problem, problems
+from timeline.api.problems import problem
+from timeline.api.routes import read_route
 from timeline.store.db import Database
 from timeline.store.migrate import current_revision, head_revision
 
@@ -24,11 +25,11 @@ class HealthController(Controller):
         """Always 200 while the process serves requests."""
         return {"status": "ok"}
 
-    @get(
+    @read_route(
         "/readyz",
-        operation_id="readyz",
-        summary="The database is reachable and its schema is at the newest migration",
-        responses=problems(503),
+        "readyz",
+        "The database is reachable and its schema is at the newest migration",
+        errors=(503,),
     )
     async def readyz(self, db: NamedDependency[Database]) -> Response[Any]:
         """200 when ready; 503 problem+json saying what is missing when not."""

@@ -5,28 +5,24 @@ Reads carry each item's status history; changes are JSON merge patches with If-M
 
 from __future__ import annotations
 
-from litestar import Controller, Response, get, patch
-from litestar.di import Provide
+from litestar import Response
 from litestar.params import FromPath, JSONBody
 
-from timeline.api.auth import authenticate
+from timeline.api.auth import WriteController
 from timeline.api.common import (
     ActorDep,
     AnyRequest,
     Db,
     base_url,
     decode_cursor,
-    encode_cursor,
     json_response,
     next_url,
     resource_response,
-    utcnow,
-    write_fields,
 )
-from timeline.api.conditional import expected_version, version_etag
+from timeline.api.conditional import version_etag
 from timeline.api.params import AsOf, Cursor, Limit, Slug
-from timeline.api.problems import problems
-from timeline.api.process_routes import create_route
+from timeline.api.process_routes import create_route, patch_record
+from timeline.api.routes import change_route, read_route
 from timeline.domain.errors import InvalidFields
 from timeline.domain.items import ItemState
 from timeline.schemas.items import ItemCreate, ItemPage, ItemPatch, ItemPublic
@@ -50,30 +46,24 @@ def _created(request: AnyRequest, slug: str, state: ItemState) -> Response[ItemP
     return _one(request, state, created=True)
 
 
-class ItemController(Controller):
+class ItemController(WriteController):
     """`/api/v1/processes/{slug}/items`."""
 
     path = "/api/v1/processes/{slug:str}/items"
     tags = ["items"]
-    dependencies = {"actor": Provide(authenticate)}
 
     # Store the item with its first revision; 201 with Location and ETag; 409 when the key is
     # taken.
     create = create_route(
-        operation_id="createItem",
-        summary="Record a negotiation item",
+        "createItem",
+        "Record a negotiation item",
         data=ItemCreate,
         body=ItemPublic,
         create=item_service.create_item,
         respond=_created,
     )
 
-    @get(
-        "/",
-        operation_id="listItems",
-        summary="The items, with their status on a day and their history",
-        responses=problems(404, 422, 429),
-    )
+    @read_route("/", "listItems", "The items, with their status on a day and their history")
     async def list_items(
         self,
         request: AnyRequest,
@@ -90,30 +80,22 @@ class ItemController(Controller):
             if not isinstance(after, str):
                 raise InvalidFields.one("cursor", "is not a cursor this service issued")
         page, last = await item_service.item_page(db, slug, as_of, after=after, limit=limit)
-        more = None if last is None else encode_cursor([last])
+        more = None if last is None else [last]
         root = base_url(request)
         return json_response(
             request,
             ItemPage(items=[item_public(s, root) for s in page], next=next_url(request, more)),
         )
 
-    @get(
-        "/{key:str}",
-        operation_id="getItem",
-        summary="One item, now or as known on a day",
-        responses=problems(404, 422, 429),
-    )
+    @read_route("/{key:str}", "getItem", "One item, now or as known on a day")
     async def read(
         self, request: AnyRequest, slug: Slug, key: FromPath[str], db: Db, as_of: AsOf = None
     ) -> Response[ItemPublic]:
         """The item with its history; 304 when If-None-Match names its ETag."""
         return _one(request, await item_service.read_item(db, slug, key, as_of))
 
-    @patch(
-        "/{key:str}",
-        operation_id="updateItem",
-        summary="Change an item (JSON merge patch, If-Match required)",
-        responses=problems(400, 401, 403, 404, 412, 413, 422, 428, 429),
+    @change_route(
+        "/{key:str}", "updateItem", "Change an item (JSON merge patch, If-Match required)"
     )
     async def update(
         self,
@@ -126,17 +108,6 @@ class ItemController(Controller):
     ) -> Response[ItemPublic]:
         """Apply the patch if the item is still at the If-Match version; 412 when not, 428
         without If-Match; nothing changes in either case."""
-        actor.require_process(slug)
-        version = expected_version(request, "item", key)
-        changes, known_on = write_fields(data, patch=True)
-        state = await item_service.update_item(
-            db,
-            slug,
-            key,
-            changes,
-            expected_version=version,
-            known_on=known_on,
-            actor=actor.name,
-            now=utcnow(),
-        )
+        target = ("item", key)
+        state = await patch_record(request, db, actor, slug, target, data, item_service.update_item)
         return _one(request, state)

@@ -8,10 +8,12 @@ allows no inline script or style, so everything the pages run or style comes fro
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
-from litestar import Controller, MediaType, Response, Router, get
+from litestar import Controller, Response, Router
 from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import FromPath
@@ -22,7 +24,8 @@ from litestar.template.config import TemplateConfig
 from timeline import __version__
 from timeline.api.common import AnyRequest, Db, base_url, bytes_response, today
 from timeline.api.params import AsOf, From, Kinds, Slug, Tags, To, Zoom
-from timeline.api.problems import exception_handlers, problems
+from timeline.api.problems import exception_handlers
+from timeline.api.routes import page_route
 from timeline.api.timeline import SearchWords
 from timeline.domain.errors import DomainError
 from timeline.domain.vocabulary import KIND_LABELS, RISK_LABELS, UNDER_WAY_KINDS, status_label
@@ -32,7 +35,10 @@ from timeline.web.drawing import KIND_COLOURS, RISK_COLOURS
 
 __all__ = [
     "SECURITY_HEADERS",
+    "DrawingArguments",
+    "PageController",
     "PagesController",
+    "drawing_arguments",
     "page_error",
     "page_query",
     "render",
@@ -127,8 +133,46 @@ def page_query(request: AnyRequest) -> views.QueryState:
     return views.QueryState(path=request.url.path, pairs=pairs)
 
 
-class PagesController(Controller):
-    """`/`, `/processes/{slug}`, `/processes/{slug}/events/{id}`: HTML for people."""
+class DrawingArguments(TypedDict):
+    """What the process page and the embed page both ask of their service: the day, window and
+    filters of the drawing, and the request's query and base URL for its links."""
+
+    as_of: dt.date | None
+    today: dt.date
+    start: dt.date | None
+    end: dt.date | None
+    zoom: str | None
+    kinds: Sequence[str]
+    tags: Sequence[str]
+    query: views.QueryState
+    root: str
+
+
+def drawing_arguments(
+    request: AnyRequest,
+    as_of: dt.date | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    zoom: str | None,
+    kinds: Sequence[str] | None,
+    tags: Sequence[str] | None,
+) -> DrawingArguments:
+    """The drawing `request` asks for, as known on `as_of` (no filter where none is given)."""
+    return {
+        "as_of": as_of,
+        "today": today(),
+        "start": start,
+        "end": end,
+        "zoom": zoom,
+        "kinds": kinds or [],
+        "tags": tags or [],
+        "query": page_query(request),
+        "root": base_url(request),
+    }
+
+
+class PageController(Controller):
+    """A controller of HTML pages: its errors are pages too when a browser asks (`page_error`)."""
 
     tags = ["pages"]
     exception_handlers = {
@@ -137,24 +181,25 @@ class PagesController(Controller):
         HTTPException: page_error,
     }
 
-    @get(
+
+class PagesController(PageController):
+    """`/`, `/processes/{slug}`, `/processes/{slug}/events/{id}`: HTML for people."""
+
+    @page_route(
         "/",
-        operation_id="pageIndex",
-        media_type=MediaType.HTML,
-        summary="HTML: every process with its next milestones and deadlines' status",
-        responses=problems(422, 429),
+        "pageIndex",
+        "HTML: every process with its next milestones and deadlines' status",
+        errors=(422, 429),
     )
     async def index(self, request: AnyRequest, db: Db, as_of: AsOf = None) -> Response[Any]:
         """The process list; `as_of` replays what was known that day."""
         context = await pages.index_page(db, as_of=as_of, today=today(), query=page_query(request))
         return _html(request, "index.html", context)
 
-    @get(
+    @page_route(
         "/processes/{slug:str}",
-        operation_id="pageProcess",
-        media_type=MediaType.HTML,
-        summary="HTML: the visual timeline of a process, with its events below",
-        responses=problems(404, 422, 429),
+        "pageProcess",
+        "HTML: the visual timeline of a process, with its events below",
     )
     async def process(
         self,
@@ -171,28 +216,14 @@ class PagesController(Controller):
     ) -> Response[Any]:
         """The drawing (lanes by kind, bars, markers, today), the range control, filters, the
         search box, subscribe links and the list of events, as known on `as_of`."""
-        context = await pages.process_page(
-            db,
-            slug,
-            as_of=as_of,
-            today=today(),
-            start=from_,
-            end=to,
-            zoom=zoom,
-            kinds=kind or [],
-            tags=tag or [],
-            query=page_query(request),
-            root=base_url(request),
-            q=q or None,
-        )
+        asked = drawing_arguments(request, as_of, from_, to, zoom, kind, tag)
+        context = await pages.process_page(db, slug, **asked, q=q or None)
         return _html(request, "process.html", context)
 
-    @get(
+    @page_route(
         "/processes/{slug:str}/events/{event_id:str}",
-        operation_id="pageEvent",
-        media_type=MediaType.HTML,
-        summary="HTML: one event with its sources and history (what changed, when it was known)",
-        responses=problems(404, 422, 429),
+        "pageEvent",
+        "HTML: one event with its sources and history (what changed, when it was known)",
     )
     async def event(
         self, request: AnyRequest, slug: Slug, event_id: FromPath[str], db: Db, as_of: AsOf = None

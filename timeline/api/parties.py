@@ -6,16 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from litestar import Controller, Request, Response, get
-from litestar.di import Provide
+from litestar import Controller, Response
 from litestar.params import FromPath
 
-from timeline.api.auth import authenticate
+from timeline.api.auth import WriteController
 from timeline.api.common import AnyRequest, base_url, json_bytes_response
 from timeline.api.params import AsOf
 from timeline.api.position_common import record_etag
-from timeline.api.problems import problems
 from timeline.api.process_routes import as_of_route, create_route, keyed_as_of_route
+from timeline.api.routes import read_route
 from timeline.domain.parties import Group
 from timeline.schemas.positions import (
     GroupPublic,
@@ -41,20 +40,13 @@ class PartyController(Controller):
     path = "/api/v1/parties"
     tags = ["parties"]
 
-    @get("/", operation_id="listParties", summary="Every party", responses=problems(429))
-    async def list_parties(self, request: Request[Any, Any, Any]) -> Response[PartiesPublic]:
+    @read_route("/", "listParties", "Every party", errors=(429,))
+    async def list_parties(self, request: AnyRequest) -> Response[PartiesPublic]:
         """The 193 UN members, the observer States and the EU, with the registry's sources."""
         return json_bytes_response(request, party_service.list_parties())
 
-    @get(
-        "/{code:str}",
-        operation_id="getParty",
-        summary="One party",
-        responses=problems(404, 429),
-    )
-    async def read(
-        self, request: Request[Any, Any, Any], code: FromPath[str]
-    ) -> Response[PartyPublic]:
+    @read_route("/{code:str}", "getParty", "One party", errors=(404, 429))
+    async def read(self, request: AnyRequest, code: FromPath[str]) -> Response[PartyPublic]:
         """The party with this code (ISO 3166-1 alpha-3, or EU)."""
         return json_bytes_response(request, party_service.read_party(code).to_json())
 
@@ -65,22 +57,15 @@ class GroupController(Controller):
     path = "/api/v1/groups"
     tags = ["parties"]
 
-    @get("/", operation_id="listGroups", summary="Every group", responses=problems(422, 429))
-    async def list_groups(
-        self, request: Request[Any, Any, Any], as_of: AsOf = None
-    ) -> Response[GroupsPublic]:
+    @read_route("/", "listGroups", "Every group", errors=(422, 429))
+    async def list_groups(self, request: AnyRequest, as_of: AsOf = None) -> Response[GroupsPublic]:
         """Every registry group; with `as_of`, only the memberships active that day."""
         groups = [_group(g, as_of) for g in party_service.registry().groups]
         return json_bytes_response(request, {"groups": groups})
 
-    @get(
-        "/{key:str}",
-        operation_id="getGroup",
-        summary="One group, its members on a day",
-        responses=problems(404, 422, 429),
-    )
+    @read_route("/{key:str}", "getGroup", "One group, its members on a day")
     async def read(
-        self, request: Request[Any, Any, Any], key: FromPath[str], as_of: AsOf = None
+        self, request: AnyRequest, key: FromPath[str], as_of: AsOf = None
     ) -> Response[GroupPublic]:
         """The group; with `as_of`, only the members that belonged to it that day."""
         return json_bytes_response(request, _group(party_service.read_registry_group(key), as_of))
@@ -112,17 +97,16 @@ async def _process_group(
     return _group(group, as_of, slug)
 
 
-class ProcessGroupController(Controller):
+class ProcessGroupController(WriteController):
     """`/api/v1/processes/{slug}/groups`: groups an editor defines for one process."""
 
     path = "/api/v1/processes/{slug:str}/groups"
     tags = ["parties"]
-    dependencies = {"actor": Provide(authenticate)}
 
     # Store the group; 422 naming unknown members, 409 when the key is taken.
     create = create_route(
-        operation_id="createProcessGroup",
-        summary="Define a group for this process",
+        "createProcessGroup",
+        "Define a group for this process",
         data=ProcessGroupCreate,
         body=GroupPublic,
         create=party_service.create_process_group,
@@ -132,8 +116,8 @@ class ProcessGroupController(Controller):
     # The process's groups as known on `as_of`, their members on that day.
     list_groups = as_of_route(
         "/",
-        operation_id="listProcessGroups",
-        summary="The groups of this process",
+        "listProcessGroups",
+        "The groups of this process",
         answer=_process_groups,
         body=GroupsPublic,
     )
@@ -141,8 +125,8 @@ class ProcessGroupController(Controller):
     # The group as known on `as_of`, with its members on that day.
     read = keyed_as_of_route(
         "/{key:str}",
-        operation_id="getProcessGroup",
-        summary="One group of this process",
+        "getProcessGroup",
+        "One group of this process",
         answer=_process_group,
         body=GroupPublic,
     )

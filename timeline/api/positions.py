@@ -8,21 +8,20 @@ import datetime as dt
 from functools import partial
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, put
-from litestar.di import NamedDependency, Provide
+from litestar import Response
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from timeline.api.auth import Actor, authenticate
-from timeline.api.common import AnyRequest, base_url, json_bytes_response
-from timeline.api.params import AsOf
-from timeline.api.position_common import PUT_RESPONSES, put_record, record_response
-from timeline.api.problems import problems
+from timeline.api.auth import WriteController
+from timeline.api.common import ActorDep, AnyRequest, Db, base_url, json_bytes_response
+from timeline.api.params import AsOf, Slug
+from timeline.api.position_common import put_record, record_response
 from timeline.api.process_routes import (
     as_of_route,
     create_route,
     keyed_as_of_route,
     records_answer,
 )
+from timeline.api.routes import put_route, read_route
 from timeline.clock import today
 from timeline.schemas.positions import ProposalCreate, RecordPublic, Rule, StancePut
 from timeline.services import positions as service
@@ -56,17 +55,16 @@ async def _proposal_history(
     return {"proposal": key, "history": await service.proposal_history(db, slug, key, as_of)}
 
 
-class ProposalController(Controller):
+class ProposalController(WriteController):
     """`/api/v1/processes/{slug}/proposals`."""
 
     path = "/api/v1/processes/{slug:str}/proposals"
     tags = ["positions"]
-    dependencies = {"actor": Provide(authenticate)}
 
     # Store the proposal with its first revision; 201 with Location and ETag.
     create = create_route(
-        operation_id="createProposal",
-        summary="Record a proposal",
+        "createProposal",
+        "Record a proposal",
         data=ProposalCreate,
         body=RecordPublic,
         create=service.create_proposal,
@@ -76,8 +74,8 @@ class ProposalController(Controller):
     # Proposals ordered by key; with `as_of`, as known that day.
     list_proposals = as_of_route(
         "/",
-        operation_id="listProposals",
-        summary="The proposals of the process",
+        "listProposals",
+        "The proposals of the process",
         answer=records_answer("proposals", service.list_proposals),
     )
 
@@ -85,8 +83,8 @@ class ProposalController(Controller):
     # holds for each party (its own over its groups'), as known on `as_of`.
     read = keyed_as_of_route(
         "/{key:str}",
-        operation_id="getProposal",
-        summary="A proposal with every stance known on a day",
+        "getProposal",
+        "A proposal with every stance known on a day",
         answer=_proposal_view,
     )
 
@@ -94,23 +92,18 @@ class ProposalController(Controller):
     # with `as_of`, those known that day.
     history = keyed_as_of_route(
         "/{key:str}/history",
-        operation_id="proposalHistory",
-        summary="Every change to a proposal and its stances",
+        "proposalHistory",
+        "Every change to a proposal and its stances",
         answer=_proposal_history,
     )
 
-    @get(
-        "/{key:str}/forecast",
-        operation_id="forecastProposal",
-        summary="Would it pass a vote on a day?",
-        responses=problems(404, 422, 429),
-    )
+    @read_route("/{key:str}/forecast", "forecastProposal", "Would it pass a vote on a day?")
     async def forecast(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
+        request: AnyRequest,
+        slug: Slug,
         key: FromPath[str],
-        db: NamedDependency[Database],
+        db: Db,
         as_of: AsOf = None,
         rule: RuleParam = None,
     ) -> Response[dict[str, Any]]:
@@ -120,39 +113,37 @@ class ProposalController(Controller):
         body = await service.proposal_forecast(db, slug, key, as_of or today(), rule)
         return json_bytes_response(request, body)
 
-    @get(
+    @read_route(
         "/{key:str}/positions/{holder:str}",
-        operation_id="getPosition",
-        summary="One party's or group's stance, with its history",
-        responses=problems(404, 422, 429),
+        "getPosition",
+        "One party's or group's stance, with its history",
     )
     async def read_position(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
+        request: AnyRequest,
+        slug: Slug,
         key: FromPath[str],
         holder: FromPath[str],
-        db: NamedDependency[Database],
+        db: Db,
         as_of: AsOf = None,
     ) -> Response[RecordPublic]:
         """The stance as known on `as_of`, with its ETag (for If-Match) and history."""
         return record_response(request, await service.read_stance(db, slug, key, holder, as_of))
 
-    @put(
+    @put_route(
         "/{key:str}/positions/{holder:str}",
-        operation_id="putPosition",
-        summary="Record a party's or group's stance (If-Match when it exists)",
-        responses=PUT_RESPONSES,
+        "putPosition",
+        "Record a party's or group's stance (If-Match when it exists)",
     )
     async def put_position(
         self,
-        request: Request[Any, Any, Any],
-        slug: FromPath[str],
+        request: AnyRequest,
+        slug: Slug,
         key: FromPath[str],
         holder: FromPath[str],
         data: JSONBody[StancePut],
-        db: NamedDependency[Database],
-        actor: NamedDependency[Actor],
+        db: Db,
+        actor: ActorDep,
     ) -> Response[RecordPublic]:
         """A new revision of the stance: 201 the first time, then If-Match is required (428
         without, 412 when stale); 422 naming `proposal`, `holder` or `stance`."""

@@ -88,6 +88,19 @@ def problem_type(status: int) -> tuple[str, str]:
     return _TYPES.get(status, ("about:blank", HTTPStatus(status).phrase))
 
 
+def _problem(status: int, detail: str, errors: list[ProblemField] | None) -> Problem:
+    """The problem with `status`: its standard type and title, naming the request it answers."""
+    type_, title = problem_type(status)
+    return Problem(
+        type=type_,
+        title=title,
+        status=status,
+        detail=detail,
+        errors=errors,
+        request_id=REQUEST_ID.get(),
+    )
+
+
 def problem(
     status: int,
     detail: str,
@@ -96,15 +109,7 @@ def problem(
     headers: dict[str, str] | None = None,
 ) -> Response[Any]:
     """A problem+json response with the standard type and title for `status`."""
-    type_, title = problem_type(status)
-    body = Problem(
-        type=type_,
-        title=title,
-        status=status,
-        detail=detail,
-        errors=errors,
-        request_id=REQUEST_ID.get(),
-    )
+    body = _problem(status, detail, errors)
     return Response(
         content=body.model_dump(mode="json", exclude_none=True),
         status_code=status,
@@ -115,16 +120,7 @@ def problem(
 
 def problem_bytes(status: int, detail: str, *, errors: list[ProblemField] | None = None) -> bytes:
     """The JSON body of a problem with `status`, for answers sent below the framework."""
-    type_, title = problem_type(status)
-    body = Problem(
-        type=type_,
-        title=title,
-        status=status,
-        detail=detail,
-        errors=errors,
-        request_id=REQUEST_ID.get(),
-    )
-    return body.model_dump_json(exclude_none=True).encode()
+    return _problem(status, detail, errors).model_dump_json(exclude_none=True).encode()
 
 
 def problems(*statuses: int) -> dict[int, ResponseSpec]:

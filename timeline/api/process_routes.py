@@ -1,5 +1,6 @@
 """Route factories for the families of alike routes under `/processes/{slug}`: the GETs that
-answer a resource as known on a day (`?as_of=`) and the POSTs that create a record."""
+answer a resource as known on a day (`?as_of=`) and the POSTs that create a record; and the
+body the PATCHes of a versioned record share."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, JSONBody
 from pydantic import BaseModel
 
+from timeline.api.auth import Actor
 from timeline.api.common import ActorDep, AnyRequest, Db, json_bytes_response, utcnow, write_fields
+from timeline.api.conditional import expected_version
 from timeline.api.params import AsOf
 from timeline.api.problems import problems
+from timeline.api.routes import RouteDecorator, read_route
 from timeline.services.positions import record_public
 from timeline.store.db import Database
 from timeline.store.positions import RecordState
@@ -27,6 +31,7 @@ __all__ = [
     "as_of_route",
     "create_route",
     "keyed_as_of_route",
+    "patch_record",
     "records_answer",
 ]
 
@@ -60,25 +65,17 @@ class Creator(Protocol[_Made_co]):
     ) -> Awaitable[_Made_co]: ...
 
 
-def as_of_get(
-    path: str, operation_id: str, summary: str, body: Any
-) -> Callable[[Callable[..., Any]], HTTPRouteHandler]:
-    """The GET decorator of a route that answers as known on a day: 404, 422 and 429
-    documented, the handler's `_Body` return type resolved to the model `body`."""
-    return get(
-        path,
-        operation_id=operation_id,
-        summary=summary,
-        responses=problems(404, 422, 429),
-        signature_namespace={"_Body": body},
-    )
+def as_of_get(path: str, operation_id: str, summary: str, body: Any) -> RouteDecorator:
+    """The GET decorator of a route that answers as known on a day: `read_route`, the
+    handler's `_Body` return type resolved to the model `body`."""
+    return read_route(path, operation_id, summary, signature_namespace={"_Body": body})
 
 
 def as_of_route(
     path: str,
-    *,
     operation_id: str,
     summary: str,
+    *,
     answer: AsOfAnswer,
     body: Any = dict[str, Any],
 ) -> HTTPRouteHandler:
@@ -97,9 +94,9 @@ def as_of_route(
 
 def keyed_as_of_route(
     path: str,
-    *,
     operation_id: str,
     summary: str,
+    *,
     answer: KeyedAnswer,
     body: Any = dict[str, Any],
 ) -> HTTPRouteHandler:
@@ -133,9 +130,9 @@ def records_answer(
 
 
 def create_route(
-    *,
     operation_id: str,
     summary: str,
+    *,
     data: Any,
     body: Any,
     create: Creator[_Made],
@@ -168,3 +165,32 @@ def create_route(
         return respond(request, slug, made)
 
     return created
+
+
+async def patch_record(
+    request: AnyRequest,
+    db: Database,
+    actor: Actor,
+    slug: str,
+    target: tuple[str, str],
+    data: BaseModel,
+    change: Callable[..., Awaitable[_Made]],
+) -> _Made:
+    """A JSON merge patch of the record `target` (kind, key) of process `slug`: the caller may
+    edit the process, If-Match names the version (428 without, 412 for a stale one), and
+    `change(db, slug, key, fields, expected_version=, known_on=, actor=, now=)` stores the
+    fields the body sends (without `known_on`, the day the change became public)."""
+    actor.require_process(slug)
+    kind, key = target
+    version = expected_version(request, kind, key)
+    fields, known_on = write_fields(data, patch=True)
+    return await change(
+        db,
+        slug,
+        key,
+        fields,
+        expected_version=version,
+        known_on=known_on,
+        actor=actor.name,
+        now=utcnow(),
+    )

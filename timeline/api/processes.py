@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Response, get, patch, post
-from litestar.di import Provide
+from litestar import Response
 from litestar.params import JSONBody
 
-from timeline.api.auth import authenticate
+from timeline.api.auth import WriteController
 from timeline.api.common import (
     ActorDep,
     AnyRequest,
     Db,
     base_url,
     decode_cursor,
-    encode_cursor,
     json_response,
     next_url,
     resource_response,
@@ -21,7 +19,7 @@ from timeline.api.common import (
 )
 from timeline.api.conditional import expected_version, version_etag
 from timeline.api.params import Cursor, Limit, Slug
-from timeline.api.problems import problems
+from timeline.api.routes import admin_post, change_route, read_route
 from timeline.schemas import ProcessCreate, ProcessPage, ProcessPatch, ProcessPublic
 from timeline.services import processes as process_service
 from timeline.services.processes import DescribedProcess
@@ -36,20 +34,13 @@ def _respond(
     return resource_response(request, described.body, etag, created=created)
 
 
-class ProcessController(Controller):
+class ProcessController(WriteController):
     """`/api/v1/processes`."""
 
     path = "/api/v1/processes"
     tags = ["processes"]
-    dependencies = {"actor": Provide(authenticate)}
 
-    @post(
-        "/",
-        operation_id="createProcess",
-        summary="Start tracking a process (admin)",
-        status_code=201,
-        responses=problems(400, 401, 403, 409, 413, 422, 429),
-    )
+    @admin_post("/", "createProcess", "Start tracking a process (admin)", status_code=201)
     async def create(
         self, request: AnyRequest, data: JSONBody[ProcessCreate], db: Db, actor: ActorDep
     ) -> Response[ProcessPublic]:
@@ -60,7 +51,7 @@ class ProcessController(Controller):
         )
         return _respond(request, described, created=True)
 
-    @get("/", operation_id="listProcesses", summary="Every process", responses=problems(422, 429))
+    @read_route("/", "listProcesses", "Every process", errors=(422, 429))
     async def list_all(
         self, request: AnyRequest, db: Db, limit: Limit = 100, cursor: Cursor = None
     ) -> Response[ProcessPage]:
@@ -69,14 +60,11 @@ class ProcessController(Controller):
         items, last = await process_service.process_page(
             db, after=after, limit=limit, root=base_url(request)
         )
-        more = None if last is None else encode_cursor([last])
+        more = None if last is None else [last]
         return json_response(request, ProcessPage(items=items, next=next_url(request, more)))
 
-    @get(
-        "/{slug:str}",
-        operation_id="getProcess",
-        summary="One process with its counts and links",
-        responses=problems(404, 429),
+    @read_route(
+        "/{slug:str}", "getProcess", "One process with its counts and links", errors=(404, 429)
     )
     async def read(self, request: AnyRequest, slug: Slug, db: Db) -> Response[ProcessPublic]:
         """The process; 304 when If-None-Match matches."""
@@ -84,11 +72,8 @@ class ProcessController(Controller):
             request, await process_service.describe_process(db, slug, root=base_url(request))
         )
 
-    @patch(
-        "/{slug:str}",
-        operation_id="updateProcess",
-        summary="Change a process (JSON merge patch, If-Match required)",
-        responses=problems(400, 401, 403, 404, 412, 413, 422, 428, 429),
+    @change_route(
+        "/{slug:str}", "updateProcess", "Change a process (JSON merge patch, If-Match required)"
     )
     async def update(
         self, request: AnyRequest, slug: Slug, data: JSONBody[ProcessPatch], db: Db, actor: ActorDep

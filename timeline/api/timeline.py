@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, TypedDict
 
-from litestar import Controller, Response, get
+from litestar import Controller, Response
 from litestar.params import QueryParameter
 
 from timeline.api.common import (
@@ -13,7 +14,6 @@ from timeline.api.common import (
     Db,
     base_url,
     decode_cursor,
-    encode_cursor,
     event_json,
     json_bytes_response,
     next_url,
@@ -32,8 +32,8 @@ from timeline.api.params import (
     TagsAny,
     UpcomingDays,
 )
-from timeline.api.problems import problems
 from timeline.api.query_check import reject_unknown_query
+from timeline.api.routes import read_route
 from timeline.domain.errors import InvalidFields
 from timeline.schemas import EventPage, UpcomingPage
 from timeline.services.timeline import (
@@ -66,6 +66,19 @@ LocationPart = Annotated[
 ]
 
 
+class _Window(TypedDict):
+    """What a page of the timeline and a page of a search ask alike: the window, the filters,
+    the day the events are as known on, and the page size."""
+
+    start: dt.date | None
+    end: dt.date | None
+    kinds: Sequence[str]
+    tags: Sequence[str]
+    statuses: Sequence[str]
+    as_of: dt.date | None
+    limit: int
+
+
 def _page_key(cursor: str | None) -> PageKey | None:
     if not cursor:
         return None
@@ -93,8 +106,7 @@ def _next(request: AnyRequest, key: PageKey | SearchKey | None) -> str | None:
     """The URL of the page after the one ending at `key` (a search's key leads with its rank)."""
     if key is None:
         return None
-    values = [v.isoformat() if isinstance(v, dt.date) else v for v in key]
-    return next_url(request, encode_cursor(values))
+    return next_url(request, [v.isoformat() if isinstance(v, dt.date) else v for v in key])
 
 
 class TimelineController(Controller):
@@ -103,11 +115,10 @@ class TimelineController(Controller):
     path = "/api/v1"
     tags = ["timeline"]
 
-    @get(
+    @read_route(
         "/processes/{slug:str}/timeline",
-        operation_id="getTimeline",
-        summary="Events overlapping a window, ordered by start, end, kind, id",
-        responses=problems(404, 422, 429),
+        "getTimeline",
+        "Events overlapping a window, ordered by start, end, kind, id",
     )
     async def timeline(
         self,
@@ -131,43 +142,27 @@ class TimelineController(Controller):
         """
         reject_unknown_query(request)
         query = search_query(q, location)
+        # a literal, not a call of the TypedDict: the timeline is the busiest read
+        window: _Window = {
+            "start": from_,
+            "end": to,
+            "kinds": kind or (),
+            "tags": tag or (),
+            "statuses": status or (),
+            "as_of": as_of,
+            "limit": limit,
+        }
         last: PageKey | SearchKey | None
         if query is None:
-            states, last = await timeline_page(
-                db,
-                slug,
-                start=from_,
-                end=to,
-                kinds=kind or (),
-                tags=tag or (),
-                statuses=status or (),
-                as_of=as_of,
-                after=_page_key(cursor),
-                limit=limit,
-            )
+            states, last = await timeline_page(db, slug, after=_page_key(cursor), **window)
         else:
-            states, last = await search_page(
-                db,
-                slug,
-                query,
-                start=from_,
-                end=to,
-                kinds=kind or (),
-                tags=tag or (),
-                statuses=status or (),
-                as_of=as_of,
-                after=_search_key(cursor),
-                limit=limit,
-            )
+            states, last = await search_page(db, slug, query, after=_search_key(cursor), **window)
         root = base_url(request)
         page = {"items": [event_json(s, root) for s in states], "next": _next(request, last)}
         return json_bytes_response(request, page)
 
-    @get(
-        "/upcoming",
-        operation_id="getUpcoming",
-        summary="Events starting soon, and those under way, across processes",
-        responses=problems(404, 422, 429),
+    @read_route(
+        "/upcoming", "getUpcoming", "Events starting soon, and those under way, across processes"
     )
     async def upcoming(
         self,
