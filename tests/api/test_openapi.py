@@ -78,3 +78,33 @@ async def test_every_write_names_the_bearer_scheme_and_no_read_does(
     # events, processes and items (3 creations, 3 changes, 1 deletion), the bundle, and the
     # positions: a process group, a proposal, a stance, an axis, a placement, a vote roll
     assert writes == 14
+
+
+async def test_every_operation_that_takes_a_body_documents_the_415_it_answers(
+    app_client: httpx.AsyncClient,
+) -> None:
+    # The request pipeline refuses a body that is not JSON with a 415 before any handler runs;
+    # a client generated from the document must know that answer.
+    document = await _document(app_client)
+    with_body = {
+        (method, path): operation
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if isinstance(operation, dict) and "requestBody" in operation
+    }
+    assert len(with_body) >= 12
+    undocumented = sorted(key for key, op in with_body.items() if "415" not in op["responses"])
+    assert undocumented == []
+
+
+async def test_a_body_that_is_not_json_is_refused_with_415_and_stores_nothing(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    response = await app_client.post(
+        "/api/v1/processes",
+        content=b"slug=x",
+        headers={**admin_headers, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 415
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert (await app_client.get("/api/v1/processes/x")).status_code == 404

@@ -32,7 +32,7 @@ ANY_VERSION = -1
 # A PUT answers 201 when it made the record, 200 when it changed it.
 PUT_RESPONSES: dict[int, ResponseSpec] = {
     201: ResponseSpec(data_container=RecordPublic, description="Created", generate_examples=False),
-    **problems(400, 401, 403, 404, 412, 413, 422, 428, 429),
+    **problems(400, 401, 403, 404, 412, 413, 415, 422, 428, 429),
 }
 
 

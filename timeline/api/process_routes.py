@@ -148,7 +148,7 @@ def create_route(
         operation_id=operation_id,
         summary=summary,
         status_code=201,
-        responses=problems(400, 401, 403, 404, 409, 413, 422, 429),
+        responses=problems(400, 401, 403, 404, 409, 413, 415, 422, 429),
         signature_namespace={"_Data": data, "_Body": body},
     )
     async def created(

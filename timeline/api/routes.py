@@ -33,13 +33,14 @@ READ_ERRORS = (404, 422, 429)
 """What a read of something a process holds can answer: no such process or record, a bad
 parameter, too many requests."""
 
-ADMIN_WRITE_ERRORS = (400, 401, 403, 409, 413, 422, 429)
+ADMIN_WRITE_ERRORS = (400, 401, 403, 409, 413, 415, 422, 429)
 """What a POST only an admin may send can answer: an unreadable body, no or a refused token, a
-conflict with what is stored, a body too large, invalid fields, too many requests."""
+conflict with what is stored, a body too large or not JSON, invalid fields, too many requests."""
 
-CHANGE_ERRORS = (400, 401, 403, 404, 412, 413, 422, 428, 429)
+CHANGE_ERRORS = (400, 401, 403, 404, 412, 413, 415, 422, 428, 429)
 """What a change under If-Match can answer: an unreadable body, no or a refused token, no such
-record, a stale or missing If-Match, a body too large, invalid fields, too many requests."""
+record, a stale or missing If-Match, a body too large or not JSON, invalid fields, too many
+requests."""
 
 
 def read_route(
