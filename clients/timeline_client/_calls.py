@@ -319,12 +319,7 @@ def get_item(process: str, key: str, *, as_of: DateLike = None) -> Call[Item]:
 
 
 def update_item(
-    process: str,
-    key: str,
-    changes: Mapping[str, Any],
-    *,
-    if_match: Any,
-    known_on: DateLike = None,
+    process: str, key: str, changes: Mapping[str, Any], *, if_match: Any, known_on: DateLike = None
 ) -> Call[Item]:
     """Change an item (its status) if it is still at `if_match`."""
     path = f"{_process(process)}/items/{_seg(key)}"

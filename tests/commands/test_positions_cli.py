@@ -10,19 +10,11 @@ from pathlib import Path
 import pytest
 from timeline_client import AsyncClient, Client, ValidationFailed
 
-from tests.clients import conftest as client_fixtures
+from tests._positions import RECORDED_VOTE
 from tests.clients.server import ADMIN_TOKEN
-from tests.commands.test_client_cli import run
+from tests.commands._cli import SLUG, run
 
-SLUG = "ahc-cybercrime"
-module_seeded_url = client_fixtures.module_seeded_url
-shared_server = client_fixtures.shared_server
-
-
-@pytest.fixture(autouse=True)
-def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tables as a wide terminal shows them."""
-    monkeypatch.setenv("COLUMNS", "220")
+pytestmark = pytest.mark.usefixtures("wide_terminal")
 
 
 def _as_of_june_15(
@@ -108,14 +100,7 @@ def test_votes_import_records_a_roll_from_csv_and_names_bad_rows(
     shared_server: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     with Client(shared_server, ADMIN_TOKEN) as api:
-        event = api.create_event(
-            SLUG,
-            kind="vote_point",
-            title="Recorded vote",
-            date="2024-08-08",
-            status="held",
-            attributes={"rule": "two_thirds_present_voting", "yes": 2, "no": 1},
-        )
+        event = api.create_event(SLUG, title="Recorded vote", date="2024-08-08", **RECORDED_VOTE)
     roll = tmp_path / "roll.csv"
     roll.write_text(
         "party,vote,name\nfra,yes,France\nDEU,Yes,Germany\nRUS,no,Russia\nIND,absent,\n"
