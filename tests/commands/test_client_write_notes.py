@@ -65,30 +65,41 @@ def test_a_planned_ratification_is_told_it_counts_only_once_held(
     assert deposited(shared_server) == before + 1
 
 
-def test_a_ratification_added_as_held_counts_at_once(
-    shared_server: str, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("kind", "party", "date", "said", "unsaid", "counted"),
+    [
+        pytest.param(
+            *("ratification", "Freedonia", "2026-01-15"),
+            "note: this deposit counts towards entry into force from 2026-01-15",
+            "set-status",
+            1,
+            id="a ratification added as held counts at once",
+        ),
+        pytest.param(
+            *("signature", "Grand Fenwick", "2026-02-10"),
+            "note: signatures never count towards entry into force",
+            "this one is",
+            0,
+            id="a signature is told it never counts",
+        ),
+    ],
+)
+def test_a_deposit_added_as_held_is_told_how_it_counts(
+    shared_server: str,
+    capsys: pytest.CaptureFixture[str],
+    kind: str,
+    party: str,
+    date: str,
+    said: str,
+    unsaid: str,
+    counted: int,
 ) -> None:
     before = deposited(shared_server)
-    code, out, err = add_deposit(
-        capsys, shared_server, "ratification", "Freedonia", "2026-01-15", "--status", "held"
-    )
+    code, out, err = add_deposit(capsys, shared_server, kind, party, date, "--status", "held")
     assert code == 0, err
-    assert "note: this deposit counts towards entry into force from 2026-01-15" in out
-    assert "set-status" not in out
-    assert deposited(shared_server) == before + 1
-
-
-def test_a_signature_is_told_it_never_counts(
-    shared_server: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    before = deposited(shared_server)
-    code, out, err = add_deposit(
-        capsys, shared_server, "signature", "Grand Fenwick", "2026-02-10", "--status", "held"
-    )
-    assert code == 0, err
-    assert "note: signatures never count towards entry into force" in out
-    assert "this one is" not in out
-    assert deposited(shared_server) == before
+    assert said in out
+    assert unsaid not in out
+    assert deposited(shared_server) == before + counted
 
 
 def test_with_json_the_note_goes_to_standard_error(

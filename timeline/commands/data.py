@@ -17,24 +17,6 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 
-def register(subparsers: Any) -> None:
-    """Add `seed`, `export` and `import`."""
-    seed = command(subparsers, "seed", _seed, help="load a demo data set (ahc-cybercrime)")
-    seed.add_argument(
-        "name", nargs="?", help="a data set of timeline/seed/, e.g. ahc-cybercrime (see --list)"
-    )
-    seed.add_argument(
-        "--list", action="store_true", help="list the data sets with their titles, load nothing"
-    )
-
-    export = command(subparsers, "export", _export, help="write a JSON bundle with full histories")
-    export.add_argument("--process", help="only this process slug")
-    export.add_argument("--output", "-o", help="file to write (default: standard output)")
-
-    load = command(subparsers, "import", _import, help="load a JSON bundle in one transaction")
-    load.add_argument("file", help="bundle file ('-' for standard input)")
-
-
 def _export(args: argparse.Namespace) -> int:
     from timeline.services.bundle import dump_bundle, export_bundle
 
@@ -112,3 +94,21 @@ def _seed(args: argparse.Namespace) -> int:
     else:
         print(f"{args.name}: loaded process {result[0]!r} with {result[1]} revisions")
     return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add `seed`, `export` and `import`."""
+    seed = command(subparsers, "seed", _seed, help="load a demo data set (ahc-cybercrime)")
+    seed.add_argument(
+        "name", nargs="?", help="a data set of timeline/seed/, e.g. ahc-cybercrime (see --list)"
+    )
+    seed.add_argument(
+        "--list", action="store_true", help="list the data sets with their titles, load nothing"
+    )
+
+    export = command(subparsers, "export", _export, help="write a JSON bundle with full histories")
+    export.add_argument("--process", help="only this process slug")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+
+    load = command(subparsers, "import", _import, help="load a JSON bundle in one transaction")
+    load.add_argument("file", help="bundle file ('-' for standard input)")
