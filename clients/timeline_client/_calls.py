@@ -1,8 +1,8 @@
 """Every endpoint of the API as a `Call`: path, parameters, body and how to read the reply.
 
 Each function here takes exactly the arguments of the client method of the same name and
-carries its documentation; `timeline_client._api` makes it a method of both clients. Neither
-client knows a path of its own, so a new endpoint is written once, here."""
+carries its documentation; one line of `timeline_client._api` makes it a method of both
+clients. Neither client knows a path of its own: a new endpoint is described once, here."""
 
 from __future__ import annotations
 
