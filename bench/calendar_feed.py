@@ -138,12 +138,18 @@ def _timed_get(url: str) -> tuple[float, _Answer]:
     return time.perf_counter() - began, answer
 
 
-def run(options: Options) -> list[Figure]:
-    """Load 5,000 events, serve them from both servers, measure, compare."""
-    path = options.workdir / "calendar.db"
+def loaded_calendar(options: Options, database: str, feed: str) -> tuple[str, Path]:
+    """A SQLite database `database` in the work folder with the 5,000 events loaded (its URL),
+    and the file `feed` there, where the servers find the precomputed calendar."""
+    path = options.workdir / database
     url = asyncio.run(create_sqlite_database(path))
     asyncio.run(_load(path, url))
-    ics_file = options.workdir / "precomputed.ics"
+    return url, options.workdir / feed
+
+
+def run(options: Options) -> list[Figure]:
+    """Load 5,000 events, serve them from both servers, measure, compare."""
+    url, ics_file = loaded_calendar(options, "calendar.db", "precomputed.ics")
     env = {"BENCH_ICS_FILE": str(ics_file)}
     log = options.workdir / "calendar.log"
     feed_path = f"/api/v1/processes/{SLUG}/calendar.ics"

@@ -18,14 +18,12 @@ Rate limits stay on, raised out of the way (bench/harness.py), as in every bench
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Callable
 
 import httpx
 
-from bench.calendar_feed import EVENTS, SLUG, _load
-from bench.data import create_sqlite_database
+from bench.calendar_feed import EVENTS, SLUG, loaded_calendar
 from bench.harness import Figure, Options, Server, WrkResult, median, wrk
 
 __all__ = ["NAME", "run"]
@@ -87,10 +85,7 @@ def _measure_pair(
 
 def run(options: Options) -> list[Figure]:
     """Load 5,000 events, serve them from the product and the bare app, compare."""
-    path = options.workdir / "overhead.db"
-    url = asyncio.run(create_sqlite_database(path))
-    asyncio.run(_load(path, url))
-    ics_file = options.workdir / "overhead.ics"
+    url, ics_file = loaded_calendar(options, "overhead.db", "overhead.ics")
     env = {"BENCH_ICS_FILE": str(ics_file)}
     with Server(url, extra_env=env, log=options.workdir / "overhead.log") as server:
         body = httpx.get(f"{server.url}/api/v1/processes/{SLUG}/calendar.ics", timeout=300).content

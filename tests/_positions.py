@@ -7,10 +7,17 @@ import httpx
 
 from tests._writes import record
 
-__all__ = ["PROPOSAL", "figure_one", "ok", "record_positions"]
+__all__ = ["PROPOSAL", "RECORDED_VOTE", "figure_one", "ok", "record_positions"]
 
 API = "/api/v1"
 PROPOSAL = "Criminalize all ICT offences"
+# A held vote_point whose tally (2 yes, 1 no) passes the two-thirds rule: the event a recorded
+# roll is put on (give it a title and a date).
+RECORDED_VOTE = {
+    "kind": "vote_point",
+    "status": "held",
+    "attributes": {"rule": "two_thirds_present_voting", "yes": 2, "no": 1},
+}
 
 # Where the June 2023 brief's Figure 1 puts the poles: scope (narrow → wide) and safeguards
 # (weak → strong), clustered tightly as in the figure so the labels must make room.
@@ -95,14 +102,7 @@ async def record_positions(
         )
     )
     vote = await record(
-        client,
-        headers,
-        slug,
-        kind="vote_point",
-        title="Vote on the scope",
-        date="2023-07-20",
-        status="held",
-        attributes={"rule": "two_thirds_present_voting", "yes": 2, "no": 1},
+        client, headers, slug, title="Vote on the scope", date="2023-07-20", **RECORDED_VOTE
     )
     roll = [
         {"party": "FRA", "vote": "yes"},

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-__all__ = ["timeline_items"]
+__all__ = ["all_pages", "timeline_items"]
 
 
 async def timeline_items(
@@ -20,3 +20,17 @@ async def timeline_items(
     assert response.status_code == 200
     items: list[dict[str, Any]] = response.json()["items"]
     return items
+
+
+async def all_pages(client: httpx.AsyncClient, url: str, **params: Any) -> list[dict[str, Any]]:
+    """Every item of the list at `url`, following `next` page after page, in the order
+    served; fails the test unless every page is a 200."""
+    seen: list[dict[str, Any]] = []
+    response = await client.get(url, params=params)
+    while True:
+        assert response.status_code == 200, response.text
+        page = response.json()
+        seen += page["items"]
+        if page["next"] is None:
+            return seen
+        response = await client.get(page["next"])

@@ -11,11 +11,11 @@ every few minutes at almost no cost. Exit codes: 0 done, 1 refused, 3 server unr
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from timeline_client import Client, ConnectionFailed, FileCache, ProblemError
+from _job import replace_file, run_job
+from timeline_client import Client, FileCache
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -29,22 +29,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--alarm-days", type=int, help="add reminders N days before")
     args = parser.parse_args(argv)
 
+    return run_job("calendar_sync", lambda: _sync(args))
+
+
+def _sync(args: argparse.Namespace) -> int:
     state = args.state or args.output.with_name(args.output.name + ".etag")
-    try:
-        with Client(args.server, cache=FileCache(state)) as api:
-            calendar = api.calendar(args.process, kind=args.kind, alarm_days=args.alarm_days)
-    except ProblemError as error:
-        print(f"calendar_sync: {error}", file=sys.stderr)
-        return 1
-    except ConnectionFailed as error:
-        print(f"calendar_sync: {error}", file=sys.stderr)
-        return 3
+    with Client(args.server, cache=FileCache(state)) as api:
+        calendar = api.calendar(args.process, kind=args.kind, alarm_days=args.alarm_days)
     if calendar.not_modified and args.output.exists():
         print(f"{args.output}: unchanged ({calendar.etag})")
         return 0
-    partial = args.output.with_name(args.output.name + ".partial")
-    partial.write_bytes(calendar.content)
-    partial.replace(args.output)
+    replace_file(args.output, calendar.content)
     print(f"{args.output}: updated ({calendar.etag})")
     return 0
 

@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from timeline_client import Client, ConnectionFailed, FileCache, ProblemError
+from _job import replace_file, run_job
+from timeline_client import Client, FileCache
 
 
 def _load(state: Path) -> dict[str, Any]:
@@ -31,9 +32,7 @@ def _load(state: Path) -> dict[str, Any]:
 
 
 def _save(state: Path, data: dict[str, Any]) -> None:
-    partial = state.with_name(state.name + ".partial")
-    partial.write_text(json.dumps(data, indent=2, sort_keys=True), "utf-8")
-    partial.replace(state)
+    replace_file(state, json.dumps(data, indent=2, sort_keys=True).encode("utf-8"))
 
 
 def new_entries(items: list[dict[str, Any]], seen: list[str]) -> list[dict[str, Any]]:
@@ -58,17 +57,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     args = parser.parse_args(argv)
 
+    return run_job("changes_notifier", lambda: _notify(args))
+
+
+def _notify(args: argparse.Namespace) -> int:
     place = _load(args.state)
     cache = FileCache(args.state.with_name(args.state.name + ".etag"))
-    try:
-        with Client(args.server, cache=cache) as api:
-            feed = api.changes_json(args.process, limit=args.limit)
-    except ProblemError as error:
-        print(f"changes_notifier: {error}", file=sys.stderr)
-        return 1
-    except ConnectionFailed as error:
-        print(f"changes_notifier: {error}", file=sys.stderr)
-        return 3
+    with Client(args.server, cache=cache) as api:
+        feed = api.changes_json(args.process, limit=args.limit)
     items: list[dict[str, Any]] = feed.json().get("items") or []
     first_run = "seen" not in place
     backlog = list(reversed(items[: args.backlog]))

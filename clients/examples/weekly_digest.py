@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from timeline_client import Client, ConnectionFailed, ProblemError
+from _job import replace_file, run_job
+from timeline_client import Client
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -29,26 +29,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--as-of", help="pretend today is this day (YYYY-MM-DD)")
     args = parser.parse_args(argv)
 
+    return run_job("weekly_digest", lambda: _write_digest(args))
+
+
+def _write_digest(args: argparse.Namespace) -> int:
     today = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
     since = today - dt.timedelta(days=args.since_days)
-    try:
-        with Client(args.server) as api:
-            digest = api.digest(
-                days=args.days,
-                since=since,
-                process=args.process,
-                format=args.format,
-                as_of=args.as_of,
-            )
-    except ProblemError as error:
-        print(f"weekly_digest: {error}", file=sys.stderr)
-        return 1
-    except ConnectionFailed as error:
-        print(f"weekly_digest: {error}", file=sys.stderr)
-        return 3
-    partial = args.output.with_name(args.output.name + ".partial")
-    partial.write_bytes(digest.content)
-    partial.replace(args.output)
+    with Client(args.server) as api:
+        digest = api.digest(
+            days=args.days,
+            since=since,
+            process=args.process,
+            format=args.format,
+            as_of=args.as_of,
+        )
+    replace_file(args.output, digest.content)
     print(f"wrote {args.output} ({len(digest.content)} bytes, changes since {since})")
     return 0
 

@@ -8,72 +8,25 @@
 `AsyncClient` is the same, awaited.
 """
 
+from timeline_client import errors, models
 from timeline_client._core import CachedReply, EtagCache, FileCache, MemoryCache, RetryPolicy
 from timeline_client._position_calls import PositionRecord
 from timeline_client.aio import AsyncClient
 from timeline_client.client import Client
-from timeline_client.errors import (
-    BadRequest,
-    Conflict,
-    ConnectionFailed,
-    FieldError,
-    Forbidden,
-    NotFound,
-    PayloadTooLarge,
-    PreconditionFailed,
-    PreconditionRequired,
-    ProblemError,
-    RateLimited,
-    ServerError,
-    TimelineError,
-    Unauthorized,
-    ValidationFailed,
-)
-from timeline_client.models import (
-    DeadlineRisk,
-    EntryIntoForce,
-    Event,
-    Feed,
-    Item,
-    Page,
-    Process,
-    Revision,
-    RiskReport,
-)
+from timeline_client.errors import *  # noqa: F403 (each module's __all__ is the one list)
+from timeline_client.models import *  # noqa: F403
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AsyncClient",
-    "BadRequest",
     "CachedReply",
     "Client",
-    "Conflict",
-    "ConnectionFailed",
-    "DeadlineRisk",
-    "EntryIntoForce",
     "EtagCache",
-    "Event",
-    "Feed",
-    "FieldError",
     "FileCache",
-    "Forbidden",
-    "Item",
     "MemoryCache",
-    "NotFound",
-    "Page",
-    "PayloadTooLarge",
     "PositionRecord",
-    "PreconditionFailed",
-    "PreconditionRequired",
-    "ProblemError",
-    "Process",
-    "RateLimited",
     "RetryPolicy",
-    "Revision",
-    "RiskReport",
-    "ServerError",
-    "TimelineError",
-    "Unauthorized",
-    "ValidationFailed",
 ]
+__all__ += errors.__all__
+__all__ += models.__all__

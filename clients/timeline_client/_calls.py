@@ -1,11 +1,15 @@
 """Every endpoint of the API as a `Call`: path, parameters, body and how to read the reply.
-Both clients send these; neither knows a path of its own."""
+
+Each function here takes exactly the arguments of the client method of the same name and
+carries its documentation; one line of `timeline_client._api` makes it a method of both
+clients. Neither client knows a path of its own: a new endpoint is described once, here."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import quote
 
 from timeline_client._core import Call, Reply
@@ -25,10 +29,16 @@ __all__ = ["Params"]
 API = "/api/v1"
 Params = tuple[tuple[str, str], ...]
 DateLike = dt.date | str | None
+T = TypeVar("T")
+P = ParamSpec("P")
 
 
 def _seg(value: str) -> str:
     return quote(str(value), safe="")
+
+
+def _process(slug: str) -> str:
+    return f"{API}/processes/{_seg(slug)}"
 
 
 def _text(value: Any) -> str:
@@ -64,7 +74,7 @@ def _etag(reply: Reply) -> str | None:
     return reply.headers.get("etag")
 
 
-def _process(reply: Reply) -> Process:
+def _process_reply(reply: Reply) -> Process:
     return Process.from_json(reply.json(), _etag(reply))
 
 
@@ -94,165 +104,54 @@ def _json(reply: Reply) -> Any:
     return reply.json()
 
 
-def _paged(reader: Any) -> Any:
-    def read(reply: Reply) -> Any:
-        return reader(reply.json())
-
-    return read
+def member(name: str) -> Callable[[Reply], Any]:
+    """A reader of one member of a JSON object answer."""
+    return lambda reply: reply.json()[name]
 
 
-def if_match(tag: str | Any) -> tuple[tuple[str, str], ...]:
+def _document(read: Callable[[Any], T]) -> Callable[[Reply], T]:
+    """A reader of the reply's JSON document by `read`."""
+    return lambda reply: read(reply.json())
+
+
+def _paged(item: Callable[[dict[str, Any]], T]) -> Callable[[Reply], Page[T]]:
+    return _document(Page.reader(item))
+
+
+def match_header(tag: str | Any, first: str = "the resource") -> tuple[tuple[str, str], ...]:
     """The If-Match header for an ETag, or for a model that carries one."""
     value = tag if isinstance(tag, str) else getattr(tag, "etag", None)
     if not value:
-        raise ValueError("if_match needs an ETag (read the resource first)")
+        raise ValueError(f"if_match needs an ETag (read {first} first)")
     return (("If-Match", value),)
 
 
-# Processes ---------------------------------------------------------------------------------
+def create(
+    path: str, read: Callable[[Reply], T], fields: Mapping[str, Any], key: str | None
+) -> Call[T]:
+    """A POST that makes one resource, with its Idempotency-Key (`key`, or a fresh one)."""
+    return Call("POST", path, read, body=body(fields), create=True, idempotency_key=key)
 
 
-def create_process(fields: Mapping[str, Any], key: str | None) -> Call[Process]:
-    """POST /processes."""
-    return Call(
-        "POST", f"{API}/processes", _process, body=body(fields), create=True, idempotency_key=key
-    )
-
-
-def get_process(slug: str) -> Call[Process]:
-    """GET /processes/{slug}."""
-    return Call("GET", f"{API}/processes/{_seg(slug)}", _process)
-
-
-def update_process(slug: str, changes: Mapping[str, Any], tag: Any) -> Call[Process]:
-    """PATCH /processes/{slug} (a JSON merge patch, If-Match)."""
-    return Call(
-        "PATCH",
-        f"{API}/processes/{_seg(slug)}",
-        _process,
-        body=dict(changes),
-        headers=(*if_match(tag), ("Content-Type", "application/merge-patch+json")),
-    )
-
-
-def list_processes(limit: int | None) -> Call[Page[Process]]:
-    """GET /processes (first page)."""
-    return Call(
-        "GET",
-        f"{API}/processes",
-        _paged(Page.reader(Process.from_json)),
-        params=params(limit=limit),
-    )
-
-
-# Events ------------------------------------------------------------------------------------
-
-
-def create_event(slug: str, fields: Mapping[str, Any], key: str | None) -> Call[Event]:
-    """POST /processes/{slug}/events."""
-    return Call(
-        "POST",
-        f"{API}/processes/{_seg(slug)}/events",
-        _event,
-        body=body(fields),
-        create=True,
-        idempotency_key=key,
-    )
-
-
-def get_event(slug: str, event_id: str, as_of: DateLike) -> Call[Event]:
-    """GET /processes/{slug}/events/{id}."""
-    return Call(
-        "GET",
-        f"{API}/processes/{_seg(slug)}/events/{_seg(event_id)}",
-        _event,
-        params=params(as_of=as_of),
-    )
-
-
-def update_event(
-    slug: str, event_id: str, changes: Mapping[str, Any], tag: Any, known_on: DateLike
-) -> Call[Event]:
-    """PATCH /processes/{slug}/events/{id} (a JSON merge patch, If-Match)."""
+def _merge_patch(
+    path: str, read: Callable[[Reply], T], changes: Mapping[str, Any], tag: Any, known_on: DateLike
+) -> Call[T]:
+    """A JSON merge patch applied only if the resource is still at `tag`."""
     patch = dict(changes)
     if known_on is not None:
         patch["known_on"] = _text(known_on)
     return Call(
         "PATCH",
-        f"{API}/processes/{_seg(slug)}/events/{_seg(event_id)}",
-        _event,
+        path,
+        read,
         body=patch,
-        headers=(*if_match(tag), ("Content-Type", "application/merge-patch+json")),
+        headers=(*match_header(tag), ("Content-Type", "application/merge-patch+json")),
     )
 
 
-def delete_event(slug: str, event_id: str, tag: Any, known_on: DateLike) -> Call[None]:
-    """DELETE /processes/{slug}/events/{id} (a tombstone, If-Match)."""
-    return Call(
-        "DELETE",
-        f"{API}/processes/{_seg(slug)}/events/{_seg(event_id)}",
-        _none,
-        params=params(known_on=known_on),
-        headers=if_match(tag),
-    )
-
-
-def history(slug: str, event_id: str) -> Call[Page[Revision]]:
-    """GET /processes/{slug}/events/{id}/history."""
-    return Call(
-        "GET",
-        f"{API}/processes/{_seg(slug)}/events/{_seg(event_id)}/history",
-        _paged(Page.reader(Revision.from_json)),
-    )
-
-
-# Reading -----------------------------------------------------------------------------------
-
-
-def timeline(
-    slug: str,
-    *,
-    from_: DateLike,
-    to: DateLike,
-    kind: Iterable[str] | None,
-    tag: Iterable[str] | None,
-    status: Iterable[str] | None,
-    as_of: DateLike,
-    limit: int | None,
-    q: str | None = None,
-    location: str | None = None,
-) -> Call[Page[Event]]:
-    """GET /processes/{slug}/timeline (first page); with `q` or `location`, a search."""
-    query = params(
-        from_=from_,
-        to=to,
-        kind=_list(kind),
-        tag=_list(tag),
-        status=_list(status),
-        as_of=as_of,
-        limit=limit,
-        q=q,
-        location=location,
-    )
-    return Call(
-        "GET",
-        f"{API}/processes/{_seg(slug)}/timeline",
-        _paged(Page.reader(Event.from_json)),
-        params=query,
-    )
-
-
-def upcoming(
-    *,
-    days: int | None,
-    process: Iterable[str] | None,
-    kind: Iterable[str] | None,
-    as_of: DateLike,
-    limit: int | None,
-) -> Call[Page[Event]]:
-    """GET /upcoming (first page)."""
-    query = params(days=days, process=_list(process), kind=_list(kind), as_of=as_of, limit=limit)
-    return Call("GET", f"{API}/upcoming", _paged(Page.reader(Event.from_json)), params=query)
+def _get(path: str, read: Callable[[Reply], T], **query: Any) -> Call[T]:
+    """A GET with the query parameters that are not None."""
+    return Call("GET", path, read, params=params(**query))
 
 
 def _list(values: Iterable[str] | str | None) -> list[str] | None:
@@ -266,74 +165,185 @@ def next_page(url: str, like: Call[Page[Any]]) -> Call[Page[Any]]:
     return Call("GET", url, like.read)
 
 
+# Processes ---------------------------------------------------------------------------------
+
+
+def create_process(
+    slug: str,
+    title: str,
+    *,
+    description: str | None = None,
+    timezone: str | None = None,
+    url: str | None = None,
+    idempotency_key: str | None = None,
+) -> Call[Process]:
+    """Start tracking a process (admin token)."""
+    fields = {"slug": slug, "title": title, "description": description}
+    fields |= {"timezone": timezone, "url": url}
+    return create(f"{API}/processes", _process_reply, fields, idempotency_key)
+
+
+def get_process(slug: str) -> Call[Process]:
+    """One process with its counts and links."""
+    return Call("GET", _process(slug), _process_reply)
+
+
+def update_process(slug: str, changes: Mapping[str, Any], *, if_match: Any) -> Call[Process]:
+    """Change a process; `if_match` is the ETag (or the Process) last read."""
+    return _merge_patch(_process(slug), _process_reply, changes, if_match, None)
+
+
+def processes(*, limit: int | None = None) -> Call[Page[Process]]:
+    """Every process, page after page."""
+    return _get(f"{API}/processes", _paged(Process.from_json), limit=limit)
+
+
+# Events ------------------------------------------------------------------------------------
+
+
+def create_event(
+    process: str,
+    *,
+    kind: str,
+    title: str,
+    date: str,
+    idempotency_key: str | None = None,
+    **fields: Any,
+) -> Call[Event]:
+    """Record an event (status, location, summary, tags, parent, depends_on, sources,
+    attributes, known_on are optional keyword fields)."""
+    document = {"kind": kind, "title": title, "date": date, **fields}
+    return create(f"{_process(process)}/events", _event, document, idempotency_key)
+
+
+def _event_path(process: str, event_id: str) -> str:
+    return f"{_process(process)}/events/{_seg(event_id)}"
+
+
+def get_event(process: str, event_id: str, *, as_of: DateLike = None) -> Call[Event]:
+    """One event, now or as known on `as_of`."""
+    return _get(_event_path(process, event_id), _event, as_of=as_of)
+
+
+def update_event(
+    process: str,
+    event_id: str,
+    changes: Mapping[str, Any],
+    *,
+    if_match: Any,
+    known_on: DateLike = None,
+) -> Call[Event]:
+    """Apply a JSON merge patch if the event is still at `if_match` (else 412)."""
+    return _merge_patch(_event_path(process, event_id), _event, changes, if_match, known_on)
+
+
+def delete_event(
+    process: str, event_id: str, *, if_match: Any, known_on: DateLike = None
+) -> Call[None]:
+    """Delete an event (it stays in the history) if it is still at `if_match`."""
+    return Call(
+        "DELETE",
+        _event_path(process, event_id),
+        _none,
+        params=params(known_on=known_on),
+        headers=match_header(if_match),
+    )
+
+
+def history(process: str, event_id: str) -> Call[Page[Revision]]:
+    """Every revision of an event, oldest first."""
+    return Call("GET", f"{_event_path(process, event_id)}/history", _paged(Revision.from_json))
+
+
+# Reading -----------------------------------------------------------------------------------
+
+
+def timeline(
+    process: str,
+    *,
+    from_: DateLike = None,
+    to: DateLike = None,
+    kind: Iterable[str] | None = None,
+    tag: Iterable[str] | None = None,
+    status: Iterable[str] | None = None,
+    as_of: DateLike = None,
+    limit: int | None = None,
+    q: str | None = None,
+    location: str | None = None,
+) -> Call[Page[Event]]:
+    """Events overlapping `from_`..`to`, in timeline order, fetching pages as needed.
+
+    With `q` (words, all of which must occur in an event's text) or `location` (a part of
+    its location) only matching events come, best match first.
+    """
+    query = params(from_=from_, to=to, kind=_list(kind), tag=_list(tag), status=_list(status))
+    query += params(as_of=as_of, limit=limit, q=q, location=location)
+    return Call("GET", f"{_process(process)}/timeline", _paged(Event.from_json), params=query)
+
+
+def upcoming(
+    *,
+    days: int | None = None,
+    process: Iterable[str] | None = None,
+    kind: Iterable[str] | None = None,
+    as_of: DateLike = None,
+    limit: int | None = None,
+) -> Call[Page[Event]]:
+    """Events starting within `days` and those under way, soonest first."""
+    query = params(days=days, process=_list(process), kind=_list(kind), as_of=as_of, limit=limit)
+    return Call("GET", f"{API}/upcoming", _paged(Event.from_json), params=query)
+
+
 # Items -------------------------------------------------------------------------------------
 
 
-def create_item(slug: str, fields: Mapping[str, Any], key: str | None) -> Call[Item]:
-    """POST /processes/{slug}/items."""
-    return Call(
-        "POST",
-        f"{API}/processes/{_seg(slug)}/items",
-        _item,
-        body=body(fields),
-        create=True,
-        idempotency_key=key,
-    )
+def create_item(
+    process: str,
+    *,
+    key: str,
+    title: str,
+    status: str,
+    chapter: str | None = None,
+    known_on: DateLike = None,
+    idempotency_key: str | None = None,
+) -> Call[Item]:
+    """Record a negotiation item."""
+    fields: dict[str, Any] = {"key": key, "title": title, "status": status}
+    fields |= {"chapter": chapter, "known_on": known_on}
+    return create(f"{_process(process)}/items", _item, fields, idempotency_key)
 
 
-def get_item(slug: str, key: str, as_of: DateLike) -> Call[Item]:
-    """GET /processes/{slug}/items/{key}."""
-    return Call(
-        "GET", f"{API}/processes/{_seg(slug)}/items/{_seg(key)}", _item, params=params(as_of=as_of)
-    )
+def get_item(process: str, key: str, *, as_of: DateLike = None) -> Call[Item]:
+    """One item with its status on `as_of` and its history."""
+    return _get(f"{_process(process)}/items/{_seg(key)}", _item, as_of=as_of)
 
 
 def update_item(
-    slug: str, key: str, changes: Mapping[str, Any], tag: Any, known_on: DateLike
+    process: str, key: str, changes: Mapping[str, Any], *, if_match: Any, known_on: DateLike = None
 ) -> Call[Item]:
-    """PATCH /processes/{slug}/items/{key} (If-Match)."""
-    patch = dict(changes)
-    if known_on is not None:
-        patch["known_on"] = _text(known_on)
-    return Call(
-        "PATCH",
-        f"{API}/processes/{_seg(slug)}/items/{_seg(key)}",
-        _item,
-        body=patch,
-        headers=(*if_match(tag), ("Content-Type", "application/merge-patch+json")),
-    )
+    """Change an item (its status) if it is still at `if_match`."""
+    path = f"{_process(process)}/items/{_seg(key)}"
+    return _merge_patch(path, _item, changes, if_match, known_on)
 
 
-def list_items(slug: str, as_of: DateLike, limit: int | None) -> Call[Page[Item]]:
-    """GET /processes/{slug}/items (first page)."""
-    return Call(
-        "GET",
-        f"{API}/processes/{_seg(slug)}/items",
-        _paged(Page.reader(Item.from_json)),
-        params=params(as_of=as_of, limit=limit),
-    )
+def items(process: str, *, as_of: DateLike = None, limit: int | None = None) -> Call[Page[Item]]:
+    """The items of a process with their status on `as_of`."""
+    query = params(as_of=as_of, limit=limit)
+    return Call("GET", f"{_process(process)}/items", _paged(Item.from_json), params=query)
 
 
 # Analysis ----------------------------------------------------------------------------------
 
 
-def risks(slug: str, as_of: DateLike) -> Call[RiskReport]:
-    """GET /processes/{slug}/risks."""
-    return Call(
-        "GET",
-        f"{API}/processes/{_seg(slug)}/risks",
-        lambda r: RiskReport.from_json(r.json()),
-        params=params(as_of=as_of),
-    )
+def risks(process: str, *, as_of: DateLike = None) -> Call[RiskReport]:
+    """Every deadline of the process, assessed."""
+    return _get(f"{_process(process)}/risks", _document(RiskReport.from_json), as_of=as_of)
 
 
-def entry_into_force(slug: str, as_of: DateLike) -> Call[EntryIntoForce]:
-    """GET /processes/{slug}/entry-into-force."""
-    return Call(
-        "GET",
-        f"{API}/processes/{_seg(slug)}/entry-into-force",
-        lambda r: EntryIntoForce.from_json(r.json()),
-        params=params(as_of=as_of),
+def entry_into_force(process: str, *, as_of: DateLike = None) -> Call[EntryIntoForce]:
+    """Instruments deposited against the entry-into-force rule, and the projection."""
+    return _get(
+        f"{_process(process)}/entry-into-force", _document(EntryIntoForce.from_json), as_of=as_of
     )
 
 
@@ -341,83 +351,92 @@ def entry_into_force(slug: str, as_of: DateLike) -> Call[EntryIntoForce]:
 
 
 def calendar(
-    slug: str | None,
+    process: str | None = None,
     *,
-    kind: Iterable[str] | None,
-    tag: Iterable[str] | None,
-    status: Iterable[str] | None,
-    alarm_days: int | None,
+    kind: Iterable[str] | None = None,
+    tag: Iterable[str] | None = None,
+    status: Iterable[str] | None = None,
+    alarm_days: int | None = None,
 ) -> Call[Feed]:
-    """GET /calendar.ics or /processes/{slug}/calendar.ics (ETag cached)."""
-    path = f"{API}/calendar.ics" if slug is None else f"{API}/processes/{_seg(slug)}/calendar.ics"
+    """The ICS calendar of a process (or of all); answered from cache on 304."""
+    path = f"{API}/calendar.ics" if process is None else f"{_process(process)}/calendar.ics"
     query = params(kind=_list(kind), tag=_list(tag), status=_list(status), alarm_days=alarm_days)
     return Call(
         "GET", path, _feed, params=query, cached=True, headers=(("Accept", "text/calendar"),)
     )
 
 
-def event_calendar(slug: str, event_id: str) -> Call[Feed]:
-    """GET /processes/{slug}/events/{id}.ics (ETag cached)."""
-    return Call(
-        "GET",
-        f"{API}/processes/{_seg(slug)}/events/{_seg(event_id)}.ics",
-        _feed,
-        cached=True,
-        headers=(("Accept", "text/calendar"),),
-    )
+def event_calendar(process: str, event_id: str) -> Call[Feed]:
+    """One event as ICS."""
+    path = f"{_event_path(process, event_id)}.ics"
+    return Call("GET", path, _feed, cached=True, headers=(("Accept", "text/calendar"),))
 
 
-def changes(
-    slug: str | None,
+def _changes(
     form: str,
+    process: str | None = None,
     *,
-    kind: Iterable[str] | None,
-    tag: Iterable[str] | None,
-    limit: int | None,
+    kind: Iterable[str] | None = None,
+    tag: Iterable[str] | None = None,
+    limit: int | None = None,
 ) -> Call[Feed]:
     """GET [/processes/{slug}]/changes.atom|json (ETag cached)."""
-    base = API if slug is None else f"{API}/processes/{_seg(slug)}"
-    return Call(
-        "GET",
-        f"{base}/changes.{form}",
-        _feed,
-        cached=True,
-        params=params(kind=_list(kind), tag=_list(tag), limit=limit),
+    base = API if process is None else _process(process)
+    query = params(kind=_list(kind), tag=_list(tag), limit=limit)
+    return Call("GET", f"{base}/changes.{form}", _feed, cached=True, params=query)
+
+
+def _in_form(
+    form: str, doc: str, feed: Callable[Concatenate[str, P], Call[Feed]]
+) -> Callable[P, Call[Feed]]:
+    """`feed` in one `form`: the same arguments after the first, documented by `doc`."""
+
+    def describe(*args: P.args, **kwargs: P.kwargs) -> Call[Feed]:
+        return feed(form, *args, **kwargs)
+
+    signature = inspect.signature(feed)
+    describe.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=list(signature.parameters.values())[1:]
     )
+    describe.__name__ = describe.__qualname__ = f"{feed.__name__.lstrip('_')}_{form}"
+    describe.__doc__ = doc
+    return describe
+
+
+changes_atom = _in_form("atom", "The Atom feed of changes (of a process, or of all).", _changes)
+changes_json = _in_form("json", "The JSON Feed 1.1 of changes; `.json()` decodes it.", _changes)
 
 
 def digest(
     *,
-    days: int | None,
-    since: DateLike,
-    process: Iterable[str] | None,
-    form: str,
-    as_of: DateLike,
+    days: int | None = None,
+    since: DateLike = None,
+    process: Iterable[str] | None = None,
+    format: str = "md",
+    as_of: DateLike = None,
 ) -> Call[Feed]:
-    """GET /digest?format=md|html|json (ETag cached)."""
-    query = params(days=days, since=since, process=_list(process), format=form, as_of=as_of)
+    """What is coming, what changed since `since`, and the deadline risks (md|html|json)."""
+    query = params(days=days, since=since, process=_list(process), format=format, as_of=as_of)
     return Call("GET", f"{API}/digest", _feed, params=query, cached=True)
 
 
-def timelinejs(slug: str, as_of: DateLike) -> Call[Feed]:
-    """GET /processes/{slug}/timelinejs.json (ETag cached)."""
-    return Call(
-        "GET",
-        f"{API}/processes/{_seg(slug)}/timelinejs.json",
-        _feed,
-        cached=True,
-        params=params(as_of=as_of),
-    )
+def timelinejs(process: str, *, as_of: DateLike = None) -> Call[Feed]:
+    """The process in Knight Lab TimelineJS format; `.json()` decodes it."""
+    path = f"{_process(process)}/timelinejs.json"
+    return Call("GET", path, _feed, cached=True, params=params(as_of=as_of))
 
 
-# Bundles -----------------------------------------------------------------------------------
+# Bundles and health ------------------------------------------------------------------------
 
 
 def apply_bundle(bundle: Mapping[str, Any]) -> Call[dict[str, Any]]:
-    """POST /bundles (an export bundle, applied in one transaction; admin)."""
+    """Apply an export bundle (`timeline export`) in one transaction (admin token): each
+    process is created, left unchanged or brought forward; the report says which, per
+    process. A bad bundle raises a 422 problem, a conflicting one a 409; either way the
+    server changed nothing."""
     return Call("POST", f"{API}/bundles", _json, body=dict(bundle))
 
 
-def health(path: str) -> Call[Any]:
-    """GET /healthz or /readyz."""
-    return Call("GET", path, _json)
+def health(*, ready: bool = False) -> Call[Any]:
+    """`/healthz` (the process is up) or, with `ready`, `/readyz` (database reachable)."""
+    return Call("GET", "/readyz" if ready else "/healthz", _json)

@@ -11,14 +11,14 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 import httpx
 
-from timeline_client.errors import problem_error
+from timeline_client.errors import ConnectionFailed, problem_error
 
 __all__ = [
     "CachedReply",
@@ -48,6 +48,11 @@ class Reply:
     content: bytes
     url: str
     from_cache: bool = False
+
+    @classmethod
+    def of(cls, response: httpx.Response) -> Reply:
+        """The reply of an httpx response (its body already read)."""
+        return cls(response.status_code, response.headers, response.content, str(response.url))
 
     def json(self) -> Any:
         """The body decoded as JSON."""
@@ -266,6 +271,32 @@ class Core:
         if not safe and not isinstance(error, httpx.ConnectError):
             return None
         return self.retry.wait(attempt)
+
+    def exchange(
+        self, call: Call[T]
+    ) -> Generator[Prepared | float, Reply | httpx.TransportError | None, T]:
+        """The whole exchange of one call, without doing any I/O itself.
+
+        It yields a `Prepared` request, to be answered by sending back its `Reply` (or the
+        `httpx.TransportError` it failed with), or a number of seconds to sleep before asking
+        it again; it returns the call's answer or raises. Both clients drive it, each with its
+        own way to send and to sleep, so the retry rules are written once.
+        """
+        prepared = self.prepare(call)
+        attempt = 0
+        while True:
+            outcome = yield prepared
+            if isinstance(outcome, httpx.TransportError):
+                wait = self.wait_after_error(attempt, prepared, outcome)
+                if wait is None:
+                    raise ConnectionFailed(f"cannot reach {prepared.url}: {outcome}") from outcome
+            else:
+                assert outcome is not None, "a prepared request is answered by its reply"
+                wait = self.wait_after_status(attempt, outcome, prepared)
+                if wait is None:
+                    return self.finish(call, prepared, outcome)
+            yield wait
+            attempt += 1
 
     def finish(self, call: Call[T], prepared: Prepared, reply: Reply) -> T:
         """Read a final reply: the cached body on 304, an exception on a problem, else `T`."""

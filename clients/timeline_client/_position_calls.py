@@ -1,5 +1,6 @@
 """The calls of who stands where: parties, groups, proposals and stances, the forecast, the
-spectrum and recorded vote rolls. Both clients send these."""
+spectrum and recorded vote rolls. Like `timeline_client._calls`, each function takes the
+arguments of the client method of the same name and carries its documentation."""
 
 from __future__ import annotations
 
@@ -7,7 +8,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from timeline_client._calls import API, DateLike, _seg, body, params
+from timeline_client._calls import (
+    API,
+    DateLike,
+    _get,
+    _json,
+    _process,
+    _seg,
+    body,
+    create,
+    match_header,
+    member,
+)
 from timeline_client._core import Call, Reply
 
 __all__ = ["PositionRecord"]
@@ -37,103 +49,94 @@ def _record(reply: Reply) -> PositionRecord:
     return PositionRecord.from_json(reply.json(), reply.headers.get("etag"))
 
 
-def _json(reply: Reply) -> Any:
-    return reply.json()
+def _put(path: str, document: Mapping[str, Any], tag: Any) -> Call[PositionRecord]:
+    """A PUT of a record, with If-Match once it exists (`tag` None: a first recording)."""
+    headers = () if tag is None else match_header(tag, "the record")
+    return Call("PUT", path, _record, body=dict(document), headers=headers)
 
 
-def _match(tag: Any) -> tuple[tuple[str, str], ...]:
-    if tag is None:
-        return ()
-    value = tag if isinstance(tag, str) else getattr(tag, "etag", None)
-    if not value:
-        raise ValueError("if_match needs an ETag (read the record first)")
-    return (("If-Match", value),)
+def _proposal(slug: str, key: str) -> str:
+    return f"{_process(slug)}/proposals/{_seg(key)}"
 
 
 def parties() -> Call[Any]:
-    """GET /parties."""
+    """Every party (code, name, kind, regional group) with the registry's sources."""
     return Call("GET", f"{API}/parties", _json)
 
 
-def groups(as_of: DateLike) -> Call[Any]:
-    """GET /groups."""
-    return Call("GET", f"{API}/groups", _json, params=params(as_of=as_of))
+def groups(*, as_of: DateLike = None) -> Call[Any]:
+    """Every registry group; with `as_of`, the memberships active that day."""
+    return _get(f"{API}/groups", member("groups"), as_of=as_of)
 
 
-def group(key: str, as_of: DateLike) -> Call[Any]:
-    """GET /groups/{key}."""
-    return Call("GET", f"{API}/groups/{_seg(key)}", _json, params=params(as_of=as_of))
+def group(key: str, *, as_of: DateLike = None) -> Call[Any]:
+    """One registry group; with `as_of`, its members that day."""
+    return _get(f"{API}/groups/{_seg(key)}", _json, as_of=as_of)
 
 
-def _process(slug: str) -> str:
-    return f"{API}/processes/{_seg(slug)}"
+def proposals(process: str, *, as_of: DateLike = None) -> Call[Any]:
+    """The proposals of a process, as known on `as_of`."""
+    return _get(f"{_process(process)}/proposals", member("proposals"), as_of=as_of)
 
 
-def proposals(slug: str, as_of: DateLike) -> Call[Any]:
-    """GET /processes/{slug}/proposals."""
-    return Call("GET", f"{_process(slug)}/proposals", _json, params=params(as_of=as_of))
+def create_proposal(
+    process: str,
+    *,
+    key: str,
+    title: str,
+    idempotency_key: str | None = None,
+    **fields: Any,
+) -> Call[PositionRecord]:
+    """Record a proposal (item, rule, summary, sources, known_on are optional)."""
+    document = {"key": key, "title": title, **fields}
+    return create(f"{_process(process)}/proposals", _record, document, idempotency_key)
 
 
-def create_proposal(slug: str, fields: Mapping[str, Any], key: str | None) -> Call[PositionRecord]:
-    """POST /processes/{slug}/proposals."""
-    return Call(
-        "POST",
-        f"{_process(slug)}/proposals",
-        _record,
-        body=body(fields),
-        create=True,
-        idempotency_key=key,
-    )
-
-
-def proposal(slug: str, key: str, as_of: DateLike) -> Call[Any]:
-    """GET /processes/{slug}/proposals/{key}: the proposal with every stance known then."""
-    return Call("GET", f"{_process(slug)}/proposals/{_seg(key)}", _json, params=params(as_of=as_of))
+def proposal(process: str, key: str, *, as_of: DateLike = None) -> Call[Any]:
+    """A proposal with every stance known on `as_of` and the stance holding for each party."""
+    return _get(_proposal(process, key), _json, as_of=as_of)
 
 
 def put_position(
-    slug: str, key: str, holder: str, fields: Mapping[str, Any], tag: Any
+    process: str,
+    proposal: str,
+    holder: str,
+    *,
+    stance: str,
+    if_match: Any = None,
+    **fields: Any,
 ) -> Call[PositionRecord]:
-    """PUT /processes/{slug}/proposals/{key}/positions/{holder} (If-Match once it exists)."""
-    return Call(
-        "PUT",
-        f"{_process(slug)}/proposals/{_seg(key)}/positions/{_seg(holder)}",
-        _record,
-        body=body(fields),
-        headers=_match(tag),
-    )
+    """Record a party's or group's stance (sources, note, known_on optional); `if_match`
+    is needed once the stance exists."""
+    path = f"{_proposal(process, proposal)}/positions/{_seg(holder)}"
+    return _put(path, body({"stance": stance, **fields}), if_match)
 
 
-def forecast(slug: str, key: str, as_of: DateLike, rule: str | None) -> Call[Any]:
-    """GET /processes/{slug}/proposals/{key}/forecast."""
-    return Call(
-        "GET",
-        f"{_process(slug)}/proposals/{_seg(key)}/forecast",
-        _json,
-        params=params(as_of=as_of, rule=rule),
-    )
+def forecast(
+    process: str, proposal: str, *, as_of: DateLike = None, rule: str | None = None
+) -> Call[Any]:
+    """Would the proposal pass a vote on `as_of` (p_pass, expected counts, swing list)."""
+    return _get(f"{_proposal(process, proposal)}/forecast", _json, as_of=as_of, rule=rule)
 
 
-def spectrum(slug: str, as_of: DateLike) -> Call[Any]:
-    """GET /processes/{slug}/spectrum."""
-    return Call("GET", f"{_process(slug)}/spectrum", _json, params=params(as_of=as_of))
+def spectrum(process: str, *, as_of: DateLike = None) -> Call[Any]:
+    """The axes and placements of a process, as known on `as_of`."""
+    return _get(f"{_process(process)}/spectrum", _json, as_of=as_of)
 
 
-def vote(slug: str, event_id: str, as_of: DateLike) -> Call[PositionRecord]:
-    """GET /processes/{slug}/votes/{event_id}."""
-    return Call(
-        "GET", f"{_process(slug)}/votes/{_seg(event_id)}", _record, params=params(as_of=as_of)
-    )
+def vote(process: str, event_id: str, *, as_of: DateLike = None) -> Call[PositionRecord]:
+    """The recorded roll of a vote_point event, its counts and outcome."""
+    return _get(f"{_process(process)}/votes/{_seg(event_id)}", _record, as_of=as_of)
 
 
 def put_vote(
-    slug: str, event_id: str, roll: Sequence[Mapping[str, str]], fields: Mapping[str, Any], tag: Any
+    process: str,
+    event_id: str,
+    roll: Sequence[Mapping[str, str]],
+    *,
+    if_match: Any = None,
+    **fields: Any,
 ) -> Call[PositionRecord]:
-    """PUT /processes/{slug}/votes/{event_id}: the recorded roll (If-Match once it exists)."""
-    return Call(
-        "PUT",
-        f"{_process(slug)}/votes/{_seg(event_id)}",
-        _record,
-        body={**body(fields), "roll": [dict(r) for r in roll]},
-        headers=_match(tag),
-    )
+    """Record who voted how (sources, known_on optional); `if_match` once it exists."""
+    document = {**body(fields), "roll": [dict(r) for r in roll]}
+    return _put(f"{_process(process)}/votes/{_seg(event_id)}", document, if_match)

@@ -21,7 +21,6 @@ __all__ = [
     "TimelineError",
     "Unauthorized",
     "ValidationFailed",
-    "problem_error",
 ]
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Generic, TypedDict, TypeVar
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar, Generic, Self, TypedDict, TypeVar, cast
 
 __all__ = [
     "DeadlineRisk",
@@ -49,237 +49,173 @@ def _moment(value: Any) -> dt.datetime | None:
     return None if value in (None, "") else dt.datetime.fromisoformat(str(value))
 
 
+def _day(value: Any) -> dt.date:
+    day = _date(value)
+    if day is None:
+        raise ValueError("a day is required here")
+    return day
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return dict(value or {})
+
+
+def _list(value: Any) -> list[Any]:
+    return list(value or [])
+
+
+def _texts(value: Any) -> list[str]:
+    return [str(v) for v in value or []]
+
+
+def _key(
+    convert: Callable[[Any], Any] | None = None, *, missing: Any = None, required: bool = False
+) -> dict[str, Any]:
+    """The metadata of a field read from the document's key of the same name, by `convert` (as
+    is when None); `missing` stands in for an absent key, an absent `required` one is a
+    KeyError."""
+    return {"read": (convert, missing, required)}
+
+
+class _Document:
+    """A result read from one JSON document of the API, each field as its `_key` says."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any], etag: str | None = None) -> Self:
+        """Read the document (with the reply's ETag, for the documents that carry one)."""
+        values: dict[str, Any] = {"raw": doc}
+        for each in fields(cls):
+            if each.name == "etag":
+                values["etag"] = etag
+            if "read" not in each.metadata:
+                continue
+            convert, missing, required = each.metadata["read"]
+            value = doc[each.name] if required else doc.get(each.name, missing)
+            values[each.name] = value if convert is None else convert(value)
+        made: Self = cast(Any, cls)(**values)
+        return made
+
+
 @dataclass(frozen=True)
-class Process:
+class Process(_Document):
     """A negotiation process with its counts and links."""
 
-    slug: str
-    title: str
-    description: str | None
-    timezone: str
-    url: str | None
-    version: int
-    created_at: dt.datetime | None
-    updated_at: dt.datetime | None
-    counts: dict[str, int]
-    links: dict[str, str]
+    slug: str = field(metadata=_key(required=True))
+    title: str = field(metadata=_key(required=True))
+    description: str | None = field(metadata=_key())
+    timezone: str = field(metadata=_key(missing="UTC"))
+    url: str | None = field(metadata=_key())
+    version: int = field(metadata=_key(int, missing=1))
+    created_at: dt.datetime | None = field(metadata=_key(_moment))
+    updated_at: dt.datetime | None = field(metadata=_key(_moment))
+    counts: dict[str, int] = field(metadata=_key(_dict))
+    links: dict[str, str] = field(metadata=_key(_dict))
     etag: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    @classmethod
-    def from_json(cls, doc: dict[str, Any], etag: str | None = None) -> Process:
-        """Read a process document."""
-        return cls(
-            slug=doc["slug"],
-            title=doc["title"],
-            description=doc.get("description"),
-            timezone=doc.get("timezone", "UTC"),
-            url=doc.get("url"),
-            version=int(doc.get("version", 1)),
-            created_at=_moment(doc.get("created_at")),
-            updated_at=_moment(doc.get("updated_at")),
-            counts=dict(doc.get("counts") or {}),
-            links=dict(doc.get("links") or {}),
-            etag=etag,
-            raw=doc,
-        )
-
 
 @dataclass(frozen=True)
-class Event:
-    """An event as served; `days_until` and `ongoing` are set in upcoming lists only."""
+class Event(_Document):
+    """An event as served (of a single read, a list or the upcoming window); `days_until` and
+    `ongoing` are set in upcoming lists only."""
 
-    id: str
-    process: str
-    kind: str
-    title: str
-    date: str
-    start: dt.date
-    end: dt.date
-    precision: str
-    approximate: bool
-    uncertain: bool
-    status: str
-    location: str | None
-    summary: str | None
-    tags: list[str]
-    parent: str | None
-    depends_on: list[Dependency]
-    sources: list[Source]
-    attributes: dict[str, Any]
-    version: int
-    created_at: dt.datetime | None
-    updated_at: dt.datetime | None
-    known_on: dt.date | None
-    links: dict[str, str]
-    days_until: int | None = None
-    ongoing: bool | None = None
+    id: str = field(metadata=_key(required=True))
+    process: str = field(metadata=_key(required=True))
+    kind: str = field(metadata=_key(required=True))
+    title: str = field(metadata=_key(required=True))
+    date: str = field(metadata=_key(required=True))
+    start: dt.date = field(metadata=_key(_day, required=True))
+    end: dt.date = field(metadata=_key(_day, required=True))
+    precision: str = field(metadata=_key(missing="day"))
+    approximate: bool = field(metadata=_key(bool, missing=False))
+    uncertain: bool = field(metadata=_key(bool, missing=False))
+    status: str = field(metadata=_key(missing="planned"))
+    location: str | None = field(metadata=_key())
+    summary: str | None = field(metadata=_key())
+    tags: list[str] = field(metadata=_key(_list))
+    parent: str | None = field(metadata=_key())
+    depends_on: list[Dependency] = field(metadata=_key(_list))
+    sources: list[Source] = field(metadata=_key(_list))
+    attributes: dict[str, Any] = field(metadata=_key(_dict))
+    version: int = field(metadata=_key(int, missing=1))
+    created_at: dt.datetime | None = field(metadata=_key(_moment))
+    updated_at: dt.datetime | None = field(metadata=_key(_moment))
+    known_on: dt.date | None = field(metadata=_key(_date))
+    links: dict[str, str] = field(metadata=_key(_dict))
+    days_until: int | None = field(default=None, metadata=_key())
+    ongoing: bool | None = field(default=None, metadata=_key())
     etag: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    @classmethod
-    def from_json(cls, doc: dict[str, Any], etag: str | None = None) -> Event:
-        """Read an event document (of a single read, a list or the upcoming window)."""
-        start = _date(doc["start"])
-        end = _date(doc["end"])
-        assert start is not None and end is not None
-        return cls(
-            id=doc["id"],
-            process=doc["process"],
-            kind=doc["kind"],
-            title=doc["title"],
-            date=doc["date"],
-            start=start,
-            end=end,
-            precision=doc.get("precision", "day"),
-            approximate=bool(doc.get("approximate", False)),
-            uncertain=bool(doc.get("uncertain", False)),
-            status=doc.get("status", "planned"),
-            location=doc.get("location"),
-            summary=doc.get("summary"),
-            tags=list(doc.get("tags") or []),
-            parent=doc.get("parent"),
-            depends_on=list(doc.get("depends_on") or []),
-            sources=list(doc.get("sources") or []),
-            attributes=dict(doc.get("attributes") or {}),
-            version=int(doc.get("version", 1)),
-            created_at=_moment(doc.get("created_at")),
-            updated_at=_moment(doc.get("updated_at")),
-            known_on=_date(doc.get("known_on")),
-            links=dict(doc.get("links") or {}),
-            days_until=doc.get("days_until"),
-            ongoing=doc.get("ongoing"),
-            etag=etag,
-            raw=doc,
-        )
-
 
 @dataclass(frozen=True)
-class Revision:
+class Revision(_Document):
     """One entry of an event's append-only history."""
 
-    version: int
-    change: str
-    actor: str
-    known_on: dt.date | None
-    recorded_at: dt.datetime | None
-    fields: dict[str, list[Any]]
+    version: int = field(metadata=_key(int, required=True))
+    change: str = field(metadata=_key(required=True))
+    actor: str = field(metadata=_key(missing=""))
+    known_on: dt.date | None = field(metadata=_key(_date))
+    recorded_at: dt.datetime | None = field(metadata=_key(_moment))
+    fields: dict[str, list[Any]] = field(metadata=_key(_dict))
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> Revision:
-        """Read a revision document."""
-        return cls(
-            version=int(doc["version"]),
-            change=doc["change"],
-            actor=doc.get("actor", ""),
-            known_on=_date(doc.get("known_on")),
-            recorded_at=_moment(doc.get("recorded_at")),
-            fields=dict(doc.get("fields") or {}),
-            raw=doc,
-        )
 
 
 @dataclass(frozen=True)
-class Item:
+class Item(_Document):
     """A negotiation item (an article, a chapter, a definition) and its status."""
 
-    key: str
-    title: str
-    chapter: str | None
-    status: str
-    version: int
-    known_on: dt.date | None
+    key: str = field(metadata=_key(required=True))
+    title: str = field(metadata=_key(missing=""))
+    chapter: str | None = field(metadata=_key())
+    status: str = field(metadata=_key(missing=""))
+    version: int = field(metadata=_key(int, missing=1))
+    known_on: dt.date | None = field(metadata=_key(_date))
     etag: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    @classmethod
-    def from_json(cls, doc: dict[str, Any], etag: str | None = None) -> Item:
-        """Read an item document."""
-        return cls(
-            key=doc["key"],
-            title=doc.get("title", ""),
-            chapter=doc.get("chapter"),
-            status=doc.get("status", ""),
-            version=int(doc.get("version", 1)),
-            known_on=_date(doc.get("known_on")),
-            etag=etag,
-            raw=doc,
-        )
-
 
 @dataclass(frozen=True)
-class DeadlineRisk:
+class DeadlineRisk(_Document):
     """The assessment of one deadline: will it be met, with the reasons in words."""
 
-    event: dict[str, Any]
-    status: str
-    p_meet: float | None
-    slack_days: int | None
-    projected_date: dt.date | None
-    reasons: list[str]
+    event: dict[str, Any] = field(metadata=_key(_dict))
+    status: str = field(metadata=_key(missing=""))
+    p_meet: float | None = field(metadata=_key())
+    slack_days: int | None = field(metadata=_key())
+    projected_date: dt.date | None = field(metadata=_key(_date))
+    reasons: list[str] = field(metadata=_key(_texts))
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> DeadlineRisk:
-        """Read one deadline assessment."""
-        return cls(
-            event=dict(doc.get("event") or {}),
-            status=doc.get("status", ""),
-            p_meet=doc.get("p_meet"),
-            slack_days=doc.get("slack_days"),
-            projected_date=_date(doc.get("projected_date")),
-            reasons=[str(r) for r in doc.get("reasons") or []],
-            raw=doc,
-        )
+
+def _deadlines(value: Any) -> list[DeadlineRisk]:
+    return [DeadlineRisk.from_json(d) for d in value or []]
 
 
 @dataclass(frozen=True)
-class RiskReport:
+class RiskReport(_Document):
     """Every deadline of a process, assessed as of a day."""
 
-    as_of: dt.date | None
-    model: Any
-    deadlines: list[DeadlineRisk]
+    as_of: dt.date | None = field(metadata=_key(_date))
+    model: Any = field(metadata=_key())
+    deadlines: list[DeadlineRisk] = field(metadata=_key(_deadlines))
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> RiskReport:
-        """Read a risk report."""
-        return cls(
-            as_of=_date(doc.get("as_of")),
-            model=doc.get("model"),
-            deadlines=[DeadlineRisk.from_json(d) for d in doc.get("deadlines") or []],
-            raw=doc,
-        )
 
 
 @dataclass(frozen=True)
-class EntryIntoForce:
+class EntryIntoForce(_Document):
     """Instruments deposited against the entry-into-force rule, and the projection."""
 
-    as_of: dt.date | None
-    rule: dict[str, Any] | None
-    count: int | None
-    reached_on: dt.date | None
-    entry_into_force: dt.date | None
-    projection: dict[str, Any] | None
-    scenarios: list[dict[str, Any]]
+    as_of: dt.date | None = field(metadata=_key(_date))
+    rule: dict[str, Any] | None = field(metadata=_key())
+    count: int | None = field(metadata=_key())
+    reached_on: dt.date | None = field(metadata=_key(_date))
+    entry_into_force: dt.date | None = field(metadata=_key(_date))
+    projection: dict[str, Any] | None = field(metadata=_key())
+    scenarios: list[dict[str, Any]] = field(metadata=_key(_list))
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> EntryIntoForce:
-        """Read an entry-into-force report."""
-        return cls(
-            as_of=_date(doc.get("as_of")),
-            rule=doc.get("rule"),
-            count=doc.get("count"),
-            reached_on=_date(doc.get("reached_on")),
-            entry_into_force=_date(doc.get("entry_into_force")),
-            projection=doc.get("projection"),
-            scenarios=list(doc.get("scenarios") or []),
-            raw=doc,
-        )
 
 
 @dataclass(frozen=True)

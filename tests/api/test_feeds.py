@@ -14,21 +14,11 @@ import pytest
 
 from tests.api.conftest import assert_problem
 from timeline.app import create_app
-from timeline.seed import load_seed, seed_event_id
+from timeline.seed import seed_event_id
 from timeline.settings import Settings
-from timeline.store.db import Database
 
 AHC = "ahc-cybercrime"
 API = "/api/v1"
-
-
-@pytest.fixture
-async def seeded(database_url: str) -> str:
-    """The demo data set loaded into the test database."""
-    db = Database(database_url)
-    await load_seed(db, AHC)
-    await db.dispose()
-    return AHC
 
 
 async def _process(client: httpx.AsyncClient, headers: dict[str, str], slug: str) -> None:

@@ -9,22 +9,9 @@ from typing import Any
 
 import feedparser
 import httpx
-import pytest
-
-from timeline.seed import load_seed
-from timeline.store.db import Database
 
 AHC = "ahc-cybercrime"
 API = "/api/v1"
-
-
-@pytest.fixture
-async def seeded(database_url: str) -> str:
-    """A freshly seeded database: the demo's history, all of it recorded just now."""
-    db = Database(database_url)
-    await load_seed(db, AHC)
-    await db.dispose()
-    return AHC
 
 
 def _moment(text: str) -> dt.datetime:

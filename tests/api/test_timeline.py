@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import httpx
 
+from tests._reads import all_pages
 from tests.api.conftest import record
 from timeline.clock import today
-
-
-async def _all_pages(client: httpx.AsyncClient, url: str, **params: Any) -> list[dict[str, Any]]:
-    seen: list[dict[str, Any]] = []
-    response = await client.get(url, params=params)
-    while True:
-        assert response.status_code == 200, response.text
-        page = response.json()
-        seen += page["items"]
-        if page["next"] is None:
-            return seen
-        response = await client.get(page["next"])
 
 
 async def test_timeline_window_keeps_events_that_overlap_it(
@@ -35,7 +23,7 @@ async def test_timeline_window_keeps_events_that_overlap_it(
     )
     await record(app_client, admin_headers, process, title="Before", date="2023-03-01")
     await record(app_client, admin_headers, process, title="After", date="2023-07-02")
-    items = await _all_pages(
+    items = await all_pages(
         app_client,
         f"/api/v1/processes/{process}/timeline",
         **{"from": "2023-05-01", "to": "2023-06-01"},
@@ -53,7 +41,7 @@ async def test_timeline_orders_by_start_end_kind_id(
         ("note", "2023-04-30"),
     ]:
         await record(app_client, admin_headers, process, kind=kind, title=kind, date=date)
-    items = await _all_pages(app_client, f"/api/v1/processes/{process}/timeline")
+    items = await all_pages(app_client, f"/api/v1/processes/{process}/timeline")
     keys = [(i["start"], i["end"], i["kind"], i["id"]) for i in items]
     assert keys == sorted(keys)
     assert [i["kind"] for i in items] == ["note", "informal", "session", "document"]
@@ -102,7 +90,7 @@ async def test_pagination_visits_every_event_exactly_once(
                 date=f"2023-05-{day:02d}",
             )
             created.add(event["id"])
-    items = await _all_pages(app_client, f"/api/v1/processes/{process}/timeline", limit=5)
+    items = await all_pages(app_client, f"/api/v1/processes/{process}/timeline", limit=5)
     ids = [i["id"] for i in items]
     assert len(ids) == len(set(ids)) == len(created) and set(ids) == created
 

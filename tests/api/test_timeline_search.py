@@ -8,24 +8,15 @@ from typing import Any
 import httpx
 import pytest
 
+from tests._reads import all_pages
 from tests.api.conftest import record
-from timeline.seed import load_seed
-from timeline.store.db import Database
 
 AHC = "ahc-cybercrime"
 
 
 async def _search(client: httpx.AsyncClient, slug: str, **params: Any) -> list[dict[str, Any]]:
     """Every page of the search, in the order served."""
-    seen: list[dict[str, Any]] = []
-    response = await client.get(f"/api/v1/processes/{slug}/timeline", params=params)
-    while True:
-        assert response.status_code == 200, response.text
-        page = response.json()
-        seen += page["items"]
-        if page["next"] is None:
-            return seen
-        response = await client.get(page["next"])
+    return await all_pages(client, f"/api/v1/processes/{slug}/timeline", **params)
 
 
 async def _patch(
@@ -49,27 +40,18 @@ def _titles(items: list[dict[str, Any]]) -> list[str]:
 async def test_q_finds_every_event_that_mentions_article_42_in_any_field(
     app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
 ) -> None:
-    await record(app_client, admin_headers, process, title="Article 42 in plenary")
-    await record(
-        app_client, admin_headers, process, title="Informals", summary="Article 42 is agreed."
-    )
-    await record(
-        app_client,
-        admin_headers,
-        process,
-        title="Statement",
-        sources=[{"url": "https://example.org/s", "quote": "We cannot accept ARTICLE 42 as is"}],
-    )
-    await record(
-        app_client,
-        admin_headers,
-        process,
-        title="Report",
-        sources=[{"url": "https://example.org/r", "title": "Note on article 42"}],
-    )
-    await record(app_client, admin_headers, process, title="Tagged", tags=["article-42"])
-    await record(app_client, admin_headers, process, title="Article 41 only")
-    await record(app_client, admin_headers, process, title="Forty-two", summary="42 delegations")
+    statement = {"url": "https://example.org/s", "quote": "We cannot accept ARTICLE 42 as is"}
+    report = {"url": "https://example.org/r", "title": "Note on article 42"}
+    for fields in (
+        {"title": "Article 42 in plenary"},
+        {"title": "Informals", "summary": "Article 42 is agreed."},
+        {"title": "Statement", "sources": [statement]},
+        {"title": "Report", "sources": [report]},
+        {"title": "Tagged", "tags": ["article-42"]},
+        {"title": "Article 41 only"},
+        {"title": "Forty-two", "summary": "42 delegations"},
+    ):
+        await record(app_client, admin_headers, process, **fields)
     items = await _search(app_client, process, q="article 42")
     assert sorted(_titles(items)) == [
         "Article 42 in plenary",
@@ -177,11 +159,8 @@ async def test_a_replay_searches_the_words_known_that_day(
 
 
 async def test_demo_search_for_hanoi_and_vienna_returns_only_those_events(
-    app_client: httpx.AsyncClient, database_url: str
+    app_client: httpx.AsyncClient, seeded: str
 ) -> None:
-    db = Database(database_url)
-    await load_seed(db, AHC)
-    await db.dispose()
     everything = await _search(app_client, AHC)
     hanoi = await _search(app_client, AHC, q="hanoi")
     assert hanoi and len(hanoi) < len(everything)

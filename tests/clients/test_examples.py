@@ -20,7 +20,9 @@ SLUG = "ahc-cybercrime"
 
 
 def example(name: str) -> ModuleType:
-    """Import an example script as a module."""
+    """Import an example script as a module (with its folder on the path, as when it runs)."""
+    if str(EXAMPLES) not in sys.path:
+        sys.path.insert(0, str(EXAMPLES))
     spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -9,34 +9,18 @@ import os
 import subprocess
 import sys
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from timeline_client import Client
 
-from tests.clients import conftest as client_fixtures
 from tests.clients.server import ADMIN_TOKEN, free_port, live_server
-from timeline.cli import main
+from tests.commands._cli import SLUG, run
 from timeline.commands.client_push import remapped_id
 
-SLUG = "ahc-cybercrime"
-# One seeded server for the module, as in tests/clients (seeding is the slow part).
-module_seeded_url = client_fixtures.module_seeded_url
-shared_server = client_fixtures.shared_server
-
-
-@pytest.fixture(autouse=True)
-def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tables as a wide terminal shows them, so cells are not wrapped mid-phrase."""
-    monkeypatch.setenv("COLUMNS", "220")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the command in-process; its exit code, standard output and standard error."""
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+pytestmark = pytest.mark.usefixtures("wide_terminal")
 
 
 def add_event(capsys: pytest.CaptureFixture[str], server: str, *argv: str) -> tuple[int, str, str]:
@@ -226,34 +210,50 @@ def test_digest_writes_the_document(
     assert code == 0 and out.startswith("# Digest")
 
 
-def _exported(
+@dataclass
+class Pushing:
+    """What the push tests share: the seeded database to export from, the server to push to,
+    a scratch folder, and the fixtures that run commands."""
+
+    capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch
+    database_url: str
+    server: str
+    tmp_path: Path
+
+    def exported(self, slug: str) -> dict[str, Any]:
+        """The seeded process as `timeline export` writes it, renamed to `slug`."""
+        self.monkeypatch.setenv("TIMELINE_DATABASE_URL", self.database_url)
+        exported = self.tmp_path / "export.json"
+        assert run(self.capsys, "export", "--process", SLUG, "--output", str(exported))[0] == 0
+        bundle: dict[str, Any] = json.loads(exported.read_text("utf-8"))
+        bundle["processes"][0]["slug"] = slug
+        return bundle
+
+    def push(
+        self,
+        bundle: dict[str, Any],
+        *extra: str,
+        token: str = ADMIN_TOKEN,
+        server: str | None = None,
+    ) -> tuple[int, str, str]:
+        """`timeline push` of `bundle` (written to a file) to `server` (the shared one)."""
+        path = self.tmp_path / "push.json"
+        path.write_text(json.dumps(bundle), "utf-8")
+        target = server or self.server
+        return run(self.capsys, "push", str(path), "--server", target, "--token", token, *extra)
+
+
+@pytest.fixture
+def pushing(
+    shared_server: str,
+    module_seeded_url: str,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
-    database_url: str,
     tmp_path: Path,
-    slug: str,
-) -> dict[str, Any]:
-    """The seeded process as `timeline export` writes it, renamed to `slug`."""
-    monkeypatch.setenv("TIMELINE_DATABASE_URL", database_url)
-    exported = tmp_path / "export.json"
-    assert run(capsys, "export", "--process", SLUG, "--output", str(exported))[0] == 0
-    bundle: dict[str, Any] = json.loads(exported.read_text("utf-8"))
-    bundle["processes"][0]["slug"] = slug
-    return bundle
-
-
-def _push(
-    capsys: pytest.CaptureFixture[str],
-    server: str,
-    bundle: dict[str, Any],
-    tmp_path: Path,
-    *extra: str,
-    token: str = ADMIN_TOKEN,
-) -> tuple[int, str, str]:
-    """`timeline push` of `bundle` (written to a file) to `server`."""
-    path = tmp_path / "push.json"
-    path.write_text(json.dumps(bundle), "utf-8")
-    return run(capsys, "push", str(path), "--server", server, "--token", token, *extra)
+) -> Pushing:
+    """The seeded database, the shared server and a scratch folder for a push test."""
+    return Pushing(capsys, monkeypatch, module_seeded_url, shared_server, tmp_path)
 
 
 def _later(stamp: str) -> str:
@@ -268,29 +268,18 @@ def _titles(server: str, slug: str) -> list[tuple[str, str, str]]:
 
 
 def test_push_recreates_a_bundle_through_the_api_and_a_second_push_adds_nothing(
-    shared_server: str,
-    module_seeded_url: str,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
+    pushing: Pushing,
 ) -> None:
-    monkeypatch.setenv("TIMELINE_DATABASE_URL", module_seeded_url)
-    exported = tmp_path / "export.json"
-    assert run(capsys, "export", "--process", SLUG, "--output", str(exported))[0] == 0
-    bundle = json.loads(exported.read_text("utf-8"))
     # Push a copy under another slug, to the same server: every id must be remapped.
-    bundle["processes"][0]["slug"] = "ahc-copy"
-    copy = tmp_path / "copy.json"
-    copy.write_text(json.dumps(bundle), "utf-8")
-    args = ["push", str(copy), "--server", shared_server, "--token", ADMIN_TOKEN]
-    code, out, err = run(capsys, *args, "--json")
+    bundle = pushing.exported("ahc-copy")
+    code, out, err = pushing.push(bundle, "--json")
     assert code == 0, err
     result = json.loads(out)
     source = bundle["processes"][0]
     assert result["events"] == len(source["events"])
     assert result["revisions"] == sum(len(e["revisions"]) for e in source["events"])
     assert result["items"] == len(source["items"])
-    with Client(shared_server) as api:
+    with Client(pushing.server) as api:
         for day in ("2023-06-30", "2024-08-09", None):
             original = [(e.title, e.date, e.status) for e in api.timeline(SLUG, as_of=day)]
             copied = [(e.title, e.date, e.status) for e in api.timeline("ahc-copy", as_of=day)]
@@ -303,25 +292,19 @@ def test_push_recreates_a_bundle_through_the_api_and_a_second_push_adds_nothing(
         ]
         assert len(list(api.items("ahc-copy"))) == len(source["items"])
         before = len(list(api.timeline("ahc-copy")))
-    code, out, err = run(capsys, *args)
+    code, out, err = pushing.push(bundle)
     assert code == 0, err
     assert out.startswith("pushed 1 process(es)")
     # The ids are derived from the slug and the old id, so the second push finds them all.
     assert out.rstrip().endswith("ahc-copy unchanged")
     assert result["ids"][old["id"]] == remapped_id("ahc-copy", old["id"])
-    with Client(shared_server) as api:
+    with Client(pushing.server) as api:
         assert len(list(api.timeline("ahc-copy"))) == before
 
 
-def test_push_after_more_revisions_reports_the_process_updated(
-    shared_server: str,
-    module_seeded_url: str,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-) -> None:
-    bundle = _exported(capsys, monkeypatch, module_seeded_url, tmp_path, "ahc-grow")
-    assert _push(capsys, shared_server, bundle, tmp_path)[0] == 0
+def test_push_after_more_revisions_reports_the_process_updated(pushing: Pushing) -> None:
+    bundle = pushing.exported("ahc-grow")
+    assert pushing.push(bundle)[0] == 0
     process = bundle["processes"][0]
     event = process["events"][0]
     last = event["revisions"][-1]
@@ -338,68 +321,55 @@ def test_push_after_more_revisions_reports_the_process_updated(
             "snapshot": renamed,
         }
     )
-    code, out, err = _push(capsys, shared_server, bundle, tmp_path, "--json")
+    code, out, err = pushing.push(bundle, "--json")
     assert code == 0, err
     result = json.loads(out)
     assert (result["updated"], result["created"], result["unchanged"]) == (1, 0, 0)
     assert result["report"][0]["events_updated"] == 1
     assert (result["events"], result["revisions"], result["items"]) == (0, 1, 0)
     new_id = remapped_id("ahc-grow", event["id"])
-    with Client(shared_server) as api:
+    with Client(pushing.server) as api:
         assert api.get_event("ahc-grow", new_id).title == "Renamed after the first push"
-    code, out, _ = _push(capsys, shared_server, bundle, tmp_path)
+    code, out, _ = pushing.push(bundle)
     assert code == 0 and out.rstrip().endswith("ahc-grow unchanged")
 
 
 def test_a_conflicting_push_is_refused_naming_the_process_and_changes_nothing(
-    shared_server: str,
-    module_seeded_url: str,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
+    pushing: Pushing,
 ) -> None:
-    bundle = _exported(capsys, monkeypatch, module_seeded_url, tmp_path, "ahc-clash")
-    assert _push(capsys, shared_server, bundle, tmp_path)[0] == 0
-    before = _titles(shared_server, "ahc-clash")
+    bundle = pushing.exported("ahc-clash")
+    assert pushing.push(bundle)[0] == 0
+    before = _titles(pushing.server, "ahc-clash")
     bundle["processes"][0]["events"][0]["revisions"][0]["snapshot"]["title"] = "Rewritten"
-    code, out, err = _push(capsys, shared_server, bundle, tmp_path)
+    code, out, err = pushing.push(bundle)
     assert code == 1 and out == ""
     assert err.startswith("timeline: 409") and "'ahc-clash'" in err
-    assert _titles(shared_server, "ahc-clash") == before
+    assert _titles(pushing.server, "ahc-clash") == before
 
 
-def test_a_bad_bundle_is_refused_naming_the_field_and_changes_nothing(
-    shared_server: str,
-    module_seeded_url: str,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-) -> None:
-    bundle = _exported(capsys, monkeypatch, module_seeded_url, tmp_path, "ahc-bad")
+def test_a_bad_bundle_is_refused_naming_the_field_and_changes_nothing(pushing: Pushing) -> None:
+    bundle = pushing.exported("ahc-bad")
     bundle["processes"][0]["events"][3]["revisions"][0]["snapshot"]["date"] = "not a date"
-    code, out, err = _push(capsys, shared_server, bundle, tmp_path)
+    code, out, err = pushing.push(bundle)
     assert code == 1 and out == ""
     assert err.startswith("timeline: 422")
     assert "processes[0].events[3].revisions[0].snapshot.date" in err
-    with Client(shared_server) as api:
+    with Client(pushing.server) as api:
         assert "ahc-bad" not in [p.slug for p in api.processes()]
 
 
-def test_push_is_one_write_and_never_meets_the_write_rate_limit(
-    module_seeded_url: str,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-) -> None:
-    bundle = _exported(capsys, monkeypatch, module_seeded_url, tmp_path, "ahc-limited")
+def test_push_is_one_write_and_never_meets_the_write_rate_limit(pushing: Pushing) -> None:
+    bundle = pushing.exported("ahc-limited")
     # The demo's 36 events: one request each would have met a limit of 2 writes a minute.
     assert len(bundle["processes"][0]["events"]) > 30
     with ExitStack() as stack:
         # uvicorn points its log handlers at the sys.stderr of the moment: not capsys's.
-        with capsys.disabled():
-            limited = stack.enter_context(live_server(module_seeded_url, write_rate_per_minute=2))
-        first = _push(capsys, limited, bundle, tmp_path, "--json")
-        second = _push(capsys, limited, bundle, tmp_path)
+        with pushing.capsys.disabled():
+            limited = stack.enter_context(
+                live_server(pushing.database_url, write_rate_per_minute=2)
+            )
+        first = pushing.push(bundle, "--json", server=limited)
+        second = pushing.push(bundle, server=limited)
         with Client(limited) as api:
             stored = len(list(api.timeline("ahc-limited")))
     assert first[0] == 0, first[2]
@@ -412,20 +382,16 @@ def test_push_is_one_write_and_never_meets_the_write_rate_limit(
     assert stored == len(live)
 
 
-def test_push_needs_an_admin_token(
-    shared_server: str,
-    module_seeded_url: str,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-) -> None:
-    bundle = _exported(capsys, monkeypatch, module_seeded_url, tmp_path, "ahc-editor")
-    code, out, err = run(capsys, "tokens", "create", "--name", "push-editor", "--scope", "editor")
+def test_push_needs_an_admin_token(pushing: Pushing) -> None:
+    bundle = pushing.exported("ahc-editor")
+    code, out, err = run(
+        pushing.capsys, "tokens", "create", "--name", "push-editor", "--scope", "editor"
+    )
     assert code == 0, err
     secret = out.strip()
-    code, out, err = _push(capsys, shared_server, bundle, tmp_path, token=secret)
+    code, out, err = pushing.push(bundle, token=secret)
     assert code == 1 and err.startswith("timeline: 403")
-    with Client(shared_server) as api:
+    with Client(pushing.server) as api:
         assert "ahc-editor" not in [p.slug for p in api.processes()]
 
 

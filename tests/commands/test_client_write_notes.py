@@ -9,13 +9,8 @@ import json
 import pytest
 from timeline_client import Client
 
-from tests.clients import conftest as client_fixtures
 from tests.clients.server import ADMIN_TOKEN
-from timeline.cli import main
-
-SLUG = "ahc-cybercrime"
-module_seeded_url = client_fixtures.module_seeded_url
-shared_server = client_fixtures.shared_server
+from tests.commands._cli import SLUG, run
 
 
 @pytest.fixture(autouse=True)
@@ -25,19 +20,23 @@ def editor(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "220")
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the command in-process; its exit code, standard output and standard error."""
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def deposited(server: str) -> int:
     """The entry-into-force count the server reports today."""
     with Client(server) as api:
         count = api.entry_into_force(SLUG).count
     assert count is not None
     return count
+
+
+def add_deposit(
+    capsys: pytest.CaptureFixture[str], server: str, kind: str, party: str, date: str, *extra: str
+) -> tuple[int, str, str]:
+    """`timeline add-event` of a `kind` (ratification, signature) by `party` on `date`."""
+    return run(
+        capsys,
+        *("add-event", SLUG, "--server", server, "--kind", kind, "--date", date),
+        *("--title", f"{kind.capitalize()} by {party}", "--attr", f"party={party}", *extra),
+    )
 
 
 def created_id(out: str) -> str:
@@ -51,18 +50,7 @@ def test_a_planned_ratification_is_told_it_counts_only_once_held(
     shared_server: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = deposited(shared_server)
-    code, out, err = run(
-        capsys,
-        *("add-event", SLUG, "--server", shared_server, "--kind", "ratification"),
-        *(
-            "--title",
-            "Ratification by Ruritania",
-            "--attr",
-            "party=Ruritania",
-            "--date",
-            "2025-11-03",
-        ),
-    )
+    code, out, err = add_deposit(capsys, shared_server, "ratification", "Ruritania", "2025-11-03")
     assert code == 0, err
     event_id = created_id(out)
     assert "note: this ratification is planned" in out
@@ -77,61 +65,48 @@ def test_a_planned_ratification_is_told_it_counts_only_once_held(
     assert deposited(shared_server) == before + 1
 
 
-def test_a_ratification_added_as_held_counts_at_once(
-    shared_server: str, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("kind", "party", "date", "said", "unsaid", "counted"),
+    [
+        pytest.param(
+            *("ratification", "Freedonia", "2026-01-15"),
+            "note: this deposit counts towards entry into force from 2026-01-15",
+            "set-status",
+            1,
+            id="a ratification added as held counts at once",
+        ),
+        pytest.param(
+            *("signature", "Grand Fenwick", "2026-02-10"),
+            "note: signatures never count towards entry into force",
+            "this one is",
+            0,
+            id="a signature is told it never counts",
+        ),
+    ],
+)
+def test_a_deposit_added_as_held_is_told_how_it_counts(
+    shared_server: str,
+    capsys: pytest.CaptureFixture[str],
+    kind: str,
+    party: str,
+    date: str,
+    said: str,
+    unsaid: str,
+    counted: int,
 ) -> None:
     before = deposited(shared_server)
-    code, out, err = run(
-        capsys,
-        *("add-event", SLUG, "--server", shared_server, "--kind", "ratification"),
-        *(
-            "--title",
-            "Ratification by Freedonia",
-            "--attr",
-            "party=Freedonia",
-            "--date",
-            "2026-01-15",
-            "--status",
-            "held",
-        ),
-    )
+    code, out, err = add_deposit(capsys, shared_server, kind, party, date, "--status", "held")
     assert code == 0, err
-    assert "note: this deposit counts towards entry into force from 2026-01-15" in out
-    assert "set-status" not in out
-    assert deposited(shared_server) == before + 1
-
-
-def test_a_signature_is_told_it_never_counts(
-    shared_server: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    before = deposited(shared_server)
-    code, out, err = run(
-        capsys,
-        *("add-event", SLUG, "--server", shared_server, "--kind", "signature"),
-        *(
-            "--title",
-            "Signature by Grand Fenwick",
-            "--attr",
-            "party=Grand Fenwick",
-            "--date",
-            "2026-02-10",
-            "--status",
-            "held",
-        ),
-    )
-    assert code == 0, err
-    assert "note: signatures never count towards entry into force" in out
-    assert "this one is" not in out
-    assert deposited(shared_server) == before
+    assert said in out
+    assert unsaid not in out
+    assert deposited(shared_server) == before + counted
 
 
 def test_with_json_the_note_goes_to_standard_error(
     shared_server: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(
-        capsys,
-        *("add-event", SLUG, "--server", shared_server, "--kind", "ratification", "--json"),
-        *("--title", "Ratification by Elbonia", "--attr", "party=Elbonia", "--date", "2025-12-01"),
+    code, out, err = add_deposit(
+        capsys, shared_server, "ratification", "Elbonia", "2025-12-01", "--json"
     )
     assert code == 0
     assert json.loads(out)["status"] == "planned"  # standard output is JSON alone
@@ -153,11 +128,8 @@ def test_a_deposit_dated_later_is_told_from_when_it_counts(
 ) -> None:
     later = (dt.date.today() + dt.timedelta(days=200)).isoformat()
     before = deposited(shared_server)
-    code, out, err = run(
-        capsys,
-        *("add-event", SLUG, "--server", shared_server, "--kind", "ratification"),
-        *("--title", "Ratification by Sylvania", "--attr", "party=Sylvania"),
-        *("--date", later, "--status", "held"),
+    code, out, err = add_deposit(
+        capsys, shared_server, "ratification", "Sylvania", later, "--status", "held"
     )
     assert code == 0, err
     assert f"note: this deposit counts towards entry into force from {later}" in out

@@ -6,23 +6,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from timeline_client import AsyncClient, Client, ValidationFailed
 
-from tests.clients import conftest as client_fixtures
+from tests._positions import RECORDED_VOTE
 from tests.clients.server import ADMIN_TOKEN
-from tests.commands.test_client_cli import run
+from tests.commands._cli import SLUG, run
 
-SLUG = "ahc-cybercrime"
-module_seeded_url = client_fixtures.module_seeded_url
-shared_server = client_fixtures.shared_server
-
-
-@pytest.fixture(autouse=True)
-def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tables as a wide terminal shows them."""
-    monkeypatch.setenv("COLUMNS", "220")
+pytestmark = pytest.mark.usefixtures("wide_terminal")
 
 
 def _as_of_june_15(
@@ -30,6 +23,18 @@ def _as_of_june_15(
 ) -> tuple[int, str, str]:
     """`timeline <command> SLUG <key>` against `server`, as known on 2023-06-15."""
     return run(capsys, command, SLUG, key, "--server", server, "--as-of", "2023-06-15", *extra)
+
+
+def _json_and_table(
+    capsys: pytest.CaptureFixture[str], command: str, key: str, server: str
+) -> tuple[Any, str]:
+    """`_as_of_june_15` with --json (its answer decoded), then for people (its table)."""
+    code, out, err = _as_of_june_15(capsys, command, key, server, "--json")
+    assert code == 0 and err == ""
+    answer = json.loads(out)
+    code, table, _ = _as_of_june_15(capsys, command, key, server)
+    assert code == 0
+    return answer, table
 
 
 def _proposal(server: str, key: str) -> None:
@@ -63,12 +68,9 @@ def test_positions_prints_the_stances_and_json_for_scripts(
     shared_server: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _proposal(shared_server, "scope")
-    code, out, err = _as_of_june_15(capsys, "positions", "scope", shared_server, "--json")
-    assert code == 0 and err == ""
+    answer, out = _json_and_table(capsys, "positions", "scope", shared_server)
     with Client(shared_server) as api:
-        assert json.loads(out) == api.proposal(SLUG, "scope", as_of="2023-06-15")
-    code, out, err = _as_of_june_15(capsys, "positions", "scope", shared_server)
-    assert code == 0
+        assert answer == api.proposal(SLUG, "scope", as_of="2023-06-15")
     assert "weog" in out and "oppose" in out and "https://example.org/weog" in out
     assert "african_group" in out and "support 54" in out
     code, out, _ = run(capsys, "positions", SLUG, "--server", shared_server)
@@ -79,13 +81,10 @@ def test_forecast_prints_the_chance_and_the_swing_parties(
     shared_server: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _proposal(shared_server, "safeguards")
-    code, out, err = _as_of_june_15(capsys, "forecast", "safeguards", shared_server, "--json")
-    assert code == 0 and err == ""
+    answer, out = _json_and_table(capsys, "forecast", "safeguards", shared_server)
     with Client(shared_server) as api:
         expected = api.forecast(SLUG, "safeguards", as_of="2023-06-15")
-    assert json.loads(out) == expected
-    code, out, _ = _as_of_june_15(capsys, "forecast", "safeguards", shared_server)
-    assert code == 0
+    assert answer == expected
     assert f"P(pass): {expected['p_pass']:.1%}" in out
     assert expected["swing"][0]["party"] in out
     code, _, err = run(capsys, "forecast", SLUG, "missing", "--server", shared_server)
@@ -108,14 +107,7 @@ def test_votes_import_records_a_roll_from_csv_and_names_bad_rows(
     shared_server: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     with Client(shared_server, ADMIN_TOKEN) as api:
-        event = api.create_event(
-            SLUG,
-            kind="vote_point",
-            title="Recorded vote",
-            date="2024-08-08",
-            status="held",
-            attributes={"rule": "two_thirds_present_voting", "yes": 2, "no": 1},
-        )
+        event = api.create_event(SLUG, title="Recorded vote", date="2024-08-08", **RECORDED_VOTE)
     roll = tmp_path / "roll.csv"
     roll.write_text(
         "party,vote,name\nfra,yes,France\nDEU,Yes,Germany\nRUS,no,Russia\nIND,absent,\n"

@@ -13,18 +13,15 @@ def event_state(
 ) -> EventState:
     """Version 1 of an event of process "p", recorded and known on `stamp`; its title is the
     id unless `fields` name one."""
-    fields.setdefault("title", ident)
-    return EventState(
+    document = {"kind": kind, "date": date, "status": status, "title": ident, **fields}
+    return EventState.from_document(
+        document,
         id=ident,
         process="p",
-        kind=kind,
-        date=date,
-        status=status,
         version=1,
         created_at=stamp,
         updated_at=stamp,
         known_on=stamp.date(),
-        **fields,
     )
 
 

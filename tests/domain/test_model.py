@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, replace
 
+from tests.domain._states import event_state
 from timeline.domain.dates import parse_date
 from timeline.domain.model import EventState
 
@@ -12,18 +13,7 @@ STAMP = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 
 def state(date: str) -> EventState:
-    return EventState(
-        id="e",
-        process="p",
-        kind="session",
-        title="Session",
-        date=date,
-        status="planned",
-        version=1,
-        created_at=STAMP,
-        updated_at=STAMP,
-        known_on=STAMP.date(),
-    )
+    return event_state("e", "session", date, "planned", stamp=STAMP, title="Session")
 
 
 def test_span_is_the_parsed_date_and_is_kept_on_the_state() -> None:

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests._writes import new_process, record
 from tests.robustness.reads import failing_reads
 from timeline.domain.dates import FIRST_YEAR, LAST_YEAR
 from timeline.domain.vocabulary import STATUSES
@@ -96,16 +97,8 @@ def _event(draw: st.DrawFn) -> dict[str, Any]:
 @pytest.fixture
 async def processes(app_client: httpx.AsyncClient, admin_headers: dict[str, str]) -> str:
     for slug in ("fuzz", "other"):
-        r = await app_client.post(
-            "/api/v1/processes", json={"slug": slug, "title": slug.title()}, headers=admin_headers
-        )
-        assert r.status_code == 201, r.text
-    other = await app_client.post(
-        "/api/v1/processes/other/events",
-        json={"kind": "session", "title": "Plain", "date": "2024-05-01/2024-05-03"},
-        headers=admin_headers,
-    )
-    assert other.status_code == 201, other.text
+        await new_process(app_client, admin_headers, slug, slug.title())
+    await record(app_client, admin_headers, "other", title="Plain", date="2024-05-01/2024-05-03")
     return "fuzz"
 
 

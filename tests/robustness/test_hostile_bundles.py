@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests._writes import new_process, record
 from tests.robustness.reads import failing_reads
 from timeline.domain.errors import InvalidFields
 from timeline.services.bundle import dump_bundle, export_bundle, import_bundle, parse_bundle
@@ -33,24 +34,18 @@ async def exported(
 ) -> Bundle:
     """A process with a changed event and a changed item, exported, then the process renamed
     (slug and event ids) so that the bundle imports beside the original."""
-    r = await app_client.post(
-        "/api/v1/processes", json={"slug": "src", "title": "Source"}, headers=admin_headers
+    await new_process(app_client, admin_headers, "src", "Source")
+    event = await record(
+        app_client,
+        admin_headers,
+        "src",
+        title='Talks <b>&amp;</b> "quotes"\tand\nlines ✓ 𝄞',
+        date="2024-05-01/2024-05-03",
+        known_on="2024-01-10",
+        summary="]]> --> <script>alert(1)</script>",
     )
-    assert r.status_code == 201, r.text
-    event = await app_client.post(
-        "/api/v1/processes/src/events",
-        json={
-            "kind": "session",
-            "title": 'Talks <b>&amp;</b> "quotes"\tand\nlines ✓ 𝄞',
-            "date": "2024-05-01/2024-05-03",
-            "known_on": "2024-01-10",
-            "summary": "]]> --> <script>alert(1)</script>",
-        },
-        headers=admin_headers,
-    )
-    assert event.status_code == 201, event.text
     patched = await app_client.patch(
-        event.json()["links"]["self"],
+        event["links"]["self"],
         json={"status": "held", "date": "2024-05-02", "known_on": "2024-02-01"},
         headers={**admin_headers, "If-Match": "*"},
     )
@@ -71,8 +66,8 @@ async def exported(
         bundle: Bundle = await export_bundle(session, "src")
     process = bundle["processes"][0]
     process["slug"] = "imported"
-    for record in process["events"]:
-        record["id"] = "imp-" + record["id"]
+    for event in process["events"]:
+        event["id"] = "imp-" + event["id"]
     return bundle
 
 

@@ -44,6 +44,21 @@ async def _post(
     return await client.post(EVENTS, json=body, headers=headers)
 
 
+async def _created(client: httpx.AsyncClient, headers: dict[str, str], **fields: Any) -> str:
+    """The URL of an event created by `_post`; fails unless the create succeeds."""
+    created = await _post(client, headers, **fields)
+    assert created.status_code == 201, created.text
+    url: str = created.json()["links"]["self"]
+    return url
+
+
+async def _patch_any(
+    client: httpx.AsyncClient, headers: dict[str, str], url: str, **changes: Any
+) -> httpx.Response:
+    """PATCH `url` with `changes`, whatever its version (If-Match: *)."""
+    return await client.patch(url, json=changes, headers={**headers, "If-Match": "*"})
+
+
 def _fields(response: httpx.Response) -> list[str]:
     assert response.headers["content-type"] == "application/problem+json", response.text
     return [e["field"] for e in response.json().get("errors") or []]
@@ -127,9 +142,7 @@ async def test_control_characters_in_attributes_and_patches_are_refused(
     assert created.status_code == 201, created.text
     assert created.json()["title"] == "tab\tand\nnewline are fine"
     url = created.json()["links"]["self"]
-    r = await app_client.patch(
-        url, json={"title": "x\x1by"}, headers={**admin_headers, "If-Match": "*"}
-    )
+    r = await _patch_any(app_client, admin_headers, url, title="x\x1by")
     assert r.status_code == 422 and _fields(r) == ["title"], r.text
     r = await app_client.post(
         "/api/v1/processes", json={"slug": "p2", "title": "a\x00"}, headers=admin_headers
@@ -240,12 +253,8 @@ async def test_a_title_cannot_add_lines_or_markup_to_the_markdown_digest(
 async def test_a_null_status_is_refused_like_items_do(
     app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
 ) -> None:
-    created = await _post(app_client, admin_headers, status="held")
-    assert created.status_code == 201, created.text
-    url = created.json()["links"]["self"]
-    r = await app_client.patch(
-        url, json={"status": None}, headers={**admin_headers, "If-Match": "*"}
-    )
+    url = await _created(app_client, admin_headers, status="held")
+    r = await _patch_any(app_client, admin_headers, url, status=None)
     assert r.status_code == 422 and _fields(r) == ["status"], r.text
     assert (await app_client.get(url)).json()["status"] == "held"
 
@@ -253,21 +262,13 @@ async def test_a_null_status_is_refused_like_items_do(
 async def test_a_revision_cannot_be_known_before_the_event_was(
     app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
 ) -> None:
-    created = await _post(app_client, admin_headers, known_on="2024-03-01")
-    assert created.status_code == 201, created.text
-    url = created.json()["links"]["self"]
-    r = await app_client.patch(
-        url,
-        json={"title": "earlier", "known_on": "2024-02-01"},
-        headers={**admin_headers, "If-Match": "*"},
-    )
+    url = await _created(app_client, admin_headers, known_on="2024-03-01")
+    r = await _patch_any(app_client, admin_headers, url, title="earlier", known_on="2024-02-01")
     assert r.status_code == 422 and _fields(r) == ["known_on"], r.text
     before = await app_client.get(url, params={"as_of": "2024-02-15"})
     assert before.status_code == 404
-    same_day = await app_client.patch(
-        url,
-        json={"title": "same day", "known_on": "2024-03-01"},
-        headers={**admin_headers, "If-Match": "*"},
+    same_day = await _patch_any(
+        app_client, admin_headers, url, title="same day", known_on="2024-03-01"
     )
     assert same_day.status_code == 200, same_day.text
 

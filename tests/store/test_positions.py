@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 
+from tests.store._append_only import assert_refused_and_unchanged
 from timeline.domain.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
 from timeline.store import positions as store
 from timeline.store.db import Database
@@ -126,10 +125,5 @@ async def test_the_database_refuses_to_change_or_delete_position_revisions(
 ) -> None:
     db = await _db(database_url)
     await _put(db, "support", D(2023, 6, 1), None)
-    with pytest.raises(DBAPIError, match="append-only"):
-        async with db.write() as session:
-            await session.exec(text(statement))  # type: ignore[call-overload]
-    async with db.read() as session:
-        actors = (await session.exec(text("SELECT actor FROM position_revisions"))).all()  # type: ignore[call-overload]
-    assert [tuple(a) for a in actors] == [("t",)]
+    await assert_refused_and_unchanged(db, statement, "position_revisions")
     await db.dispose()

@@ -21,13 +21,19 @@ async def _api(client: httpx.AsyncClient, path: str) -> Any:
     return response.json()
 
 
+async def _section(client: httpx.AsyncClient, query: str, name: str) -> Any:
+    """The one section of class `name` on the process page (with `query`)."""
+    root = parse((await get_page(client, f"/processes/{SLUG}{query}")).text)
+    (section,) = by_class(root, f"{NS}section", name)
+    return section
+
+
 @pytest.mark.parametrize("day", ["2023-06-30", "2024-01-05", "2024-03-01"])
 async def test_each_deadline_shows_its_status_chance_margin_and_reasons(
     pages: httpx.AsyncClient, day: str
 ) -> None:
     report = await _api(pages, f"risks?as_of={day}")
-    root = parse((await get_page(pages, f"/processes/{SLUG}?as_of={day}")).text)
-    (panel,) = by_class(root, f"{NS}section", "deadlines-panel")
+    panel = await _section(pages, f"?as_of={day}", "deadlines-panel")
     shown = by_class(panel, f"{NS}article", "deadline")
     assert [a.get("data-event") for a in shown] == [d["event"]["id"] for d in report["deadlines"]]
     for article, risk in zip(shown, report["deadlines"], strict=True):
@@ -56,8 +62,7 @@ async def test_the_entry_into_force_panel_counts_against_the_threshold(
     pages: httpx.AsyncClient, day: str
 ) -> None:
     report = await _api(pages, f"entry-into-force?as_of={day}")
-    root = parse((await get_page(pages, f"/processes/{SLUG}?as_of={day}")).text)
-    (panel,) = by_class(root, f"{NS}section", "eif-panel")
+    panel = await _section(pages, f"?as_of={day}", "eif-panel")
     figures = {e.get("data-figure"): text_of(e) for e in panel.iter(f"{NS}strong")}
     assert figures["count"] == str(report["count"])
     rows = by_class(panel, f"{NS}table", "scenarios")[0].iter(f"{NS}tr")
@@ -77,8 +82,7 @@ async def test_the_items_board_groups_every_item_by_chapter_as_known_then(
     for day in ("2023-06-30", None):
         query = f"?as_of={day}" if day else ""
         items = (await _api(pages, f"items{query}{'&' if day else '?'}limit=500"))["items"]
-        root = parse((await get_page(pages, f"/processes/{SLUG}{query}")).text)
-        (board,) = by_class(root, f"{NS}section", "items-board")
+        board = await _section(pages, query, "items-board")
         shown = {li.get("data-item"): li.get("data-status") for li in board.iter(f"{NS}li")}
         assert shown == {i["key"]: i["status"] for i in items}
         chapters = Counter(i["chapter"] or "Other items" for i in items)

@@ -1,14 +1,16 @@
-"""What every command module shares: the error type and running async work."""
+"""What every command module shares: the error type, making a subcommand and its common
+options, and running async work."""
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from timeline.store.db import Database
 
-__all__ = ["CommandError", "run_with_database"]
+__all__ = ["CommandError", "add_as_of", "command", "run_with_database"]
 
 T = TypeVar("T")
 
@@ -19,6 +21,22 @@ class CommandError(Exception):
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def command(
+    subparsers: Any, name: str, func: Callable[[argparse.Namespace], int], **parser: Any
+) -> argparse.ArgumentParser:
+    """The subcommand `name` (with `help`, `description`... as `parser`), run by `func`."""
+    made: argparse.ArgumentParser = subparsers.add_parser(name, **parser)
+    made.set_defaults(func=func)
+    return made
+
+
+def add_as_of(
+    parser: argparse.ArgumentParser, help: str = "as known on this day (YYYY-MM-DD)"
+) -> None:
+    """Add `--as-of DAY`: read the history as it was known on that day."""
+    parser.add_argument("--as-of", dest="as_of", help=help)
 
 
 def run_with_database(work: Callable[[Database], Awaitable[T]], url: str | None = None) -> T:

@@ -21,11 +21,11 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
-from timeline.commands.base import CommandError
+from timeline.commands.base import CommandError, command
 
 # The client, rich and the date parser are imported where they are used: registering these
 # commands (and `timeline --help`) must stay as cheap as starting Python.
@@ -43,8 +43,10 @@ __all__ = [
     "EXIT_USAGE",
     "add_client_options",
     "api_client",
+    "client_command",
     "client_transport",
     "event_when",
+    "options",
     "print_json",
     "problem_line",
     "table_console",
@@ -70,6 +72,26 @@ def add_client_options(parser: argparse.ArgumentParser, *, json_flag: bool = Tru
     )
     if json_flag:
         parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+def client_command(
+    subparsers: Any,
+    name: str,
+    help: str,
+    func: Callable[[argparse.Namespace], int],
+    *,
+    json_flag: bool = True,
+) -> argparse.ArgumentParser:
+    """A command that talks to a server: `name`, run by `func`, with the client options."""
+    parser = command(subparsers, name, func, help=help)
+    add_client_options(parser, json_flag=json_flag)
+    return parser
+
+
+def options(args: argparse.Namespace, *names: str) -> dict[str, Any]:
+    """The command line's options `names`, as the keyword arguments of a client method of
+    the same names."""
+    return {name: getattr(args, name) for name in names}
 
 
 def problem_line(error: ProblemError) -> str:

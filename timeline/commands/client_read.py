@@ -7,10 +7,12 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from timeline.commands.base import add_as_of
 from timeline.commands.client import (
-    add_client_options,
     api_client,
+    client_command,
     event_when,
+    options,
     print_json,
     table_console,
 )
@@ -70,19 +72,8 @@ def _upcoming(args: argparse.Namespace) -> int:
 
 def _timeline(args: argparse.Namespace) -> int:
     with api_client(args) as api:
-        events = list(
-            api.timeline(
-                args.process,
-                from_=args.from_,
-                to=args.to,
-                kind=args.kind,
-                tag=args.tag,
-                status=args.status,
-                as_of=args.as_of,
-                q=args.q,
-                location=args.location,
-            )
-        )
+        searches = options(args, "from_", "to", "kind", "tag", "status", "as_of", "q", "location")
+        events = list(api.timeline(args.process, **searches))
     if args.json:
         print_json([e.raw for e in events])
         return 0
@@ -162,16 +153,15 @@ def _short(value: Any) -> str:
 
 def register(subparsers: Any) -> None:
     """Add the client-side reading commands."""
-    up = subparsers.add_parser("upcoming", help="what is coming, across processes (server)")
-    add_client_options(up)
+    up = client_command(
+        subparsers, "upcoming", "what is coming, across processes (server)", _upcoming
+    )
     up.add_argument("--days", type=int, default=30, help="how many days ahead (default: 30)")
     up.add_argument("--process", action="append", help="only this process (repeatable)")
     up.add_argument("--kind", action="append", help="only this kind (repeatable)")
-    up.add_argument("--as-of", dest="as_of", help="as known on this day (YYYY-MM-DD)")
-    up.set_defaults(func=_upcoming)
+    add_as_of(up)
 
-    tl = subparsers.add_parser("timeline", help="a process's events in order (server)")
-    add_client_options(tl)
+    tl = client_command(subparsers, "timeline", "a process's events in order (server)", _timeline)
     tl.add_argument("process", help="the process's slug, e.g. ahc-cybercrime")
     tl.add_argument("--from", dest="from_", help="first day (YYYY-MM-DD)")
     tl.add_argument("--to", help="last day (YYYY-MM-DD)")
@@ -180,7 +170,7 @@ def register(subparsers: Any) -> None:
     tl.add_argument(
         "--status", action="append", choices=STATUSES, help="only this status (repeatable)"
     )
-    tl.add_argument("--as-of", dest="as_of", help="as known on this day (YYYY-MM-DD)")
+    add_as_of(tl)
     tl.add_argument(
         "--q",
         metavar="WORDS",
@@ -188,10 +178,9 @@ def register(subparsers: Any) -> None:
         " sources), best match first",
     )
     tl.add_argument("--location", help="only events whose location contains this (any case)")
-    tl.set_defaults(func=_timeline)
 
     show = _event_command(subparsers, "show", "one event (server)", _show)
-    show.add_argument("--as-of", dest="as_of", help="as known on this day (YYYY-MM-DD)")
+    add_as_of(show)
     _event_command(subparsers, "history", "every revision of an event (server)", _history)
 
 
@@ -199,9 +188,7 @@ def _event_command(
     subparsers: Any, name: str, help: str, func: Callable[[argparse.Namespace], int]
 ) -> argparse.ArgumentParser:
     """A command about one event: the client options, then PROCESS and EVENT."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help)
-    add_client_options(parser)
+    parser = client_command(subparsers, name, help, func)
     parser.add_argument("process", help="the process's slug, e.g. ahc-cybercrime")
     parser.add_argument("event", help="the event's id (the ID column of `timeline`)")
-    parser.set_defaults(func=func)
     return parser

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from timeline.commands.base import CommandError
+from timeline.commands.base import CommandError, add_as_of
 from timeline.commands.client import (
     EXIT_USAGE,
-    add_client_options,
     api_client,
+    client_command,
+    options,
     print_json,
     table_console,
 )
+
+if TYPE_CHECKING:
+    from timeline_client import Client
 
 __all__ = ["register"]
 
@@ -22,11 +27,27 @@ def _pct(value: Any) -> str:
     return "" if value is None else f"{float(value):.0%}"
 
 
-def _risks(args: argparse.Namespace) -> int:
+class _Report(Protocol):
+    @property
+    def raw(self) -> dict[str, Any]: ...
+
+
+R = TypeVar("R", bound=_Report)
+
+
+def _fetched(args: argparse.Namespace, fetch: Callable[[Client], R]) -> R | None:
+    """The report `fetch` reads; None when it was printed as JSON instead (`--json`)."""
     with api_client(args) as api:
-        report = api.risks(args.process, as_of=args.as_of)
+        report = fetch(api)
     if args.json:
         print_json(report.raw)
+        return None
+    return report
+
+
+def _risks(args: argparse.Namespace) -> int:
+    report = _fetched(args, lambda api: api.risks(args.process, as_of=args.as_of))
+    if report is None:
         return 0
     from rich.table import Table
 
@@ -53,10 +74,8 @@ def _risks(args: argparse.Namespace) -> int:
 
 
 def _eif(args: argparse.Namespace) -> int:
-    with api_client(args) as api:
-        report = api.entry_into_force(args.process, as_of=args.as_of)
-    if args.json:
-        print_json(report.raw)
+    report = _fetched(args, lambda api: api.entry_into_force(args.process, as_of=args.as_of))
+    if report is None:
         return 0
     rule = report.rule or {}
     instruments = rule.get("instruments")
@@ -87,13 +106,7 @@ def _eif(args: argparse.Namespace) -> int:
 
 def _digest(args: argparse.Namespace) -> int:
     with api_client(args) as api:
-        feed = api.digest(
-            days=args.days,
-            since=args.since,
-            process=args.process,
-            format=args.format,
-            as_of=args.as_of,
-        )
+        feed = api.digest(**options(args, "days", "since", "process", "format", "as_of"))
     if args.output:
         try:
             with open(args.output, "wb") as out:
@@ -110,20 +123,17 @@ def _digest(args: argparse.Namespace) -> int:
 
 def register(subparsers: Any) -> None:
     """Add the client-side reports."""
-    risks = subparsers.add_parser("risks", help="will the deadlines hold? (server)")
-    add_client_options(risks)
-    risks.add_argument("process", help="the process's slug, e.g. ahc-cybercrime")
-    risks.add_argument("--as-of", dest="as_of", help="as known on this day (YYYY-MM-DD)")
-    risks.set_defaults(func=_risks)
+    for name, help, func in (
+        ("risks", "will the deadlines hold? (server)", _risks),
+        ("eif", "entry-into-force count and projection (server)", _eif),
+    ):
+        report = client_command(subparsers, name, help, func)
+        report.add_argument("process", help="the process's slug, e.g. ahc-cybercrime")
+        add_as_of(report)
 
-    eif = subparsers.add_parser("eif", help="entry-into-force count and projection (server)")
-    add_client_options(eif)
-    eif.add_argument("process", help="the process's slug, e.g. ahc-cybercrime")
-    eif.add_argument("--as-of", dest="as_of", help="as known on this day (YYYY-MM-DD)")
-    eif.set_defaults(func=_eif)
-
-    digest = subparsers.add_parser("digest", help="the newsletter digest (server)")
-    add_client_options(digest, json_flag=False)
+    digest = client_command(
+        subparsers, "digest", "the newsletter digest (server)", _digest, json_flag=False
+    )
     digest.add_argument(
         "--days",
         type=int,
@@ -139,8 +149,5 @@ def register(subparsers: Any) -> None:
         default="md",
         help="Markdown, e-mail-ready HTML or JSON (default: md)",
     )
-    digest.add_argument(
-        "--as-of", dest="as_of", help="written as on this day (YYYY-MM-DD; default: today)"
-    )
+    add_as_of(digest, "written as on this day (YYYY-MM-DD; default: today)")
     digest.add_argument("--output", "-o", help="write to this file (default: standard output)")
-    digest.set_defaults(func=_digest)

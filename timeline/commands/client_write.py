@@ -8,8 +8,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from timeline.commands.client import (
-    add_client_options,
     api_client,
+    client_command,
     event_when,
     print_json,
 )
@@ -66,6 +66,16 @@ def deposit_note(event: Event) -> str | None:
     return None
 
 
+def _written(args: argparse.Namespace, event: Event, line: str) -> int:
+    """Say what was written: the event as JSON (`--json`) or `line`, then the deposit note."""
+    if args.json:
+        print_json(event.raw)
+    else:
+        print(line)
+    _say_note(event, json_output=args.json)
+    return 0
+
+
 def _say_note(event: Event, *, json_output: bool) -> None:
     """Print the deposit note, if any, where it does not spoil JSON for scripts."""
     note = deposit_note(event)
@@ -93,12 +103,9 @@ def _add_event(args: argparse.Namespace) -> int:
         event = api.create_event(
             args.process, kind=args.kind, title=args.title, date=args.date, **fields
         )
-    if args.json:
-        print_json(event.raw)
-    else:
-        print(f"created {event.id}: {event.title} ({event_when(event)}, {event.status})")
-    _say_note(event, json_output=args.json)
-    return 0
+    return _written(
+        args, event, f"created {event.id}: {event.title} ({event_when(event)}, {event.status})"
+    )
 
 
 def _set_status(args: argparse.Namespace) -> int:
@@ -111,18 +118,16 @@ def _set_status(args: argparse.Namespace) -> int:
             if_match=current,
             known_on=args.known_on,
         )
-    if args.json:
-        print_json(event.raw)
-    else:
-        print(f"{event.id}: {current.status} → {event.status} (version {event.version})")
-    _say_note(event, json_output=args.json)
-    return 0
+    return _written(
+        args, event, f"{event.id}: {current.status} → {event.status} (version {event.version})"
+    )
 
 
 def register(subparsers: Any) -> None:
     """Add the client-side writing commands."""
-    add = subparsers.add_parser("add-event", help="record an event (server, editor token)")
-    add_client_options(add)
+    add = client_command(
+        subparsers, "add-event", "record an event (server, editor token)", _add_event
+    )
     add.add_argument("process", help="the process's slug, e.g. ahc-cybercrime")
     add.add_argument("--kind", required=True, help=f"what it is: one of {', '.join(KINDS)}")
     add.add_argument("--title", required=True, help="the title, as people will read it")
@@ -159,14 +164,13 @@ def register(subparsers: Any) -> None:
         help="a number, boolean or list attribute (yes=120, formal=false)",
     )
     add.add_argument("--known-on", dest="known_on", help="the day it became public")
-    add.set_defaults(func=_add_event)
 
-    status = subparsers.add_parser("set-status", help="change an event's status (server)")
-    add_client_options(status)
+    status = client_command(
+        subparsers, "set-status", "change an event's status (server)", _set_status
+    )
     status.add_argument("process", help="the process's slug, e.g. ahc-cybercrime")
     status.add_argument("event", help="the event's id (the ID column of `timeline`)")
     status.add_argument("status", choices=STATUSES, help="the new status")
     status.add_argument(
         "--known-on", dest="known_on", help="the day it became public (default: today)"
     )
-    status.set_defaults(func=_set_status)

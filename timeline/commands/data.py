@@ -7,7 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from timeline.commands.base import CommandError, run_with_database
+from timeline.commands.base import CommandError, command, run_with_database
 from timeline.domain.errors import InvalidFields
 
 # The services and the store are imported by the commands that use them, when they run.
@@ -15,27 +15,6 @@ if TYPE_CHECKING:
     from timeline.store.db import Database
 
 __all__ = ["register"]
-
-
-def register(subparsers: Any) -> None:
-    """Add `seed`, `export` and `import`."""
-    seed = subparsers.add_parser("seed", help="load a demo data set (ahc-cybercrime)")
-    seed.add_argument(
-        "name", nargs="?", help="a data set of timeline/seed/, e.g. ahc-cybercrime (see --list)"
-    )
-    seed.add_argument(
-        "--list", action="store_true", help="list the data sets with their titles, load nothing"
-    )
-    seed.set_defaults(func=_seed)
-
-    export = subparsers.add_parser("export", help="write a JSON bundle with full histories")
-    export.add_argument("--process", help="only this process slug")
-    export.add_argument("--output", "-o", help="file to write (default: standard output)")
-    export.set_defaults(func=_export)
-
-    load = subparsers.add_parser("import", help="load a JSON bundle in one transaction")
-    load.add_argument("file", help="bundle file ('-' for standard input)")
-    load.set_defaults(func=_import)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -115,3 +94,21 @@ def _seed(args: argparse.Namespace) -> int:
     else:
         print(f"{args.name}: loaded process {result[0]!r} with {result[1]} revisions")
     return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add `seed`, `export` and `import`."""
+    seed = command(subparsers, "seed", _seed, help="load a demo data set (ahc-cybercrime)")
+    seed.add_argument(
+        "name", nargs="?", help="a data set of timeline/seed/, e.g. ahc-cybercrime (see --list)"
+    )
+    seed.add_argument(
+        "--list", action="store_true", help="list the data sets with their titles, load nothing"
+    )
+
+    export = command(subparsers, "export", _export, help="write a JSON bundle with full histories")
+    export.add_argument("--process", help="only this process slug")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+
+    load = command(subparsers, "import", _import, help="load a JSON bundle in one transaction")
+    load.add_argument("file", help="bundle file ('-' for standard input)")

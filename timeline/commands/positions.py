@@ -10,11 +10,11 @@ from typing import Any
 from rich.table import Table
 from timeline_client import NotFound
 
-from timeline.commands.base import CommandError
+from timeline.commands.base import CommandError, add_as_of
 from timeline.commands.client import (
     EXIT_USAGE,
-    add_client_options,
     api_client,
+    client_command,
     print_json,
     table_console,
 )
@@ -137,40 +137,34 @@ def _import_votes(args: argparse.Namespace) -> int:
 
 def register(subparsers: Any) -> None:
     """Add `positions`, `forecast` and `votes import`."""
-    positions = subparsers.add_parser(
-        "positions", help="proposals, or who stands where on one (server)"
+    positions = client_command(
+        subparsers, "positions", "proposals, or who stands where on one (server)", _positions
     )
-    add_client_options(positions)
     positions.add_argument("process", help="the process's slug")
     positions.add_argument(
         "proposal", nargs="?", help="a proposal's key: its stances (default: list the proposals)"
     )
-    positions.add_argument(
-        "--as-of", dest="as_of", help="as known on this day (YYYY-MM-DD; default today)"
-    )
-    positions.set_defaults(func=_positions)
+    add_as_of(positions, "as known on this day (YYYY-MM-DD; default today)")
 
-    forecast = subparsers.add_parser("forecast", help="would a proposal pass a vote? (server)")
-    add_client_options(forecast)
+    forecast = client_command(
+        subparsers, "forecast", "would a proposal pass a vote? (server)", _forecast
+    )
     forecast.add_argument("process", help="the process's slug")
     forecast.add_argument("proposal", help="the proposal's key")
-    forecast.add_argument(
-        "--as-of", dest="as_of", help="with what was known on this day (YYYY-MM-DD; default today)"
-    )
+    add_as_of(forecast, "with what was known on this day (YYYY-MM-DD; default today)")
     forecast.add_argument(
         "--rule",
         choices=("two_thirds_present_voting", "simple_majority_present_voting"),
         help="the decision rule of the vote (default: the proposal's own)",
     )
-    forecast.set_defaults(func=_forecast)
 
     votes = subparsers.add_parser("votes", help="recorded votes (server)")
     actions = votes.add_subparsers(dest="votes_command", metavar="ACTION", required=True)
-    importer = actions.add_parser("import", help="record a vote_point's roll from a CSV file")
-    add_client_options(importer)
+    importer = client_command(
+        actions, "import", "record a vote_point's roll from a CSV file", _import_votes
+    )
     importer.add_argument("process", help="the process's slug")
     importer.add_argument("event_id", help="the vote_point event the roll belongs to")
     importer.add_argument("file", help="CSV with a header: party,vote (yes|no|abstain|absent)")
     importer.add_argument("--known-on", dest="known_on", help="the day the roll became public")
     importer.add_argument("--source", action="append", help="URL of the record (repeat)")
-    importer.set_defaults(func=_import_votes)

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from timeline.commands.base import CommandError, run_with_database
+from timeline.commands.base import CommandError, command, run_with_database
 from timeline.settings import Settings
 
 # The store (SQLAlchemy, Alembic) is imported by the commands that use it, when they run, so
@@ -19,7 +19,7 @@ __all__ = ["register"]
 
 def register(subparsers: Any) -> None:
     """Add `serve`, `db` and `tokens`."""
-    serve = subparsers.add_parser("serve", help="serve the API and pages over HTTP")
+    serve = command(subparsers, "serve", _serve, help="serve the API and pages over HTTP")
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
     )
@@ -30,25 +30,24 @@ def register(subparsers: Any) -> None:
         default=1,
         help="worker processes (default: 1; more than one wants PostgreSQL)",
     )
-    serve.set_defaults(func=_serve)
 
     db = subparsers.add_parser("db", help="migrate the database schema")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    up = db_sub.add_parser(
+    up = command(
+        db_sub,
         "upgrade",
+        _upgrade,
         help="migrate up (default: to the newest revision, then write missing calendar entries)",
     )
     up.add_argument(
         "revision", nargs="?", default="head", help="the revision to reach (default: head)"
     )
-    up.set_defaults(func=_upgrade)
-    down = db_sub.add_parser("downgrade", help="migrate down to REV (base empties it)")
+    down = command(db_sub, "downgrade", _downgrade, help="migrate down to REV (base empties it)")
     down.add_argument("revision", help="the revision to go back to ('base': no tables)")
-    down.set_defaults(func=_downgrade)
 
     tokens = subparsers.add_parser("tokens", help="manage write tokens")
     tokens_sub = tokens.add_subparsers(dest="tokens_command", metavar="ACTION", required=True)
-    create = tokens_sub.add_parser("create", help="mint a token and print it once")
+    create = command(tokens_sub, "create", _create_token, help="mint a token and print it once")
     create.add_argument("--name", required=True, help="who or what holds it, for the logs")
     create.add_argument(
         "--scope",
@@ -57,7 +56,6 @@ def register(subparsers: Any) -> None:
         help="editor: record and change events and items; admin: also create and change processes",
     )
     create.add_argument("--process", help="limit the token to this process slug")
-    create.set_defaults(func=_create_token)
 
 
 def _serve(args: argparse.Namespace) -> int:
