@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 
 from timeline.app import create_app
 from timeline.settings import Settings
@@ -19,19 +20,33 @@ async def test_unknown_route_and_method_are_problems(app_client: httpx.AsyncClie
     assert wrong.json()["status"] == 405
 
 
-async def test_malformed_json_is_a_400_problem_without_internals(
-    app_client: httpx.AsyncClient, admin_headers: dict[str, str]
+@pytest.mark.parametrize(
+    ("content", "content_type", "status"),
+    [
+        (b'{"slug": "x", "title": ', "application/json", 400),
+        (b"slug=x&title=y", "application/x-www-form-urlencoded", 415),
+    ],
+    ids=["malformed-json", "not-json"],
+)
+async def test_an_unreadable_body_is_a_problem_without_internals_and_stores_nothing(
+    app_client: httpx.AsyncClient,
+    admin_headers: dict[str, str],
+    content: bytes,
+    content_type: str,
+    status: int,
 ) -> None:
     response = await app_client.post(
         "/api/v1/processes",
-        content=b'{"slug": "x", "title": ',
-        headers={**admin_headers, "Content-Type": "application/json"},
+        content=content,
+        headers={**admin_headers, "Content-Type": content_type},
     )
-    assert response.status_code == 400
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/problem+json")
     body = response.json()
     assert set(body) >= {"type", "title", "status", "detail"}
     for leak in ("Traceback", "site-packages", ".py", "SELECT", "sqlalchemy"):
         assert leak not in response.text
+    assert (await app_client.get("/api/v1/processes/x")).status_code == 404
 
 
 async def test_openapi_document_lists_every_route(app_client: httpx.AsyncClient) -> None:

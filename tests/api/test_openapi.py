@@ -96,15 +96,3 @@ async def test_every_operation_that_takes_a_body_documents_the_415_it_answers(
     undocumented = sorted(key for key, op in with_body.items() if "415" not in op["responses"])
     assert undocumented == []
 
-
-async def test_a_body_that_is_not_json_is_refused_with_415_and_stores_nothing(
-    app_client: httpx.AsyncClient, admin_headers: dict[str, str]
-) -> None:
-    response = await app_client.post(
-        "/api/v1/processes",
-        content=b"slug=x",
-        headers={**admin_headers, "Content-Type": "application/x-www-form-urlencoded"},
-    )
-    assert response.status_code == 415
-    assert response.headers["content-type"].startswith("application/problem+json")
-    assert (await app_client.get("/api/v1/processes/x")).status_code == 404

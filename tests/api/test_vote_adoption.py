@@ -15,6 +15,13 @@ from tests.api.conftest import assert_problem
 API = "/api/v1"
 
 
+async def _decision(
+    client: httpx.AsyncClient, headers: dict[str, str], process: str, **fields: Any
+) -> dict[str, Any]:
+    """A vote_point recorded in `process` with `fields`."""
+    return await record(client, headers, process, kind="vote_point", **fields)
+
+
 async def _patch(
     client: httpx.AsyncClient, headers: dict[str, str], event: dict[str, Any], body: dict[str, Any]
 ) -> httpx.Response:
@@ -32,16 +39,9 @@ async def _patch(
 async def test_adopted_without_a_vote_is_adopted_from_its_day_and_pending_before(
     app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
 ) -> None:
-    planned = await record(
-        app_client,
-        admin_headers,
-        process,
-        kind="vote_point",
-        title="Adoption of the treaty",
-        date="2024-08-08",
-        known_on="2024-07-01",
-        attributes={"rule": "two_thirds_present_voting"},
-    )
+    rule = {"rule": "two_thirds_present_voting"}
+    fields = {"date": "2024-08-08", "known_on": "2024-07-01", "attributes": rule}
+    planned = await _decision(app_client, admin_headers, process, title="Adoption", **fields)
     assert planned["attributes"]["outcome"] == "pending"
     taken = await _patch(
         app_client,
@@ -68,7 +68,7 @@ async def test_adopted_without_a_vote_is_adopted_from_its_day_and_pending_before
 
 
 @pytest.mark.parametrize(
-    ("fields", "message"),
+    "bad",
     [
         ({"status": "held", "attributes": {"adoption": "unanimously"}}, "must be one of"),
         (
@@ -79,16 +79,12 @@ async def test_adopted_without_a_vote_is_adopted_from_its_day_and_pending_before
     ],
 )
 async def test_bad_adoptions_are_problems_naming_the_attribute_and_store_nothing(
-    app_client: httpx.AsyncClient,
-    admin_headers: dict[str, str],
-    process: str,
-    fields: dict[str, Any],
-    message: str,
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str, bad: Any
 ) -> None:
+    fields, message = bad
     body = {"kind": "vote_point", "title": "Vote", "date": "2024-08-08", **fields}
-    response = await app_client.post(
-        f"{API}/processes/{process}/events", json=body, headers=admin_headers
-    )
+    url = f"{API}/processes/{process}/events"
+    response = await app_client.post(url, json=body, headers=admin_headers)
     problem = assert_problem(response, 422)
     assert [e["field"] for e in problem["errors"]] == ["attributes.adoption"]
     assert message in problem["errors"][0]["message"]
@@ -98,16 +94,9 @@ async def test_bad_adoptions_are_problems_naming_the_attribute_and_store_nothing
 async def test_a_decision_adopted_without_a_vote_takes_no_roll(
     app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
 ) -> None:
-    event = await record(
-        app_client,
-        admin_headers,
-        process,
-        kind="vote_point",
-        title="Resolution",
-        date="2024-12-24",
-        status="held",
-        attributes={"rule": "simple_majority_present_voting", "adoption": "without_a_vote"},
-    )
+    taken = {"rule": "simple_majority_present_voting", "adoption": "without_a_vote"}
+    fields = {"date": "2024-12-24", "status": "held", "attributes": taken}
+    event = await _decision(app_client, admin_headers, process, title="Resolution", **fields)
     assert event["attributes"]["outcome"] == "adopted"
     response = await app_client.put(
         f"{API}/processes/{process}/votes/{event['id']}",

@@ -10,10 +10,8 @@ import pytest
 
 from tests._reads import timeline_items
 from timeline.domain.dates import parse_date
-from timeline.seed import load_seed, seed_event_id
+from timeline.seed import seed_event_id
 from timeline.seed.dataset import read_raw
-from timeline.settings import Settings
-from timeline.store.db import Database
 
 SLUG = "ahc-cybercrime"
 MEETINGS = frozenset({"session", "informal", "consultation"})
@@ -79,14 +77,6 @@ def test_no_meeting_is_known_as_held_before_its_last_day() -> None:
 def test_the_announcement_days_are_the_ones_the_sources_show() -> None:
     by_key = {e["key"]: e for e in _meetings()}
     assert {key: _announced_on(by_key[key]) for key in ANNOUNCED} == ANNOUNCED
-
-
-@pytest.fixture
-async def seeded(settings: Settings, app_client: httpx.AsyncClient) -> httpx.AsyncClient:
-    db = Database(settings.database_url)
-    assert await load_seed(db, SLUG) is not None
-    await db.dispose()
-    return app_client
 
 
 async def _upcoming(client: httpx.AsyncClient, as_of: dt.date, days: int) -> list[str]:

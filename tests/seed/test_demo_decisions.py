@@ -9,9 +9,7 @@ import httpx
 import pytest
 
 from tests._reads import timeline_items
-from timeline.seed import load_seed, seed_event_id
-from timeline.settings import Settings
-from timeline.store.db import Database
+from timeline.seed import seed_event_id
 
 SLUG = "ahc-cybercrime"
 DECISIONS = {
@@ -21,14 +19,6 @@ DECISIONS = {
     "vote-committee-approval": (dt.date(2024, 8, 8), "by_consensus", "adopted"),
     "vote-res-79-243": (dt.date(2024, 12, 24), "without_a_vote", "adopted"),
 }
-
-
-@pytest.fixture
-async def seeded(settings: Settings, app_client: httpx.AsyncClient) -> httpx.AsyncClient:
-    db = Database(settings.database_url)
-    assert await load_seed(db, SLUG) is not None
-    await db.dispose()
-    return app_client
 
 
 async def test_no_decision_of_the_demo_reads_pending(seeded: httpx.AsyncClient) -> None:

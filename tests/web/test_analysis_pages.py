@@ -28,12 +28,19 @@ async def _section(client: httpx.AsyncClient, query: str, name: str) -> Any:
     return section
 
 
+async def _report_and_panel(
+    client: httpx.AsyncClient, report: str, day: str, panel: str
+) -> tuple[dict[str, Any], Any]:
+    """The API's `report` as known on `day`, and the page's section `panel` of the same day."""
+    answer = await _api(client, f"{report}?as_of={day}")
+    return answer, await _section(client, f"?as_of={day}", panel)
+
+
 @pytest.mark.parametrize("day", ["2023-06-30", "2024-01-05", "2024-03-01"])
 async def test_each_deadline_shows_its_status_chance_margin_and_reasons(
     pages: httpx.AsyncClient, day: str
 ) -> None:
-    report = await _api(pages, f"risks?as_of={day}")
-    panel = await _section(pages, f"?as_of={day}", "deadlines-panel")
+    report, panel = await _report_and_panel(pages, "risks", day, "deadlines-panel")
     shown = by_class(panel, f"{NS}article", "deadline")
     assert [a.get("data-event") for a in shown] == [d["event"]["id"] for d in report["deadlines"]]
     for article, risk in zip(shown, report["deadlines"], strict=True):
@@ -61,8 +68,7 @@ async def test_the_effective_open_items_are_explained(pages: httpx.AsyncClient) 
 async def test_the_entry_into_force_panel_counts_against_the_threshold(
     pages: httpx.AsyncClient, day: str
 ) -> None:
-    report = await _api(pages, f"entry-into-force?as_of={day}")
-    panel = await _section(pages, f"?as_of={day}", "eif-panel")
+    report, panel = await _report_and_panel(pages, "entry-into-force", day, "eif-panel")
     figures = {e.get("data-figure"): text_of(e) for e in panel.iter(f"{NS}strong")}
     assert figures["count"] == str(report["count"])
     rows = by_class(panel, f"{NS}table", "scenarios")[0].iter(f"{NS}tr")
