@@ -13,6 +13,7 @@ row, statement triggers once for the whole COPY).
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]  # no stubs; used for its COPY and errors
@@ -34,17 +35,20 @@ async def insert_rows(conn: AsyncConnection, table: Table, rows: list[dict[str, 
         await conn.execute(insert(table), rows)
         return
     columns = list(rows[0])
+    records: list[tuple[Any, ...]] = (
+        list(map(itemgetter(*columns), rows))
+        if len(columns) > 1
+        else [(row[columns[0]],) for row in rows]
+    )
     processors = [_bind_processor(conn, table, name) for name in columns]
     if any(processors):
-        records = [
-            tuple(
-                value if process is None else process(value)
-                for value, process in zip(row.values(), processors, strict=True)
-            )
-            for row in rows
+        # Column by column: each processor mapped over its column's values, then zipped back
+        # into records, keeps the per-value work to the processor itself.
+        values = [
+            column if process is None else tuple(map(process, column))
+            for column, process in zip(zip(*records, strict=True), processors, strict=True)
         ]
-    else:
-        records = [tuple(row.values()) for row in rows]
+        records = list(zip(*values, strict=True))
     await _copy(driver, table, columns, records)
 
 
