@@ -31,8 +31,8 @@ from timeline.store.tables import Event, EventRevision, EventTag, Item, ItemRevi
 
 __all__ = ["Document", "ProcessOutcome", "apply_bundle", "insert_bundle"]
 
-Document = Callable[[dict[str, Any]], dict[str, Any]]
-"""The normalised event document a checked revision snapshot stands for."""
+Document = Callable[[Any], dict[str, Any]]
+"""The normalised event document a checked event revision (a bundle's record) stands for."""
 
 _PROCESSES: Table = Process.__table__  # type: ignore[attr-defined]
 _EVENTS: Table = Event.__table__  # type: ignore[attr-defined]
@@ -365,7 +365,7 @@ def _event_row(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The events-table row for an event's last revision, and its tag rows."""
     first, last = event.revisions[0], event.revisions[-1]
-    document = normalise(last.snapshot)
+    document = normalise(last)
     span = parse_date(document["date"])
     deleted = last.change == "deleted"
     row = {
