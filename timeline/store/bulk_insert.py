@@ -17,7 +17,7 @@ from operator import itemgetter
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]  # no stubs; used for its COPY and errors
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -58,8 +58,10 @@ async def _copying_driver(conn: AsyncConnection) -> Any | None:
     if conn.dialect.name != "postgresql" or conn.dialect.driver != "asyncpg":
         return None
     driver = (await conn.get_raw_connection()).driver_connection
-    # SQLAlchemy begins asyncpg's transaction with the connection's first statement; a COPY
-    # outside it would commit on its own, so the rows go the ordinary way if none is open.
+    if driver is not None and not driver.is_in_transaction():
+        # SQLAlchemy begins asyncpg's transaction with the connection's first statement; a
+        # COPY before it would commit on its own.
+        await conn.execute(text("SELECT 1"))
     if driver is None or not driver.is_in_transaction():
         return None
     return driver
