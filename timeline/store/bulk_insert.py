@@ -1,13 +1,13 @@
 """Many rows into one table in the caller's transaction: PostgreSQL's COPY through asyncpg,
 the driver's executemany everywhere else.
 
-On PostgreSQL an executemany is one INSERT statement per row (parse-free, but each row is still
-planned, executed and acknowledged on its own); a binary COPY streams all of them into the table
-in one command. The rows are the same either way: each value goes through its column type's
-bind processor (JSON dumped by the engine's serializer, moments made UTC) and then the codecs
-SQLAlchemy registered on the asyncpg connection, exactly as an executemany sends it; column
-defaults (serial ids) apply, constraints are checked and triggers fire (row triggers once per
-row, statement triggers once for the whole COPY).
+On PostgreSQL an executemany executes its prepared INSERT once per row, each with its own
+executor start-up and reply; a binary COPY streams all of them into the table in one command.
+The rows are the same either way: each value goes through its column type's bind processor
+(JSON dumped by the engine's serializer, moments made UTC) and then the codecs SQLAlchemy
+registered on the asyncpg connection, exactly as an executemany sends it; column defaults
+(serial ids) apply, constraints are checked and triggers fire (row triggers once per row,
+statement triggers once for the whole COPY).
 """
 
 from __future__ import annotations
@@ -76,8 +76,10 @@ async def _copy(
     driver: Any, table: Table, columns: list[str], records: list[tuple[Any, ...]]
 ) -> None:
     try:
-        await driver.copy_records_to_table(table.name, columns=columns, records=records)
-    except asyncpg.PostgresError as error:
+        await driver.copy_records_to_table(
+            table.name, columns=columns, records=records, schema_name=table.schema
+        )
+    except (asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         # What an executemany would raise, so callers catch one family of errors.
         statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
         kind = (
