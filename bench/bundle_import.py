@@ -268,7 +268,9 @@ def _figures(
         figure(
             "timeline import (check + write)", whole, "parse_bundle checks every revision", True
         ),
-        figure("timeline import, write only", write, "the Core bulk inserts alone", False),
+        figure(
+            "timeline import, write only", write, "the bulk writes alone (PostgreSQL: COPY)", False
+        ),
         figure(
             "POST /api/v1/bundles", endpoint, "whole request in-process: decode, check, write", True
         ),

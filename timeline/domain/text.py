@@ -26,6 +26,8 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 MAX_JSON_DEPTH = 32
 """How deeply arrays and objects may nest in a request body or a stored JSON value."""
 
+_CONTAINERS = (dict, list, tuple)
+
 
 def illegal_character(text: str) -> str | None:
     """The first character of `text` the rule refuses, written as U+XXXX; None when none is."""
@@ -55,27 +57,35 @@ def _strings(value: Any) -> Iterator[str]:
 def text_problem(value: Any) -> str | None:
     """Why a JSON value breaks the text rule (a refused character in any string or key, or
     nesting deeper than MAX_JSON_DEPTH); None when it keeps it."""
+    if not isinstance(value, _CONTAINERS):
+        # Most values checked are one string or a scalar (every field of every request and
+        # bundle revision): nothing to walk.
+        if isinstance(value, str) and (char := illegal_character(value)) is not None:
+            return _refused(char)
+        return None
     if json_depth(value) > MAX_JSON_DEPTH:
         return f"nests deeper than {MAX_JSON_DEPTH} levels"
     for text in _strings(value):
         if (char := illegal_character(text)) is not None:
-            return f"must not contain the control character {char} (tab and newline are fine)"
+            return _refused(char)
     return None
+
+
+def _refused(char: str) -> str:
+    return f"must not contain the control character {char} (tab and newline are fine)"
 
 
 def json_depth(value: Any) -> int:
     """How many arrays and objects nest in `value` at its deepest (0 for a scalar)."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, (list, tuple)):
-            children = node
-        else:
-            continue
+    # Level by level, keeping only containers: iterative (a hostile value may nest deeper than
+    # Python's stack), and the scalars that make up most of a document are never queued.
+    depth = 0
+    level = [value] if isinstance(value, _CONTAINERS) else []
+    while level:
         depth += 1
-        deepest = max(deepest, depth)
-        stack.extend((child, depth) for child in children)
-    return deepest
+        below: list[Any] = []
+        for node in level:
+            children = node.values() if isinstance(node, dict) else node
+            below += [child for child in children if isinstance(child, _CONTAINERS)]
+        level = below
+    return depth

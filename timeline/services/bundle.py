@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline import clock
@@ -55,6 +55,15 @@ class RevisionRecord(_Record):
     recorded_at: dt.datetime
     fields: dict[str, Any]
     snapshot: dict[str, Any]
+    _document: dict[str, Any] | None = PrivateAttr(default=None)
+
+    def document(self) -> dict[str, Any]:
+        """The snapshot as the API's event model normalises it (an event revision's; raises
+        ValidationError for one it refuses). Computed once: `parse_bundle` keeps the one of
+        each event's last revision, which the store writes the event's row from."""
+        if self._document is None:
+            self._document = _document(self.snapshot)
+        return self._document
 
     @field_validator("actor", mode="before")
     @classmethod
@@ -215,8 +224,11 @@ def _check_events(process: ProcessRecord, where: str, today: dt.date) -> list[Fi
             errors.append(FieldError(f"{here}.id", f"{event.id!r} appears twice"))
         errors += _check_history(event.revisions, here)
         errors += check_known_days(event.revisions, here, today)
+        last = len(event.revisions) - 1
         for r_index, revision in enumerate(event.revisions):
-            errors += _check_snapshot(revision.snapshot, f"{here}.revisions[{r_index}].snapshot")
+            errors += _check_snapshot(
+                revision, f"{here}.revisions[{r_index}].snapshot", keep=r_index == last
+            )
             errors += check_event_fields(revision.fields, f"{here}.revisions[{r_index}].fields")
         if event.revisions[-1].change != "deleted":
             live[event.id] = event.revisions[-1].snapshot
@@ -249,9 +261,9 @@ def _check_events(process: ProcessRecord, where: str, today: dt.date) -> list[Fi
     return errors
 
 
-def _check_snapshot(snapshot: dict[str, Any], where: str) -> list[FieldError]:
+def _check_snapshot(revision: RevisionRecord, where: str, *, keep: bool) -> list[FieldError]:
     try:
-        document = EventFields.model_validate(snapshot).model_dump(mode="json")
+        document = revision.document() if keep else _document(revision.snapshot)
     except ValidationError as error:
         return [FieldError(f"{where}.{_path(tuple(e['loc']))}", e["msg"]) for e in error.errors()]
     try:
@@ -327,5 +339,5 @@ async def import_bundle(session: AsyncSession, bundle: Bundle) -> dict[str, int]
     that exists. Returns how many processes, events, revisions and items were written."""
     # Core multi-row inserts (timeline.store.bundle_apply), not one ORM object per row.
     return await bundle_apply.insert_bundle(
-        session, bundle, document=_document, keep_entry=kept_calendar_entry
+        session, bundle, document=RevisionRecord.document, keep_entry=kept_calendar_entry
     )

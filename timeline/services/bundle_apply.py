@@ -9,9 +9,8 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from timeline.schemas import EventFields
 from timeline.schemas.bundles import BundleProcessReport, BundleReport
-from timeline.services.bundle import Bundle, parse_bundle
+from timeline.services.bundle import Bundle, RevisionRecord, parse_bundle
 from timeline.services.events import kept_calendar_entry
 from timeline.store import bundle_apply as store
 from timeline.store.db import Database
@@ -19,23 +18,19 @@ from timeline.store.db import Database
 __all__ = ["apply_bundle", "apply_checked_bundle", "insert_bundle"]
 
 
-def _document(snapshot: dict[str, Any]) -> dict[str, Any]:
-    return EventFields.model_validate(snapshot).model_dump(mode="json")
-
-
 async def insert_bundle(session: AsyncSession, bundle: Bundle) -> dict[str, int]:
     """Write a checked bundle (`parse_bundle`) whose processes and events are all new;
     refuses (InvalidFields naming the record, nothing written) one that exists. Returns how
     many processes, events, revisions and items were written."""
     return await store.insert_bundle(
-        session, bundle, document=_document, keep_entry=kept_calendar_entry
+        session, bundle, document=RevisionRecord.document, keep_entry=kept_calendar_entry
     )
 
 
 async def apply_checked_bundle(session: AsyncSession, bundle: Bundle) -> BundleReport:
     """Apply a checked bundle in the session's transaction (see `apply_bundle`)."""
     outcomes = await store.apply_bundle(
-        session, bundle, document=_document, keep_entry=kept_calendar_entry
+        session, bundle, document=RevisionRecord.document, keep_entry=kept_calendar_entry
     )
     reports = [BundleProcessReport.model_validate(asdict(o)) for o in outcomes]
     return BundleReport(

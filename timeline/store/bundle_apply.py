@@ -2,9 +2,10 @@
 processes brought forward when their stored history is a prefix of the bundle's (position
 records through `timeline.store.bundle_positions`).
 
-Rows go in through SQLAlchemy Core (`connection.execute(insert(table), rows)`, the driver's
-executemany or "insertmanyvalues"), never one ORM object per row: a 100,000-event bundle is a
-handful of statements. The caller holds the write transaction; everything here is all or
+Rows go in as plain dicts, never one ORM object per row: new rows by
+`timeline.store.bulk_insert` (one COPY per table on PostgreSQL, the driver's executemany on
+SQLite), updates by SQLAlchemy Core executemany, so a 100,000-event bundle is a handful of
+statements. The caller holds the write transaction; everything here is all or
 nothing with it.
 """
 
@@ -23,14 +24,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from timeline.domain.dates import parse_date
 from timeline.domain.errors import Conflict, FieldError, InvalidFields
 from timeline.domain.model import EventState
+from timeline.store.bulk_insert import insert_rows
 from timeline.store.bundle_positions import PositionPlan, plan_positions, write_positions
 from timeline.store.event_writes import KeepEntry
 from timeline.store.tables import Event, EventRevision, EventTag, Item, ItemRevision, Process
 
 __all__ = ["Document", "ProcessOutcome", "apply_bundle", "insert_bundle"]
 
-Document = Callable[[dict[str, Any]], dict[str, Any]]
-"""The normalised event document a checked revision snapshot stands for."""
+Document = Callable[[Any], dict[str, Any]]
+"""The normalised event document a checked event revision (a bundle's record) stands for."""
 
 _PROCESSES: Table = Process.__table__  # type: ignore[attr-defined]
 _EVENTS: Table = Event.__table__  # type: ignore[attr-defined]
@@ -98,12 +100,6 @@ def _no_collector_pauses() -> Iterator[None]:
 def _chunks(values: Sequence[Any], size: int = _IN_CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
-
-
-async def _execute_many(conn: AsyncConnection, statement: Any, rows: list[dict[str, Any]]) -> None:
-    # An empty parameter list would run the statement once with no parameters.
-    if rows:
-        await conn.execute(statement, rows)
 
 
 async def _owners(conn: AsyncConnection, event_ids: list[str]) -> dict[str, int]:
@@ -344,7 +340,7 @@ async def _write_events(
         changed.append({("b_" + k): v for k, v in row.items()})
         tags += event_tags
         revisions += _revision_rows("event_id", event.id, process_id, event.revisions[stored:])
-    await _execute_many(conn, insert(_EVENTS), rows)
+    await insert_rows(conn, _EVENTS, rows)
     if changed:
         # Every column but the key, the owner and the creation time follows the last revision.
         names = [k[2:] for k in changed[0] if k[2:] not in ("id", "process_id", "created_at")]
@@ -357,8 +353,8 @@ async def _write_events(
         grown = [e.id for e, _ in plan.grown_events]
         for chunk in _chunks(grown):
             await conn.execute(delete(_TAGS).where(_TAGS.c.event_id.in_(chunk)))
-    await _execute_many(conn, insert(_TAGS), tags)
-    await _execute_many(conn, insert(_REVISIONS), revisions)
+    await insert_rows(conn, _TAGS, tags)
+    await insert_rows(conn, _REVISIONS, revisions)
     outcome.events_added = len(rows)
     outcome.events_updated = len(changed)
     outcome.revisions_added = len(revisions)
@@ -369,7 +365,7 @@ def _event_row(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The events-table row for an event's last revision, and its tag rows."""
     first, last = event.revisions[0], event.revisions[-1]
-    document = normalise(last.snapshot)
+    document = normalise(last)
     span = parse_date(document["date"])
     deleted = last.change == "deleted"
     row = {
@@ -417,7 +413,7 @@ async def _write_items(conn: AsyncConnection, plan: _Plan, process_id: int) -> N
         {"process_id": process_id, "key": item.key, **{f: getattr(item, f) for f in _ITEM_FIELDS}}
         for item in plan.new_items
     ]
-    await _execute_many(conn, insert(_ITEMS), rows)
+    await insert_rows(conn, _ITEMS, rows)
     ids: dict[str, int] = {}
     if rows:
         query = select(_ITEMS.c.id, _ITEMS.c.key).where(_ITEMS.c.process_id == process_id)
@@ -436,7 +432,7 @@ async def _write_items(conn: AsyncConnection, plan: _Plan, process_id: int) -> N
             .values({f: bindparam("b_" + f) for f in _ITEM_FIELDS})
         )
         await conn.execute(statement, changed)
-    await _execute_many(conn, insert(_ITEM_REVISIONS), revisions)
+    await insert_rows(conn, _ITEM_REVISIONS, revisions)
     outcome.items_added = len(rows)
     outcome.items_updated = len(changed)
     outcome.item_revisions_added = len(revisions)
