@@ -218,6 +218,35 @@ def _convolve(
     out[:n] += p_no * dist[-n:]
 
 
+def _score_distributions(
+    p_yes: Vector, p_no: Vector, p_other: Vector, y: int, n: int
+) -> tuple[Vector, Vector, Vector, int, int]:
+    """The distribution of the parties' summed score (yes scores y, no n, else 0), with the
+    prefix and suffix distributions the swings need, the lowest score and the array size."""
+    m = len(p_yes)
+    low = n * m  # the lowest possible score; index 0 of every distribution
+    size = (y - n) * m + 1
+    # prefix[k]: distribution of the score of the first k parties; suffix[k]: of parties k..m-1.
+    prefix = np.zeros((m + 1, size))
+    suffix = np.zeros((m + 2, size))
+    prefix[0, -low] = 1.0
+    suffix[m, -low] = 1.0
+    zero = -low  # index of score 0
+    for k in range(m):
+        # Only scores reachable by k + 1 parties can be non-zero: work on that window alone.
+        a, b = zero + n * (k + 1), zero + y * (k + 1) + 1
+        _convolve(prefix[k, a:b], p_yes[k], p_no[k], p_other[k], y, n, prefix[k + 1, a:b])
+    for k in range(m - 1, -1, -1):
+        a, b = zero + n * (m - k), zero + y * (m - k) + 1
+        _convolve(suffix[k + 1, a:b], p_yes[k], p_no[k], p_other[k], y, n, suffix[k, a:b])
+    return prefix[m], prefix, suffix, low, size
+
+
+def _tail(distribution: Vector, index: int) -> float:
+    """P(score >= the score at `index`) of `distribution` (index below 0: every score)."""
+    return float(distribution[max(index, 0) :].sum())
+
+
 def forecast(
     rule: str,
     parties: Sequence[str],
@@ -243,31 +272,32 @@ def forecast(
     order = sorted(parties)  # a fixed order: the same inputs give the same floating sums
     rows, via = _distributions(order, party_stances, group_stances, group_members, recorded_votes)
     y, n, threshold = _SCORES[rule]
-    m = len(order)
-    low = n * m  # the lowest possible score; index 0 of every distribution
-    size = (y - n) * m + 1
-    # prefix[k]: distribution of the score of the first k parties; suffix[k]: of parties k..m-1.
-    prefix = np.zeros((m + 1, size))
-    suffix = np.zeros((m + 2, size))
-    prefix[0, -low] = 1.0
-    suffix[m, -low] = 1.0
     p_yes, p_no = rows[:, 0], rows[:, 1]
     p_other = rows[:, 2] + rows[:, 3]
-    zero = -low  # index of score 0
-    for k in range(m):
-        # Only scores reachable by k + 1 parties can be non-zero: work on that window alone.
-        a, b = zero + n * (k + 1), zero + y * (k + 1) + 1
-        _convolve(prefix[k, a:b], p_yes[k], p_no[k], p_other[k], y, n, prefix[k + 1, a:b])
-    for k in range(m - 1, -1, -1):
-        a, b = zero + n * (m - k), zero + y * (m - k) + 1
-        _convolve(suffix[k + 1, a:b], p_yes[k], p_no[k], p_other[k], y, n, suffix[k, a:b])
-    final = prefix[m]
-    p_pass = float(final[threshold - low :].sum())
+    # A party whose vote is certain (a declared stance) moves every score by the same amount:
+    # a shift, not a convolution. Only the uncertain parties are convolved, which is most of
+    # the cost once stances are declared; the shift is added to their scores afterwards.
+    certain = rows.max(axis=1) == 1.0
+    shift = int(y * np.count_nonzero(certain & (p_yes == 1.0)))
+    shift += int(n * np.count_nonzero(certain & (p_no == 1.0)))
+    uncertain = [k for k in range(len(order)) if not certain[k]]
+    final, prefix, suffix, low, size = _score_distributions(
+        p_yes[uncertain], p_no[uncertain], p_other[uncertain], y, n
+    )
+    p_pass = _tail(final, threshold - shift - low)
     if threshold <= 0:
         # Nobody voting scores 0 but is no decision: take out the chance that all abstain/absent.
         p_pass -= float(np.prod(p_other))
     p_pass = min(1.0, max(0.0, p_pass))
-    swings = _swings(order, prefix, suffix, y, n, threshold, low, size)
+    undecided = [order[k] for k in uncertain]
+    swings = _swings(undecided, prefix, suffix, y, n, threshold - shift, low, size)
+    for k in np.flatnonzero(certain):
+        # The others' score is the uncertain parties' plus the shift without this party's part.
+        part = y if p_yes[k] == 1.0 else n if p_no[k] == 1.0 else 0
+        rest = threshold - (shift - part) - low
+        if_yes = min(1.0, max(0.0, _tail(final, rest - y)))
+        if_no = min(1.0, max(0.0, _tail(final, rest - n)))
+        swings.append(Swing(order[k], if_yes - if_no, if_yes, if_no))
     ranked = sorted(swings, key=lambda s: (-round(s.swing, _ROUND), s.party))[:swing_limit]
     expected = {name: float(rows[:, i].sum()) for i, name in enumerate(OUTCOMES)}
     voting = expected["yes"] + expected["no"]
