@@ -4,7 +4,10 @@ Compared, in the same run: `python -c pass` (the interpreter's own start, with t
 site-packages) against `timeline --help` and `timeline --version` (target <= 3x: they import no
 command), and client commands against the demo data on a live server, `upcoming`, `timeline`
 and `risks` (target <= 0.3 s of CPU each: they import the HTTP client and rich, never the
-server's modules).
+server's modules). And `push` of the demo's exported bundle to a server that already holds it
+(every process unchanged), in wall time against a read of the same process with `timeline
+timeline` (target <= 2x: a re-run costs about what reading the target does, whatever the
+bundle's size, since it is one request the server answers without writing).
 
 Each figure is the median of interleaved runs (one of each command per round, so a busy moment
 of the machine touches all of them alike) of the user + system CPU time of the process, which
@@ -21,16 +24,19 @@ import os
 import resource
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from bench.data import create_sqlite_database
-from bench.harness import ROOT, Figure, Options, Server, median
+from bench.harness import BENCH_ADMIN_TOKEN, ROOT, Figure, Options, Server, median
 
-__all__ = ["CLIENT_TARGET_SECONDS", "NAME", "START_TARGET_RATIO", "run"]
+__all__ = ["CLIENT_TARGET_SECONDS", "NAME", "PUSH_TARGET_RATIO", "START_TARGET_RATIO", "run"]
 
 NAME = "cli"
 START_TARGET_RATIO = 3.0
 CLIENT_TARGET_SECONDS = 0.3
+PUSH_TARGET_RATIO = 2.0
 SLUG = "ahc-cybercrime"
 
 
@@ -57,6 +63,44 @@ def cpu_seconds(argv: Sequence[str], env: dict[str, str], expect: str) -> float:
             f"{(done.stderr or done.stdout)[-300:]}"
         )
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def wall_seconds(argv: Sequence[str], env: dict[str, str], expect: str) -> float:
+    """The wall time of one run of `argv`, which must exit 0 and print `expect`."""
+    began = time.perf_counter()
+    cpu_seconds(argv, env, expect)
+    return time.perf_counter() - began
+
+
+def _push_figure(
+    timeline: list[str], env: dict[str, str], rounds: int, workdir: Path
+) -> Figure:
+    """`push` re-run of the demo's bundle to a second server that got it from a first push,
+    against `timeline timeline` of the same process on that server."""
+    bundle = str(workdir / "cli-bundle.json")
+    subprocess.run([*timeline, "export", "--output", bundle], cwd=ROOT, env=env, check=True)
+    target = asyncio.run(create_sqlite_database(workdir / "cli-push.db"))
+    pushes: list[float] = []
+    reads: list[float] = []
+    with Server(target, log=workdir / "cli-push.log") as server:
+        push = [*timeline, "push", bundle, "--server", server.url, "--token", BENCH_ADMIN_TOKEN]
+        read = [*timeline, "timeline", SLUG, "--server", server.url]
+        cpu_seconds(push, env, "created")  # the first push writes; the re-runs change nothing
+        for _ in range(rounds):
+            pushes.append(wall_seconds(push, env, "unchanged"))
+            reads.append(wall_seconds(read, env, SLUG))
+    pushed, read_ms = median(pushes) * 1000, median(reads) * 1000
+    return Figure(
+        NAME,
+        "`timeline push BUNDLE` re-run (the demo, unchanged), wall time",
+        pushed,
+        "ms",
+        "`timeline timeline` of the process",
+        read_ms,
+        f"<= {PUSH_TARGET_RATIO:g}x",
+        pushed <= PUSH_TARGET_RATIO * read_ms,
+        f"median of {rounds} interleaved runs",
+    )
 
 
 def run(options: Options) -> list[Figure]:
@@ -120,6 +164,7 @@ def run(options: Options) -> list[Figure]:
                 f"{note}; median of {rounds} interleaved runs",
             )
         )
+    figures.append(_push_figure(timeline, env, max(rounds // 3, 3), options.workdir))
     return figures
 
 

@@ -219,3 +219,38 @@ def test_to_json_is_plain_and_has_a_method_note() -> None:
     }
     assert "no sampling" in data["method"]
     json.dumps(data)
+
+
+@pytest.mark.parametrize("rule", [TWO_THIRDS, MAJORITY])
+def test_declared_and_undeclared_parties_match_enumeration_with_every_swing(rule: str) -> None:
+    # Declared parties vote as declared; the undeclared vote by the neutral prior. Compare the
+    # chance and each party's swing with enumerating every roll of the undeclared parties.
+    declared = {"D1": "support", "D2": "oppose", "D3": "abstain", "D4": "support"}
+    parties = ["D1", "D2", "D3", "D4", "U1", "U2", "U3"]
+    result = forecast(rule, parties, declared)
+    prior = [Fraction(1, 3), Fraction(1, 3), Fraction(1, 6), Fraction(1, 6)]
+    cast = {"support": 0, "oppose": 1, "abstain": 2}
+
+    def chance(fixed: dict[str, int]) -> Fraction:
+        free = [p for p in parties if p not in declared and p not in fixed]
+        total = Fraction(0)
+        for roll in product(range(4), repeat=len(free)):
+            votes = [cast[s] for s in declared.values() if s in cast]
+            votes += [o for p, o in fixed.items() if p not in declared] + list(roll)
+            prob = Fraction(1)
+            for o in roll:
+                prob *= prior[o]
+            if outcome(rule, votes.count(0), votes.count(1)) == "adopted":
+                total += prob
+        return total
+
+    assert result.p_pass == pytest.approx(float(chance({})), abs=1e-12)
+    swings = {s.party: s for s in result.swing}
+    assert set(swings) == set(parties)
+    for party in parties:
+        saved = declared.pop(party, None)
+        if_yes, if_no = chance({party: 0}), chance({party: 1})
+        if saved is not None:
+            declared[party] = saved
+        assert swings[party].p_pass_if_yes == pytest.approx(float(if_yes), abs=1e-12)
+        assert swings[party].p_pass_if_no == pytest.approx(float(if_no), abs=1e-12)
