@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 from litestar import Controller, Response, Router
 from litestar.datastructures import CacheControlHeader
@@ -35,7 +35,6 @@ from timeline.web.drawing import KIND_COLOURS, RISK_COLOURS
 
 __all__ = [
     "SECURITY_HEADERS",
-    "DrawingArguments",
     "PageController",
     "PagesController",
     "drawing_arguments",
@@ -133,21 +132,6 @@ def page_query(request: AnyRequest) -> views.QueryState:
     return views.QueryState(path=request.url.path, pairs=pairs)
 
 
-class DrawingArguments(TypedDict):
-    """What the process page and the embed page both ask of their service: the day, window and
-    filters of the drawing, and the request's query and base URL for its links."""
-
-    as_of: dt.date | None
-    today: dt.date
-    start: dt.date | None
-    end: dt.date | None
-    zoom: str | None
-    kinds: Sequence[str]
-    tags: Sequence[str]
-    query: views.QueryState
-    root: str
-
-
 def drawing_arguments(
     request: AnyRequest,
     as_of: dt.date | None,
@@ -156,7 +140,7 @@ def drawing_arguments(
     zoom: str | None,
     kinds: Sequence[str] | None,
     tags: Sequence[str] | None,
-) -> DrawingArguments:
+) -> pages.ChartQuery:
     """The drawing `request` asks for, as known on `as_of` (no filter where none is given)."""
     return {
         "as_of": as_of,
