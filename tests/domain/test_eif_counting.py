@@ -9,7 +9,7 @@ from importlib import resources
 from typing import Any
 
 from tests.domain._states import event_state
-from timeline.domain.comparables import prior
+from timeline.domain.comparables import DEPOSIT_WAVES, prior, wave_size
 from timeline.domain.eif import (
     COMPARABLE_TREATIES,
     assess_entry_into_force,
@@ -180,6 +180,32 @@ def test_an_announced_treaty_event_brings_the_projection_forward() -> None:
                        tags=["treaty-event"])  # fmt: skip
     after = assess_entry_into_force([*events, held], D(2024, 9, 25))
     assert after.to_json() == assess_entry_into_force(events, D(2024, 9, 25)).to_json()
+
+
+def test_a_wave_is_sized_only_from_waves_seen_by_the_day() -> None:
+    assert wave_size(D(2014, 4, 1)) == 0  # no treaty event's wave seen yet
+    assert wave_size(D(2014, 4, 2)) == 18  # the ATT's first anniversary of adoption
+    assert wave_size(D(2014, 6, 3)) == wave_size(D(2030, 1, 1)) == 8
+    assert all(w.day.year == 2014 for w in DEPOSIT_WAVES)
+    # So an announced treaty event moves nothing in a replay of 2013.
+    events = [
+        event_state(
+            e.id,
+            e.kind,
+            e.date.replace("2024", "2013"),
+            e.status,
+            stamp=STAMP,
+            attributes=e.attributes,
+        )
+        for e in _burst_log()
+    ]
+    event = event_state("treaty-event", "milestone", "2013-09-24", "planned", stamp=STAMP,
+                        tags=["treaty-event"])  # fmt: skip
+    as_of = D(2013, 6, 1)
+    assert (
+        assess_entry_into_force([*events, event], as_of).to_json()
+        == assess_entry_into_force(events, as_of).to_json()
+    )
 
 
 def test_the_chance_of_reaching_the_threshold_within_a_horizon() -> None:

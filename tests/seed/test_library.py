@@ -12,8 +12,10 @@ import pytest
 from tests.seed._schema import schema_errors
 from timeline.clock import today
 from timeline.domain.dates import parse_date
-from timeline.seed import load_seed
+from timeline.domain.endings import LIBRARY_ENDINGS
+from timeline.seed import load_seed, seed_event_id
 from timeline.seed.dataset import available, read_raw
+from timeline.services.analysis import replay
 from timeline.settings import Settings
 from timeline.store.db import Database
 
@@ -197,3 +199,28 @@ async def test_every_process_replays_to_what_happened(
                 assert status == expected[title], (name, title, status)
         eif = await _get(library_client, f"{base}/entry-into-force", as_of=today().isoformat())
         assert eif["entry_into_force"] == EXPECTED[name]["entry_into_force"], name
+
+
+async def test_the_base_rate_table_is_what_the_library_replays_to(database_url: str) -> None:
+    # LIBRARY_ENDINGS feeds every answer's base rate: each outcome must be what the files
+    # replay to, known first on its `decided` day (not the day before), and none missing.
+    db = Database(database_url)
+    try:
+        decided: set[tuple[str, str]] = set()
+        for name in available():
+            assert await load_seed(db, name) is not None
+            keys = {seed_event_id(name, e["key"]): e["key"] for e in read_raw(name)["events"]}
+            risks, _, _ = await replay(db, name, today(), base_rate=0.5)
+            decided |= {(name, keys[r.event.id]) for r in risks if r.status in ("met", "missed")}
+        assert decided == {(e.process, e.deadline) for e in LIBRARY_ENDINGS}
+        for ending in LIBRARY_ENDINGS:
+            ident = seed_event_id(ending.process, ending.deadline)
+            on, _, _ = await replay(db, ending.process, ending.decided, base_rate=0.5)
+            before, _, _ = await replay(
+                db, ending.process, ending.decided - dt.timedelta(days=1), base_rate=0.5
+            )
+            status = {r.event.id: r.status for r in on}[ident]
+            assert status == ("met" if ending.met else "missed"), ending
+            assert {r.event.id: r.status for r in before}[ident] not in ("met", "missed"), ending
+    finally:
+        await db.dispose()

@@ -33,8 +33,9 @@ def markdown(board: dict[str, Any]) -> str:
         f"known that day, up to {board['end']}. Each deadline still open on a step gives one",
         "forecast, its chance of being met, scored against how it ended. The baseline gives",
         "every forecast the library's base rate for concluding sessions; both the model's base",
-        "rate and the baseline's are refitted for each process without that process",
-        "(leave one process out). Lower is better for both scores.",
+        "rate and the baseline's are refitted for each process and month from the other",
+        "processes' outcomes known that day (leave one process out, no look-ahead). Lower is",
+        "better for both scores.",
         "",
         "| | model | base rate |",
         "|---|---|---|",
@@ -75,7 +76,7 @@ def markdown(board: dict[str, Any]) -> str:
         "",
         "## By process",
         "",
-        "| process | base rate (LOPO) | forecasts | Brier | Brier, base rate "
+        "| process | base rate (LOPO, at the end) | forecasts | Brier | Brier, base rate "
         "| p50 mean error (days) |",
         "|---|---|---|---|---|---|",
     ]

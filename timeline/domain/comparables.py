@@ -2,7 +2,8 @@
 
 Reference data for the entry-into-force prior (`timeline.domain.eif`): each treaty with the day
 it opened for signature and the day its threshold instrument was deposited. A replay of day D
-uses only those whose threshold was reached before D: no look-ahead.
+uses only those whose threshold was reached before D: no look-ahead. The same holds for the
+deposit waves seen at treaty events (`DEPOSIT_WAVES`), which size an announced event's wave.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from dataclasses import dataclass
 __all__ = [
     "COMPARABLE_TREATIES",
     "DAYS_PER_MONTH",
+    "DEPOSIT_WAVES",
     "FALLBACK_PER_MONTH",
     "PRIOR_WEIGHT_DAYS",
     "Comparable",
+    "Wave",
     "comparables_known",
     "prior",
+    "wave_size",
 ]
 
 DAYS_PER_MONTH = 30.4375
@@ -74,3 +78,31 @@ def prior(as_of: dt.date) -> tuple[float, float]:
     instruments = sum(c.instruments for c in known)
     days = sum((c.reached - c.opened).days for c in known)
     return instruments / days * PRIOR_WEIGHT_DAYS, float(PRIOR_WEIGHT_DAYS)
+
+
+@dataclass(frozen=True, slots=True)
+class Wave:
+    """Instruments deposited together at one treaty event of a library treaty."""
+
+    treaty: str
+    day: dt.date
+    deposits: int
+
+
+# The library's Arms Trade Treaty (timeline/seed/arms-trade-treaty.json, where each is sourced):
+# 18 deposits at the first anniversary of adoption (UNRCPD, https://www.unrcpd.org/spotlight/
+# secretary-general-bans-statement-one-year-anniversary-adoption-arms-trade-treaty), 8 at the
+# first anniversary of signature (https://www.unrcpd.org/news-item/8-new-ratifications/) and 8
+# at the September 2014 treaty event (https://www.oxfam.ca/news/arms-trade-treaty-set-to-enter-
+# into-force-2014-09-25/).
+DEPOSIT_WAVES: tuple[Wave, ...] = (
+    Wave("Arms Trade Treaty", dt.date(2014, 4, 2), 18),
+    Wave("Arms Trade Treaty", dt.date(2014, 6, 3), 8),
+    Wave("Arms Trade Treaty", dt.date(2014, 9, 25), 8),
+)
+
+
+def wave_size(as_of: dt.date) -> int:
+    """The deposits an announced treaty event is counted as bringing, on `as_of`: the smallest
+    wave seen by then (on or before `as_of`), or none while no wave had been seen."""
+    return min((w.deposits for w in DEPOSIT_WAVES if w.day <= as_of), default=0)

@@ -32,8 +32,9 @@ A pure function of (the events as known on `as_of`, `as_of`); no clock, no I/O, 
   P(reached within t days) = P(NegBin(a, b / (b + t)) >= k), exact; p50 and p80 are the first
   days that probability reaches 0.5 and 0.8, reported as entry-into-force dates (reach day +
   delay). Treaty events announced by `as_of` (tag `treaty-event`, still to come) are likely
-  deposit waves: each counts `WAVE_SIZE` deposits from its day on. `low_evidence` is set under
-  `LOW_EVIDENCE_DEPOSITS`.
+  deposit waves: each counts, from its day on, as many deposits as the smallest wave seen at a
+  library treaty's events by `as_of` (`wave_size`; none before the first, in April 2014).
+  `low_evidence` is set under `LOW_EVIDENCE_DEPOSITS`.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from timeline.domain.comparables import (
     Comparable,
     comparables_known,
     prior,
+    wave_size,
 )
 from timeline.domain.dates import shift
 from timeline.domain.deposits import DepositCurve, deposit_curve
@@ -78,11 +80,9 @@ __all__ = [
 ]
 
 WINDOW_DAYS = 180
-# Announced treaty events (tag `treaty-event`) are likely deposit waves, each counted as this many
-# deposits: the library's Arms Trade Treaty took 18 at the first anniversary of its adoption and
-# 8 at the September 2014 treaty event; the smaller is assumed.
+# Announced treaty events (tag `treaty-event`) are likely deposit waves, each counted as
+# `wave_size(as_of)` deposits (the smallest wave the library had seen by then).
 WAVE_TAG = "treaty-event"
-WAVE_SIZE = 8
 LOW_EVIDENCE_DEPOSITS = 10
 NEEDED_HORIZON_MONTHS = 12
 _MAX_HORIZON_DAYS = 100 * 366
@@ -177,10 +177,12 @@ def _quantile_day(
     alpha: float, beta: float, missing: int, as_of: dt.date, q: float, waves: tuple[int, ...] = ()
 ) -> dt.date | None:
     """The first day after `as_of` by which `missing` more deposits have arrived with chance q;
-    `waves` are the days after `as_of` of announced treaty events, each worth `WAVE_SIZE`."""
+    `waves` are the days after `as_of` of announced treaty events, each worth
+    `wave_size(as_of)` deposits."""
+    size = wave_size(as_of)
 
     def chance(days: int) -> float:
-        needed = missing - WAVE_SIZE * sum(1 for wave in waves if wave <= days)
+        needed = missing - size * sum(1 for wave in waves if wave <= days)
         return 1.0 if needed <= 0 else negbin_tail(alpha, beta / (beta + days), needed)
 
     low, high = 0, 1
@@ -310,7 +312,7 @@ def reach_chance(events: Sequence[EventState], as_of: dt.date, days: int) -> flo
     if curve.reached(instruments) is not None or missing > MAX_PROJECTED_INSTRUMENTS:
         return None
     pace = _pace(curve, events, as_of)
-    needed = missing - WAVE_SIZE * sum(1 for wave in pace.waves if wave <= days)
+    needed = missing - wave_size(as_of) * sum(1 for wave in pace.waves if wave <= days)
     return 1.0 if needed <= 0 else negbin_tail(pace.alpha, pace.beta / (pace.beta + days), needed)
 
 

@@ -31,10 +31,12 @@ The model, in four parts:
 
 * **Endings** (`timeline.domain.endings`): where the pace says nothing (no items tracked, or a
   deadline marked `package`, whose items settle together on the last night) the chance is the
-  library's base rate for deadlines set for a concluding session; a predecessor postponed with
-  no new date gives a quarter of it. Before the outcome the published `p_meet` stays within
-  [P_FLOOR, 1 - P_FLOOR] unless open work has no negotiating day left. A deadline with no
-  predecessor (a mandate's date) is judged on the work and time left only.
+  library's base rate for deadlines set for a concluding session, from the outcomes known on
+  `as_of`; a predecessor postponed with no new date gives a quarter of it. So it is while a
+  concluding meeting is on its last scheduled day or running over (up to `OVERRUN_DAYS`): the
+  items left are settled together that night or not at all. Before the outcome the published
+  `p_meet` stays within [P_FLOOR, 1 - P_FLOOR] unless open work has no negotiating day left. A
+  deadline with no predecessor (a mandate's date) is judged on the work and time left only.
 
 Statuses: `met` (every predecessor held, lag included, by the deadline's last day; a concluding
 meeting may run `OVERRUN_DAYS` over), `missed` (that day, and any overrun, has passed and it was
@@ -59,12 +61,13 @@ from timeline.domain.capacity import (
     past_and_future,
 )
 from timeline.domain.dates import shift
-from timeline.domain.endings import CONCLUDING_BASE_RATE, POSTPONED_SHARE, bounded
+from timeline.domain.endings import OVERRUN_DAYS, POSTPONED_SHARE, base_rate_known, bounded
 from timeline.domain.items import ItemState
 from timeline.domain.model import EventState
 from timeline.domain.negbin import Tails, negbin_tail
 from timeline.domain.projection import Projection, ancestors, deadline_projection, project
 from timeline.domain.risk_rules import RuleInputs, known_outcome, rules
+from timeline.domain.vocabulary import MEETING_KINDS
 
 __all__ = [
     "INFORMALS_WEIGHT",
@@ -149,7 +152,7 @@ def assess_deadlines(
     as_of: dt.date,
     status_changes: Mapping[str, Sequence[tuple[dt.date, str]]] | None = None,
     *,
-    base_rate: float = CONCLUDING_BASE_RATE,
+    base_rate: float | None = None,
 ) -> list[DeadlineRisk]:
     """Assess every deadline among `events` (the log as known on `as_of`), in date order.
 
@@ -157,8 +160,11 @@ def assess_deadlines(
     `status_changes` maps an event id to its (known_on, new status) changes up to `as_of`,
     used to name predecessors postponed in the last 30 days; `base_rate` is the chance that a
     deadline set for a concluding session is met, used where the item pace says nothing (no
-    items tracked, or a package deal). Deterministic and pure.
+    items tracked, a package deal, or a concluding meeting on its last day or running over);
+    by default the library's rate from the outcomes known on `as_of`. Deterministic and pure.
     """
+    if base_rate is None:
+        base_rate = base_rate_known(as_of)
     states = {e.id: e for e in events}
     open_items = [i for i in items if i.is_open]
     informals = sum(1 for i in open_items if i.status == "informals")
@@ -213,7 +219,13 @@ def assess_deadlines(
             standalone = not deadline.depends_on
             package = deadline.attributes.get("package") is True
             blocked = not standalone and projection.day is None
-            if open_effective > 0 and capacity <= 0:
+            over = _running_over(states, deadline, ref.end, as_of)
+            if over is not None:
+                # Its scheduled days are spent, but a concluding meeting may run a few days
+                # over and settles what is left together on the last night, or not at all:
+                # the pace has nothing to say, how concluding sessions end does.
+                p_final = bounded(base_rate)
+            elif open_effective > 0 and capacity <= 0:
                 p_final = 0.0  # work left and no negotiating day: the arithmetic decides
             elif blocked:
                 p_final = bounded(base_rate * POSTPONED_SHARE)
@@ -250,6 +262,7 @@ def assess_deadlines(
                     package=package,
                     tracked=bool(items),
                     p_final=p_final,
+                    running_over=over,
                 )
             )
             p_meet = round(p_final, 4)
@@ -269,3 +282,23 @@ def assess_deadlines(
             )
         )
     return results
+
+
+def _running_over(
+    states: Mapping[str, EventState], deadline: EventState, last: dt.date, as_of: dt.date
+) -> EventState | None:
+    """The meeting behind `deadline` that is on its last scheduled day or past it by at most
+    `OVERRUN_DAYS` on `as_of`, not yet recorded as held or called off, while the deadline can
+    still be met by its overrun; None when there is none."""
+    if as_of > shift(last, OVERRUN_DAYS):
+        return None
+    for dependency in deadline.depends_on:
+        state = states.get(dependency["event"])
+        if (
+            state is not None
+            and state.kind in MEETING_KINDS
+            and state.status in ("planned", "tentative")
+            and state.end <= as_of <= shift(state.end, OVERRUN_DAYS)
+        ):
+            return state
+    return None

@@ -67,6 +67,7 @@ class RuleInputs:
     package: bool = False  # items negotiated together settle together
     tracked: bool = True  # negotiation items are recorded
     p_final: float | None = None  # the published chance (pace or base rate, bounded)
+    running_over: EventState | None = None  # the meeting on its last day or running over
 
 
 def rules(x: RuleInputs) -> tuple[str, list[str]]:
@@ -77,7 +78,17 @@ def rules(x: RuleInputs) -> tuple[str, list[str]]:
     observed = a / b
     required = x.open_effective / x.capacity if x.capacity > 0 else None
     slack = None if x.projection.day is None else (x.last - x.projection.day).days
-    if x.standalone:
+    over = x.running_over
+    if over is not None:
+        chance = x.p_final if x.p_final is not None else x.p_meet
+        left = f" with {x.open_count} items open" if x.open_effective > 0 else ""
+        risk.append(
+            f"{over.title} was scheduled to close on {_day(over.end)} and is not recorded as "
+            f"concluded{left}: a concluding session may run up to {OVERRUN_DAYS} days over, "
+            f"and the chance, {_pct(chance)}, is how often deadlines set for a concluding "
+            "session were met in the library of past negotiations."
+        )
+    elif x.standalone:
         pass  # nothing recorded behind it: only the work and the time left are weighed
     elif x.projection.day is None:
         blocker = x.projection.blocker
@@ -107,7 +118,9 @@ def rules(x: RuleInputs) -> tuple[str, list[str]]:
             f"Only {slack} days of slack between the projected {_day(x.projection.day)} and "
             f"the last possible day ({_day(x.last)})."
         )
-    if x.open_effective > 0 and x.capacity <= 0:
+    if x.open_effective > 0 and over is not None:
+        pass  # the last night decides, not the pace: said above
+    elif x.open_effective > 0 and x.capacity <= 0:
         off.append(
             f"{x.open_count} items are still open but no negotiating days are scheduled before "
             f"{_day(x.last)}."

@@ -4,11 +4,12 @@ Every data set shipped in `timeline/seed` is loaded into a scratch SQLite databa
 process is assessed on the first day of every month from its first public fact to `end`, with
 what was known on that day. Each deadline still open on a step gives one forecast (its
 `p_meet`), scored against how the deadline ended as replayed on `end`. The base rate for
-concluding sessions is refitted for each process from the other processes only (leave one
-process out), and the same refitted rate, given every time, is the baseline the model must
-beat. Entry-into-force projections are scored by the days between their p50 and the date the
-treaty entered into force, and by their chance of reaching the threshold within a year
-(`HORIZON_DAYS`) against the share of such forecasts that came true in the other processes.
+concluding sessions is refitted for each process and step from the other processes' outcomes
+known that day only (leave one process out, and no look-ahead), and the same refitted rate,
+given every time, is the baseline the model must beat. Entry-into-force projections are scored
+by the days between their p50 and the date the treaty entered into force, and by their chance
+of reaching the threshold within a year (`HORIZON_DAYS`) against the share of such forecasts
+that came true in the other processes.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from timeline.domain.endings import base_rate
+from timeline.domain.endings import base_rate, base_rate_known
 from timeline.domain.scoring import Bin, Forecast, brier, log_loss, reliability
 from timeline.seed import load_seed
 from timeline.seed.dataset import available, read_dataset
@@ -45,7 +46,7 @@ class ProcessScore:
     """One process's share of the scoreboard."""
 
     process: str
-    base_rate: float  # refitted without this process
+    base_rate: float  # refitted without this process, with every outcome known on `end`
     forecasts: int
     brier: float | None
     brier_base: float | None
@@ -171,11 +172,11 @@ async def _score(db: Database, names: list[str], end: dt.date) -> LibraryScore:
     baseline: list[Forecast] = []
     all_errors: list[int] = []
     for name in names:
-        others = [s for n, o in outcomes.items() if n != name for s in o.values()]
-        rate = base_rate(others.count("met"), others.count("missed"))
         mine: list[Forecast] = []
+        base: list[Forecast] = []
         errors: list[int] = []
         for day in _months(firsts[name], end):
+            rate = base_rate_known(day, leave_out=name)
             risks, eif, reach = await replay(db, slugs[name], day, base_rate=rate)
             horizon = day + dt.timedelta(days=HORIZON_DAYS)
             got = reached[name]
@@ -190,10 +191,11 @@ async def _score(db: Database, names: list[str], end: dt.date) -> LibraryScore:
                     continue
                 met = final == "met"
                 mine.append(Forecast(name, risk.event.title, day.isoformat(), risk.p_meet, met))
+                base.append(Forecast(name, risk.event.title, day.isoformat(), rate, met))
             actual = in_force[name]
             if actual is not None and eif.projection is not None and eif.projection.p50:
                 errors.append((eif.projection.p50 - actual).days)
-        base = [Forecast(f.process, f.deadline, f.as_of, rate, f.met) for f in mine]
+        rate = base_rate_known(end, leave_out=name)
         rows.append(ProcessScore(name, rate, len(mine), brier(mine), brier(base), tuple(errors)))
         model += mine
         baseline += base
