@@ -36,7 +36,7 @@ COMMANDS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "timeline.commands.data",
         (
-            ("seed", "load a demo data set (ahc-cybercrime)"),
+            ("seed", "load a data set of the library (see --list)"),
             ("export", "write a JSON bundle with full histories"),
             ("import", "load a JSON bundle in one transaction"),
         ),

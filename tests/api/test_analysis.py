@@ -258,3 +258,44 @@ async def test_only_a_conditional_request_pays_for_the_early_log_look(
         f"{AHC}/risks", params={"as_of": "2023-06-30"}, headers={"If-None-Match": '"other"'}
     )
     assert other.status_code == 200 and other.content == first.content
+
+
+async def test_deadlines_as_users_state_them(
+    app_client: httpx.AsyncClient, admin_headers: dict[str, str], process: str
+) -> None:
+    # A mandate's date with nothing behind it, "as soon as possible" marked on it, and a
+    # milestone that was simply not reached: each recorded as said, no placeholder needed.
+    mandate = await record(app_client, admin_headers, process, kind="deadline",
+                           title="Mandate ends", date="2026-03-31", known_on="2025-01-10",
+                           attributes={"asap": True})  # fmt: skip
+    draft = await record(app_client, admin_headers, process, kind="milestone",
+                         title="Zero draft", date="2025-06-01", status="missed",
+                         known_on="2025-06-05")  # fmt: skip
+    after = await record(app_client, admin_headers, process, kind="deadline",
+                         title="Draft discussed by July", date="2025-07-31",
+                         known_on="2025-01-10",
+                         depends_on=[{"event": draft["id"], "lag_days": 0}])  # fmt: skip
+    response = await app_client.get(
+        f"/api/v1/processes/{process}/risks", params={"as_of": "2025-06-10"}
+    )
+    assert response.status_code == 200, response.text
+    risks = {r["event"]["id"]: r for r in response.json()["deadlines"]}
+    standalone = risks[mandate["id"]]
+    assert standalone["status"] not in ("met", "missed")
+    assert 0 < standalone["p_meet"] < 1
+    assert standalone["reasons"][0].startswith("Due by 2026-03-31, with no milestone recorded")
+    assert risks[after["id"]]["status"] == "missed"
+    assert "Zero draft: recorded as not reached" in risks[after["id"]]["reasons"][0]
+    wrong = await app_client.post(
+        f"/api/v1/processes/{process}/events",
+        json={
+            "kind": "deadline",
+            "title": "Soon",
+            "date": "2026-01",
+            "known_on": "2025-01-10",
+            "attributes": {"asap": "yes"},
+        },
+        headers=admin_headers,
+    )
+    problem = assert_problem(wrong, 422)
+    assert [e["field"] for e in problem["errors"]] == ["attributes.asap"]

@@ -183,6 +183,10 @@ def test_risks_and_eif(shared_server: str, capsys: pytest.CaptureFixture[str]) -
     assert report["as_of"] == "2023-06-30" and report["deadlines"][0]["reasons"]
     code, out, _ = run(capsys, "eif", SLUG, "--server", shared_server, "--as-of", "2025-01-01")
     assert code == 0 and "40 instruments" in out and "Deposited: 0" in out
+    # The p50 is an entry-into-force date, and is named so (not "threshold around").
+    assert "Projected: entry into force around 20" in out
+    assert "Scenario 30 instruments: entry into force around 20" in out
+    assert "threshold around" not in out
 
 
 def test_digest_writes_the_document(

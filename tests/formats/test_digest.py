@@ -21,6 +21,7 @@ from timeline.formats.digest import (
 )
 from timeline.formats.digest_html import digest_html
 from timeline.formats.digest_markdown import digest_markdown
+from timeline.formats.digest_words import eif_line, scenario_line
 
 AS_OF = dt.date(2023, 5, 25)
 PAST = dt.datetime(2023, 5, 20, 10, 0, tzinfo=dt.UTC)
@@ -177,6 +178,19 @@ def test_deadlines_and_entry_into_force_sections() -> None:
     assert "at risk, 35% chance to meet it, slack 12 days, projected 29 December 2023" in markdown
     assert "## Entry into force" in markdown
     assert "12 of 40 instruments deposited (in force 90 days after the 40th)" in markdown
+
+
+def test_entry_into_force_dates_are_named_as_such() -> None:
+    projected = {"count": 12, "instruments": 40, "delay_days": 90, "p50": "2027-03-01",
+                 "p80": "2027-09-01"}  # fmt: skip
+    assert eif_line(projected) == (
+        "12 of 40 instruments deposited (in force 90 days after the 40th); projected: entry "
+        "into force around 1 March 2027 (even odds), 80% by 1 September 2027."
+    )
+    scenario = {"instruments": 60, "proposed_by": ["EU"], "p50": "2028-01-15"}
+    assert scenario_line(scenario) == (
+        "Proposal of 60 instruments (EU): entry into force around 15 January 2028 (even odds)"
+    )
 
 
 def test_sections_without_analyses_are_left_out() -> None:

@@ -1,10 +1,10 @@
 """No look-ahead: recording anything known after day D never changes an answer as of D.
 
 Through the services on the real database (SQLite, or PostgreSQL with
-TIMELINE_TEST_DATABASE_URL): the deadline risks, the entry-into-force view and the digest
-(which carries the events coming up) of the demo process as of D are computed, then Hypothesis
-records new events, status changes and item changes whose `known_on` is after D (some dated
-long before D), and every answer as of D must be byte for byte the same.
+TIMELINE_TEST_DATABASE_URL): the deadline risks, the entry-into-force view, the events coming up
+and the digest of the demo process as of D are computed, then Hypothesis records new events
+(treaty events among them), status and attribute changes and item changes whose `known_on` is
+after D (some dated long before D), and every answer as of D must be byte for byte the same.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from timeline.seed import load_seed, seed_event_id
 from timeline.services import analysis
 from timeline.services.events import create_event, update_event
 from timeline.services.feeds import digest
+from timeline.services.timeline import upcoming_page
 from timeline.store.db import Database
 from timeline.store.items import update_item
 from timeline.store.processes import get_process
@@ -44,7 +45,8 @@ def later_writes(draw: st.DrawFn, as_of: dt.date) -> list[dict[str, Any]]:
         known = as_of + dt.timedelta(days=draw(st.integers(1, max(1, (LAST - as_of).days))))
         known = min(known, LAST)
         dated = draw(days).isoformat()
-        choice = draw(st.sampled_from(["deposit", "rank", "session", "deadline", "status", "item"]))
+        choice = draw(st.sampled_from(["deposit", "rank", "session", "deadline", "status", "item",
+                                       "treaty-event", "package"]))  # fmt: skip
         writes.append({"what": choice, "known_on": known, "date": dated,
                        "party": draw(st.sampled_from(PARTIES)),
                        "status": draw(st.sampled_from(["held", "missed", "postponed"])),
@@ -57,7 +59,10 @@ async def _answers(db: Database, as_of: dt.date) -> list[str]:
     eif = (await analysis.assess_entry_into_force(db, SLUG, as_of)).to_json()
     served = await digest(db, slugs=[SLUG], days=60, since=None, fmt="json", as_of=as_of,
                           today=LAST, root="http://testserver")  # fmt: skip
-    return [json.dumps(risks, sort_keys=True), json.dumps(eif, sort_keys=True), served.body.hex()]
+    coming, _ = await upcoming_page(db, [SLUG], day=as_of, days=60, kinds=(), as_of=as_of,
+                                    after=None, limit=500)  # fmt: skip
+    return [json.dumps(risks, sort_keys=True), json.dumps(eif, sort_keys=True), served.body.hex(),
+            repr(coming)]  # fmt: skip
 
 
 async def _unless_known_too_early(change: Awaitable[Any]) -> None:
@@ -86,6 +91,22 @@ async def _record(db: Database, write: dict[str, Any], serial: int) -> None:
             document = {"kind": "session", "title": f"Session {serial}", "status": "planned",
                         "date": f"{write['date']}/{write['date']}"}  # fmt: skip
             await create_event(session, process, document, **meta)
+        elif what == "treaty-event":
+            # an announced treaty event is a likely deposit wave, from the day it is known
+            document = {"kind": "milestone", "title": f"Treaty event {serial}", "status": "planned",
+                        "date": write["date"], "tags": ["treaty-event"]}  # fmt: skip
+            await create_event(session, process, document, **meta)
+        elif what == "package":
+            await _unless_known_too_early(
+                update_event(
+                    session,
+                    process,
+                    seed_event_id(SLUG, "adoption-deadline"),
+                    {"attributes": {"hard": False, "package": True}},
+                    expected_version=None,
+                    **meta,
+                )
+            )
         elif what == "deadline":
             document = {"kind": "deadline", "title": f"Mandate {serial}", "date": write["date"]}
             await create_event(session, process, document, **meta)

@@ -96,10 +96,14 @@ def _eif(args: argparse.Namespace) -> int:
             + (" - little evidence so far" if projection.get("low_evidence") else "")
         )
     for scenario in report.scenarios:
-        lines.append(
-            f"Scenario {scenario.get('instruments')} instruments:"
-            f" in force around {scenario.get('entry_into_force') or scenario.get('p50')}"
+        # An exact date once that threshold would have been reached, else the projection (an
+        # entry-into-force date, not the day the threshold is reached).
+        when = (
+            f"in force on {scenario['entry_into_force']}"
+            if scenario.get("entry_into_force")
+            else f"entry into force around {scenario.get('p50')}"
         )
+        lines.append(f"Scenario {scenario.get('instruments')} instruments: {when}")
     print("\n".join(lines))
     return 0
 

@@ -98,7 +98,7 @@ def _seed(args: argparse.Namespace) -> int:
 
 def register(subparsers: Any) -> None:
     """Add `seed`, `export` and `import`."""
-    seed = command(subparsers, "seed", _seed, help="load a demo data set (ahc-cybercrime)")
+    seed = command(subparsers, "seed", _seed, help="load a data set of the library (see --list)")
     seed.add_argument(
         "name", nargs="?", help="a data set of timeline/seed/, e.g. ahc-cybercrime (see --list)"
     )

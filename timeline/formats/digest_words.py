@@ -95,7 +95,9 @@ def scenario_line(scenario: Mapping[str, Any]) -> str:
     if scenario.get("entry_into_force"):
         return f"{text}: would have been in force on {day_text(scenario['entry_into_force'])}"
     if scenario.get("p50"):
-        return f"{text}: even odds by {day_text(scenario['p50'])}"
+        # The projected day is when the treaty would enter into force, not when the threshold
+        # would be reached: say which.
+        return f"{text}: entry into force around {day_text(scenario['p50'])} (even odds)"
     return text
 
 
