@@ -35,6 +35,15 @@ def read_paths(slug: str, event_id: str | None = None) -> list[str]:
         f"/api/v1/processes/{slug}/risks",
         f"/api/v1/processes/{slug}/risks?as_of=2024-01-01",
         f"/api/v1/processes/{slug}/entry-into-force",
+        f"/api/v1/processes/{slug}/votes",
+        f"/api/v1/processes/{slug}/spectrum",
+        f"/api/v1/processes/{slug}/proposals",
+        f"/api/v1/processes/{slug}/groups",
+        "/api/v1/groups",
+        "/forecasts",
+        f"/embed/processes/{slug}",
+        f"/processes/{slug}?zoom=all",
+        f"/embed/processes/{slug}?zoom=all",
     ]
     if event_id is not None:
         paths += [

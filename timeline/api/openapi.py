@@ -12,6 +12,9 @@ would describe with the handler's one `media_type` only. One event's calendar en
 (`GET .../events/{event_id}.ics`) is answered by `getEvent` itself (a path parameter takes the
 whole segment), so its `text/calendar` is added here too.
 
+`applyBundle` reads its body itself (a bundle is bigger than the app's body limit), so Litestar
+sees no body parameter: its JSON object body is described here.
+
 Every write (POST, PUT, PATCH, DELETE) needs a bearer token: the document declares the `bearer`
 scheme and names it on those operations, so clients and checkers know to send one.
 """
@@ -24,6 +27,7 @@ from litestar.openapi.spec import (
     OpenAPIResponse,
     Operation,
     Parameter,
+    RequestBody,
     Schema,
     SecurityScheme,
 )
@@ -38,6 +42,20 @@ _WRITES = ("put", "post", "delete", "patch")
 _BEARER = "bearer"
 # Media types an operation answers that no handler option can name (see the docstring).
 _MORE_MEDIA_TYPES = {"getEvent": ["text/calendar"]}
+# Bodies of operations that read their own (see the docstring).
+_REQUEST_BODIES = {
+    "applyBundle": RequestBody(
+        content={
+            "application/json": MediaTypeObject(
+                schema=Schema(
+                    type=OpenAPIType.OBJECT,
+                    description="An export bundle, as `timeline export` writes it.",
+                )
+            )
+        },
+        required=True,
+    )
+}
 
 
 def _without_null(schema: Schema) -> Schema | None:
@@ -83,6 +101,9 @@ def tidy_openapi(app: Litestar) -> Litestar:
                 continue
             if method in _WRITES:
                 operation.security = [{_BEARER: []}]
+            body = _REQUEST_BODIES.get(operation.operation_id or "")
+            if body is not None and operation.request_body is None:
+                operation.request_body = body
             _add_alternatives(operation, alternatives.get(operation.operation_id or "", []))
             for parameter in operation.parameters or []:
                 if not isinstance(parameter, Parameter) or parameter.param_in != "query":
