@@ -20,8 +20,14 @@ class HealthController(Controller):
 
     tags = ["operations"]
 
-    @get("/healthz", operation_id="healthz", summary="The process is up", cache=False)
-    async def healthz(self) -> dict[str, str]:
+    @get(
+        "/healthz",
+        operation_id="healthz",
+        summary="The process is up",
+        cache=False,
+        sync_to_thread=False,
+    )
+    def healthz(self) -> dict[str, str]:
         """Always 200 while the process serves requests."""
         return {"status": "ok"}
 

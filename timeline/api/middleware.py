@@ -33,7 +33,7 @@ from typing import Any
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.routes import HTTPRoute
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 from timeline.api.early_304 import not_modified_headers
 from timeline.api.idempotency import Idempotency, StillRunning
@@ -77,8 +77,11 @@ _HTML_SET = (*_HTML, (b"content-security-policy", HTML_CSP.encode()))
 _SCHEMA_SET = (*_HTML, (b"content-security-policy", SCHEMA_UI_CSP.encode()))
 _ALWAYS_NAMES = frozenset(name for name, _ in _ALWAYS)
 _SANE_ID = re.compile(r"[A-Za-z0-9._:+/=-]{1,128}")
+# A query byte that is, or may escape, a control character.
+_SUSPECT = re.compile(rb"[%\x00-\x1f\x7f]")
 _JSON_TYPE = re.compile(rb"\s*application/(?:[a-z0-9.+-]+\+)?json\s*(?:;.*)?", re.I | re.S)
 _access_log = logging.getLogger("timeline.access")
+_clock = time.perf_counter
 
 
 def secure(headers: list[tuple[bytes, bytes]], *, schema: bool) -> None:
@@ -88,8 +91,10 @@ def secure(headers: list[tuple[bytes, bytes]], *, schema: bool) -> None:
     present are kept as they are."""
     content_type = b""
     present = 0
+    # Litestar writes header names in lower case; `lower()` only runs on one that is not.
     for name, value in headers:
-        name = name.lower()
+        if not name.islower():
+            name = name.lower()
         if name == b"content-type":
             content_type = value
         elif name in _ALWAYS_NAMES:
@@ -167,15 +172,6 @@ class RequestPipeline:
         self._prefix = secrets.token_hex(6) + "-"
         self._ids = itertools.count(1)
 
-    def _request_id(self, headers: Iterable[tuple[bytes, bytes]]) -> str:
-        for name, value in headers:
-            if name.lower() == b"x-request-id":
-                text = value.decode("latin-1")
-                if _SANE_ID.fullmatch(text):
-                    return text
-                break
-        return f"{self._prefix}{next(self._ids):x}"
-
     def _allow(self, scope: Scope) -> bytes | None:
         # Litestar builds a path's OPTIONS handler when the first controller registers it and
         # keeps that first method set when a later one joins the path, so `OPTIONS
@@ -188,18 +184,43 @@ class RequestPipeline:
             }
         return self._allowed.get(scope.get("path_template", ""))
 
+    def _allow_send(self, scope: Scope, send: Send) -> Send:
+        """`send` with the path's full `Allow` list put on the answer to an OPTIONS request."""
+
+        async def with_allow(message: Message) -> None:
+            # the route template, which names the path's methods, is known once routed
+            allowed = self._allow(scope)
+            if allowed is not None and message["type"] == "http.response.start":
+                kept = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"allow"]
+                message["headers"] = [*kept, (b"allow", allowed)]
+            await send(message)
+
+        return with_allow
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer one request through the steps of the module docstring."""
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
+        # This runs for every request the service answers: it is written for the common read
+        # (docs/performance.md, "Against the bare framework", has what each line costs).
+        started = _clock()
         headers = scope["headers"]
-        request_id = self._request_id(headers)
+        request_id = None
+        # ASGI servers give request header names in lower case (the spec requires it); a
+        # dict of them is built in C, cheaper than a loop in Python over a browser's dozen.
+        given = dict(headers).get(b"x-request-id")
+        if given is not None and _SANE_ID.fullmatch(text := given.decode("latin-1")):
+            request_id = text
+        if request_id is None:
+            request_id = self._prefix + str(next(self._ids))
         token = REQUEST_ID.set(request_id)
         method = scope["method"]
         path = scope["path"]
-        extra: tuple[tuple[bytes, bytes], ...] = ((b"x-request-id", request_id.encode()),)
+        if method == "OPTIONS":
+            send = self._allow_send(scope, send)
+        # the headers every answer gets besides the security ones; the limits add theirs
+        extra = [(b"x-request-id", request_id.encode())]
         status = 500
         template = None
 
@@ -207,64 +228,56 @@ class RequestPipeline:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                out = message.get("headers")
-                out = list(out) if out is not None else []
-                secure(out, schema=path.startswith("/schema"))
+                out = [*message.get("headers", ())]
+                # The common answer (no HTML, no security header of its own) takes the prebuilt
+                # pairs as they are; any other goes through `secure()`. Header names are in
+                # lower case: Litestar writes them so, and so do this module and early_304.
+                named = dict(out)
+                if _ALWAYS_NAMES.isdisjoint(named) and (
+                    named.get(b"content-type", b"")[:9].lower() != b"text/html"
+                ):
+                    out += _ALWAYS
+                else:
+                    secure(out, schema=path.startswith("/schema"))
                 out += extra
-                if method == "OPTIONS":
-                    allowed = self._allow(scope)
-                    if allowed is not None:
-                        out = [(k, v) for k, v in out if k.lower() != b"allow"]
-                        out.append((b"allow", allowed))
                 message["headers"] = out
             await send(message)
 
         try:
-            hostile = text_problem(path, scope["query_string"])
-            if hostile is not None:
-                await _problem(answer, hostile[0], hostile[1], errors=hostile[2])
-                return
-            writer = None
-            is_write = method in WRITE_METHODS
-            if is_write and path.startswith("/api/"):
-                has_body, content_type = _has_body(headers)
-                if has_body and (content_type is None or not _JSON_TYPE.fullmatch(content_type)):
-                    detail = "the body must be JSON, sent as Content-Type: application/json"
-                    field = ProblemField(field="Content-Type", message=detail)
-                    await _problem(answer, 415, detail, errors=[field])
+            query = scope["query_string"]
+            # A printable path has no control character, and a query with neither escapes nor
+            # control bytes cannot smuggle one in: only the others are looked at closely.
+            if not path.isprintable() or (query and _SUSPECT.search(query)):
+                hostile = text_problem(path, query)
+                if hostile is not None:
+                    await _problem(answer, hostile[0], hostile[1], errors=hostile[2])
                     return
+            if method in WRITE_METHODS:
+                await self._write(scope, receive, answer, extra)
+                return
             if path not in UNCOUNTED_PATHS:
-                verdict: Verdict | None
-                if is_write:
-                    wants_key = method == "POST" and _has(headers, b"idempotency-key")
-                    verdict, writer = await self.limiter.charge_write(scope, verify=wants_key)
-                else:
-                    verdict = await self.limiter.charge_read(scope)
+                verdict = await self.limiter.charge_read(scope)
                 if verdict is not None:
                     limit_headers = verdict.headers(self.limiter.policy(verdict.limit))
                     if not verdict.allowed:
-                        self.metrics.refused += 1
-                        retry = (b"retry-after", str(verdict.reset).encode())
-                        await _problem(answer, 429, verdict.detail(), extra=(retry, *limit_headers))
+                        await self._refuse(answer, verdict, limit_headers)
                         return
                     extra += limit_headers
-            if method == "GET" and path[-4:] == ".ics":
-                early = not_modified_headers(
-                    path, scope["query_string"], headers, scope["scheme"], self.settings, self.db
-                )
-                if early is not None:
-                    template = early[0]
-                    await answer(
-                        {"type": "http.response.start", "status": 304, "headers": early[1]}
+                if method == "GET" and path.endswith(".ics"):
+                    early = not_modified_headers(
+                        path, query, headers, scope["scheme"], self.settings, self.db
                     )
-                    await answer({"type": "http.response.body", "body": b"", "more_body": False})
-                    return
-            if writer is not None and method == "POST" and path.startswith("/api/"):
-                await self._idempotent(scope, receive, answer, writer)
-            else:
-                await self.app(scope, receive, answer)
+                    if early is not None:
+                        template = early[0]
+                        start = {"type": "http.response.start", "status": 304, "headers": early[1]}
+                        await answer(start)  # type: ignore[arg-type]
+                        await answer(
+                            {"type": "http.response.body", "body": b"", "more_body": False}
+                        )
+                        return
+            await self.app(scope, receive, answer)
         finally:
-            seconds = time.perf_counter() - started
+            seconds = _clock() - started
             template = template or scope.get("path_template") or "unrouted"
             self.metrics.observe(template, method, status, seconds)
             if self.log_json:
@@ -284,6 +297,45 @@ class RequestPipeline:
                     },
                 )
             REQUEST_ID.reset(token)
+
+    async def _write(
+        self, scope: HTTPScope, receive: Receive, answer: Send, extra: list[tuple[bytes, bytes]]
+    ) -> None:
+        """Steps 2 to 4 for a write: the JSON body check, the write limit (its headers join
+        `extra`, which `answer` adds), idempotency, then the application."""
+        method = scope["method"]
+        path = scope["path"]
+        headers = scope["headers"]
+        api = path.startswith("/api/")
+        if api:
+            has_body, content_type = _has_body(headers)
+            if has_body and (content_type is None or not _JSON_TYPE.fullmatch(content_type)):
+                detail = "the body must be JSON, sent as Content-Type: application/json"
+                field = ProblemField(field="Content-Type", message=detail)
+                await _problem(answer, 415, detail, errors=[field])
+                return
+        writer = None
+        if path not in UNCOUNTED_PATHS:
+            wants_key = method == "POST" and _has(headers, b"idempotency-key")
+            verdict, writer = await self.limiter.charge_write(scope, verify=wants_key)
+            if verdict is not None:
+                limit_headers = verdict.headers(self.limiter.policy(verdict.limit))
+                if not verdict.allowed:
+                    await self._refuse(answer, verdict, limit_headers)
+                    return
+                extra += limit_headers
+        if writer is not None and method == "POST" and api:
+            await self._idempotent(scope, receive, answer, writer)
+        else:
+            await self.app(scope, receive, answer)
+
+    async def _refuse(
+        self, answer: Send, verdict: Verdict, limit_headers: tuple[tuple[bytes, bytes], ...]
+    ) -> None:
+        """The 429 of a request over its limit."""
+        self.metrics.refused += 1
+        retry = (b"retry-after", str(verdict.reset).encode())
+        await _problem(answer, 429, verdict.detail(), extra=(retry, *limit_headers))
 
     async def _idempotent(self, scope: Scope, receive: Receive, send: Send, writer: str) -> None:
         key = _header(scope["headers"], b"idempotency-key")
