@@ -72,9 +72,7 @@ def wall_seconds(argv: Sequence[str], env: dict[str, str], expect: str) -> float
     return time.perf_counter() - began
 
 
-def _push_figure(
-    timeline: list[str], env: dict[str, str], rounds: int, workdir: Path
-) -> Figure:
+def _push_figure(timeline: list[str], env: dict[str, str], rounds: int, workdir: Path) -> Figure:
     """`push` re-run of the demo's bundle to a second server that got it from a first push,
     against `timeline timeline` of the same process on that server."""
     bundle = str(workdir / "cli-bundle.json")
