@@ -19,6 +19,7 @@ from timeline.domain.capacity import (
 from timeline.domain.capacity import RunningDays as _RunningDays
 from timeline.domain.capacity import meetings as _meetings
 from timeline.domain.capacity import past_and_future as _past_and_future
+from timeline.domain.capacity import weekday_weights as _weekday_weights
 from timeline.domain.model import EventState
 
 D = dt.date
@@ -133,3 +134,25 @@ def test_running_days_equal_fsum_to_the_last_bit(
     for last in lasts:
         expected = math.fsum(w for day, w in weights.items() if day <= last)
         assert running.through(D.fromordinal(last)) == expected
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    meetings(),
+    st.sampled_from([D(2023, 6, 30), D(2023, 7, 5), D(2023, 9, 1)]),
+    st.sampled_from([D(2023, 7, 10), D(2023, 12, 31), D(2025, 1, 1)]),
+)
+def test_weekday_weights_come_in_order_and_run_like_the_dict(
+    events: list[EventState], as_of: dt.date, horizon: dt.date
+) -> None:
+    found = _meetings(events)
+    (past_days, past_weights), future = _weekday_weights(found, as_of, horizon)
+    assert past_days == sorted(past_days)
+    assert future[0] == sorted(future[0])
+    past, ahead = _past_and_future(found, as_of, horizon)
+    assert dict(zip(past_days, past_weights, strict=True)) == past
+    running, plain = _RunningDays.of(future), _RunningDays(ahead)
+    day = as_of
+    while day <= horizon:
+        assert running.through(day) == plain.through(day)
+        day += dt.timedelta(days=9)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from timeline.domain.dates import shift
 from timeline.domain.endings import OVERRUN_DAYS
@@ -23,6 +24,9 @@ from timeline.domain.vocabulary import MEETING_KINDS
 __all__ = ["RuleInputs", "known_outcome", "rules"]
 
 
+# The same few numbers are written into the sentences of a hundred deadlines an assessment:
+# formatting each once is cheaper than formatting it every time.
+@lru_cache(maxsize=4096)
 def _pct(value: float) -> str:
     # Only said of chances with meeting days ahead, which are never exactly 0: a float that
     # rounds to 0 is a chance too small to print.
@@ -33,11 +37,13 @@ def _pct(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
+@lru_cache(maxsize=4096)
 def _days(value: float) -> str:
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return text or "0"
 
 
+@lru_cache(maxsize=4096)
 def _num(value: float) -> str:
     text = f"{value:.3f}".rstrip("0").rstrip(".")
     return text or "0"
