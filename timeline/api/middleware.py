@@ -84,11 +84,21 @@ _access_log = logging.getLogger("timeline.access")
 _clock = time.perf_counter
 
 
-def secure(headers: list[tuple[bytes, bytes]], *, schema: bool) -> None:
-    """Append to `headers` the security headers it lacks: `nosniff` and a referrer policy on
-    every answer; on HTML also a Content-Security-Policy (the schema UI's looser one when
-    `schema`), framing refusal, an opener policy and a permissions policy. Headers already
-    present are kept as they are."""
+def secure(headers: list[tuple[bytes, bytes]], *, path: str) -> None:
+    """Append to `headers`, the answer's to a request for `path`, the security headers it
+    lacks: `nosniff` and a referrer policy on every answer; on HTML also a
+    Content-Security-Policy (the schema UI's looser one under `/schema`), framing refusal, an
+    opener policy and a permissions policy. Headers already present are kept as they are."""
+    # The common answer (lower-case names, as Litestar writes them; no security header of its
+    # own; not HTML) takes the prebuilt pairs as they are, checked in C rather than in a loop.
+    named = dict(headers)
+    if (
+        all(map(bytes.islower, named))
+        and _ALWAYS_NAMES.isdisjoint(named)
+        and named.get(b"content-type", b"")[:9].lower() != b"text/html"
+    ):
+        headers += _ALWAYS
+        return
     content_type = b""
     present = 0
     # Litestar writes header names in lower case; `lower()` only runs on one that is not.
@@ -115,7 +125,8 @@ def secure(headers: list[tuple[bytes, bytes]], *, schema: bool) -> None:
         if b"frame-ancestors" in policy:
             # The page says who may frame it (the embed): X-Frame-Options would contradict it.
             names.add(b"x-frame-options")
-        headers += [pair for pair in (_SCHEMA_SET if schema else _HTML_SET) if pair[0] not in names]
+        html = _SCHEMA_SET if path.startswith("/schema") else _HTML_SET
+        headers += [pair for pair in html if pair[0] not in names]
 
 
 class SecurityHeadersMiddleware(ASGIMiddleware):
@@ -126,12 +137,12 @@ class SecurityHeadersMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         """Pass the request on, adding missing headers to the response start."""
-        schema = scope["path"].startswith("/schema")
+        path = scope["path"]
 
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", ()))
-                secure(headers, schema=schema)
+                secure(headers, path=path)
                 message["headers"] = headers
             await send(message)
 
@@ -229,16 +240,7 @@ class RequestPipeline:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 out = [*message.get("headers", ())]
-                # The common answer (no HTML, no security header of its own) takes the prebuilt
-                # pairs as they are; any other goes through `secure()`. Header names are in
-                # lower case: Litestar writes them so, and so do this module and early_304.
-                named = dict(out)
-                if _ALWAYS_NAMES.isdisjoint(named) and (
-                    named.get(b"content-type", b"")[:9].lower() != b"text/html"
-                ):
-                    out += _ALWAYS
-                else:
-                    secure(out, schema=path.startswith("/schema"))
+                secure(out, path=path)
                 out += extra
                 message["headers"] = out
             await send(message)
@@ -257,12 +259,8 @@ class RequestPipeline:
                 return
             if path not in UNCOUNTED_PATHS:
                 verdict = await self.limiter.charge_read(scope)
-                if verdict is not None:
-                    limit_headers = verdict.headers(self.limiter.policy(verdict.limit))
-                    if not verdict.allowed:
-                        await self._refuse(answer, verdict, limit_headers)
-                        return
-                    extra += limit_headers
+                if verdict is not None and not await self._admit(answer, verdict, extra):
+                    return
                 if method == "GET" and path.endswith(".ics"):
                     early = not_modified_headers(
                         path, query, headers, scope["scheme"], self.settings, self.db
@@ -318,24 +316,26 @@ class RequestPipeline:
         if path not in UNCOUNTED_PATHS:
             wants_key = method == "POST" and _has(headers, b"idempotency-key")
             verdict, writer = await self.limiter.charge_write(scope, verify=wants_key)
-            if verdict is not None:
-                limit_headers = verdict.headers(self.limiter.policy(verdict.limit))
-                if not verdict.allowed:
-                    await self._refuse(answer, verdict, limit_headers)
-                    return
-                extra += limit_headers
+            if verdict is not None and not await self._admit(answer, verdict, extra):
+                return
         if writer is not None and method == "POST" and api:
             await self._idempotent(scope, receive, answer, writer)
         else:
             await self.app(scope, receive, answer)
 
-    async def _refuse(
-        self, answer: Send, verdict: Verdict, limit_headers: tuple[tuple[bytes, bytes], ...]
-    ) -> None:
-        """The 429 of a request over its limit."""
+    async def _admit(
+        self, answer: Send, verdict: Verdict, extra: list[tuple[bytes, bytes]]
+    ) -> bool:
+        """Whether a request its limit charged with `verdict` goes on: its RateLimit headers
+        join `extra`; over the limit it is answered 429 here and False is returned."""
+        limit_headers = verdict.headers(self.limiter.policy(verdict.limit))
+        if verdict.allowed:
+            extra += limit_headers
+            return True
         self.metrics.refused += 1
         retry = (b"retry-after", str(verdict.reset).encode())
         await _problem(answer, 429, verdict.detail(), extra=(retry, *limit_headers))
+        return False
 
     async def _idempotent(self, scope: Scope, receive: Receive, send: Send, writer: str) -> None:
         key = _header(scope["headers"], b"idempotency-key")
