@@ -18,7 +18,6 @@ from timeline.domain.capacity import (
 )
 from timeline.domain.capacity import RunningDays as _RunningDays
 from timeline.domain.capacity import meetings as _meetings
-from timeline.domain.capacity import past_and_future as _past_and_future
 from timeline.domain.capacity import weekday_weights as _weekday_weights
 from timeline.domain.model import EventState
 
@@ -106,13 +105,24 @@ def test_day_weights_follow_the_day_by_day_definition(events: list[EventState], 
     st.sampled_from([D(2023, 6, 30), D(2023, 7, 5), D(2023, 9, 1), D(2024, 6, 1)]),
     st.sampled_from([D(2023, 6, 1), D(2023, 7, 10), D(2023, 12, 31), D(2025, 1, 1)]),
 )
-def test_past_and_future_equal_two_windows(
+def test_weekday_weights_equal_two_windows_in_order(
     events: list[EventState], as_of: dt.date, horizon: dt.date
 ) -> None:
     found = _meetings(events)
-    past, future = _past_and_future(found, as_of, horizon)
+    (past_days, past_weights), (future_days, future_weights) = _weekday_weights(
+        found, as_of, horizon
+    )
+    assert past_days == sorted(past_days)
+    assert future_days == sorted(future_days)
+    past = dict(zip(past_days, past_weights, strict=True))
+    future = dict(zip(future_days, future_weights, strict=True))
     assert past == _weights_within(found, D.min, as_of, past=True)
     assert future == _weights_within(found, as_of + dt.timedelta(days=1), horizon, past=False)
+    running, plain = _RunningDays.of((future_days, future_weights)), _RunningDays(future)
+    day = as_of
+    while day <= horizon:
+        assert running.through(day) == plain.through(day)
+        day += dt.timedelta(days=9)
 
 
 @settings(max_examples=200, deadline=None)
@@ -134,25 +144,3 @@ def test_running_days_equal_fsum_to_the_last_bit(
     for last in lasts:
         expected = math.fsum(w for day, w in weights.items() if day <= last)
         assert running.through(D.fromordinal(last)) == expected
-
-
-@settings(max_examples=80, deadline=None)
-@given(
-    meetings(),
-    st.sampled_from([D(2023, 6, 30), D(2023, 7, 5), D(2023, 9, 1)]),
-    st.sampled_from([D(2023, 7, 10), D(2023, 12, 31), D(2025, 1, 1)]),
-)
-def test_weekday_weights_come_in_order_and_run_like_the_dict(
-    events: list[EventState], as_of: dt.date, horizon: dt.date
-) -> None:
-    found = _meetings(events)
-    (past_days, past_weights), future = _weekday_weights(found, as_of, horizon)
-    assert past_days == sorted(past_days)
-    assert future[0] == sorted(future[0])
-    past, ahead = _past_and_future(found, as_of, horizon)
-    assert dict(zip(past_days, past_weights, strict=True)) == past
-    running, plain = _RunningDays.of(future), _RunningDays(ahead)
-    day = as_of
-    while day <= horizon:
-        assert running.through(day) == plain.through(day)
-        day += dt.timedelta(days=9)

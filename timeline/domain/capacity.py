@@ -34,7 +34,6 @@ __all__ = [
     "day_weights",
     "effective_days",
     "meetings",
-    "past_and_future",
     "weekday_weights",
 ]
 
@@ -138,15 +137,6 @@ def _weights_within(
 
 # Weekdays (ordinals, ascending) and the weight of each: the shape the analyses read.
 WeekdayWeights = tuple[list[int], list[float]]
-
-
-def past_and_future(
-    meetings: Sequence[Meeting], as_of: dt.date, horizon: dt.date
-) -> tuple[dict[int, float], dict[int, float]]:
-    """`_weights_within` of the past (every day through `as_of`, `past=True`) and of the days
-    to come (after `as_of` through `horizon`, `past=False`): `weekday_weights` as dicts."""
-    past, future = weekday_weights(meetings, as_of, horizon)
-    return dict(zip(*past, strict=True)), dict(zip(*future, strict=True))
 
 
 def weekday_weights(
