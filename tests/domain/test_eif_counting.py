@@ -8,7 +8,10 @@ import json
 from importlib import resources
 from typing import Any
 
+import pytest
+
 from tests.domain._states import event_state
+from timeline.domain import comparables
 from timeline.domain.comparables import DEPOSIT_WAVES, prior, wave_size
 from timeline.domain.eif import (
     COMPARABLE_TREATIES,
@@ -77,12 +80,13 @@ def test_an_reio_instrument_does_not_count_where_the_rule_says_so() -> None:
     assert apart.count == 2 and apart.reached_on is None
 
 
-def _burst_log() -> list[EventState]:
+def _burst_log(year: int = 2024) -> list[EventState]:
+    """A threshold of 60, 70 signatures and a burst of 18 deposits in March of `year`."""
     events = [
-        ev("rule", "eif_threshold", "2024-01-01", instruments=60, delay_days=90, adopted=True),
-        ev("opening", "signature", "2024-01-01", count=70),
+        ev("rule", "eif_threshold", f"{year}-01-01", instruments=60, delay_days=90, adopted=True),
+        ev("opening", "signature", f"{year}-01-01", count=70),
     ]
-    events += [ev(f"p{i}", "ratification", "2024-03-01", party=f"P{i}") for i in range(18)]
+    events += [ev(f"p{i}", "ratification", f"{year}-03-01", party=f"P{i}") for i in range(18)]
     return events
 
 
@@ -105,25 +109,23 @@ def test_comparables_are_used_only_after_their_threshold_was_reached() -> None:
     assert everything == COMPARABLE_TREATIES
 
 
-def test_a_later_comparable_never_changes_an_earlier_projection() -> None:
-    events = _burst_log()
+def test_a_later_comparable_never_changes_an_earlier_projection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     as_of = D(2014, 9, 1)
-    shifted = [
-        event_state(
-            e.id,
-            e.kind,
-            e.date.replace("2024", "2014"),
-            e.status,
-            stamp=STAMP,
-            attributes=e.attributes,
-        )
-        for e in events
-    ]
-    before = assess_entry_into_force(shifted, as_of).to_json()
+    shifted = _burst_log(year=2014)
+    with_it = assess_entry_into_force(shifted, as_of).to_json()
     # The Arms Trade Treaty reached its threshold on 2014-09-25: a replay of 1 September 2014
     # is the same whether or not it is in the table, since it is not known yet.
     assert all(c.reached >= as_of for c in COMPARABLE_TREATIES if c.name == "Arms Trade Treaty")
-    assert assess_entry_into_force(shifted, as_of).to_json() == before
+    without = tuple(c for c in COMPARABLE_TREATIES if c.name != "Arms Trade Treaty")
+    monkeypatch.setattr(comparables, "COMPARABLE_TREATIES", without)
+    assert assess_entry_into_force(shifted, as_of).to_json() == with_it
+    # and the table is read: once the threshold was reached, the prior changes without it
+    later = D(2014, 10, 1)
+    prior_without = prior(later)
+    monkeypatch.undo()
+    assert prior(later) != prior_without
 
 
 LIBRARY_FILES = {
@@ -188,17 +190,7 @@ def test_a_wave_is_sized_only_from_waves_seen_by_the_day() -> None:
     assert wave_size(D(2014, 6, 3)) == wave_size(D(2030, 1, 1)) == 8
     assert all(w.day.year == 2014 for w in DEPOSIT_WAVES)
     # So an announced treaty event moves nothing in a replay of 2013.
-    events = [
-        event_state(
-            e.id,
-            e.kind,
-            e.date.replace("2024", "2013"),
-            e.status,
-            stamp=STAMP,
-            attributes=e.attributes,
-        )
-        for e in _burst_log()
-    ]
+    events = _burst_log(year=2013)
     event = event_state("treaty-event", "milestone", "2013-09-24", "planned", stamp=STAMP,
                         tags=["treaty-event"])  # fmt: skip
     as_of = D(2013, 6, 1)
