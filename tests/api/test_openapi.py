@@ -104,3 +104,18 @@ async def test_the_bundle_write_documents_its_json_body(app_client: httpx.AsyncC
     body = operation["requestBody"]
     assert body["required"] is True
     assert body["content"]["application/json"]["schema"]["type"] == "object"
+
+
+async def test_the_probe_documents_the_json_object_it_answers(
+    app_client: httpx.AsyncClient,
+) -> None:
+    document = await _document(app_client)
+    schema = document["paths"]["/healthz"]["get"]["responses"]["200"]["content"]
+    assert schema == {
+        "application/json": {
+            "schema": {"type": "object", "additionalProperties": {"type": "string"}}
+        }
+    }
+    response = await app_client.get("/healthz")
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"status": "ok"}

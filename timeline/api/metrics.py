@@ -45,21 +45,34 @@ class RequestMetrics:
     """One worker's request counts and latencies, as plain numbers."""
 
     def __init__(self) -> None:
-        self.requests: dict[tuple[str, str, int], int] = {}
-        # per route template: one count per bucket (the last: beyond every bound), and the sum
-        self.latency: dict[str, list[float]] = {}
+        # per (route template, method, status): one count per latency bucket (the last: beyond
+        # every bound), then the sum of seconds; one lookup a request, totals made on scrape
+        self.rows: dict[tuple[str, str, int], list[float]] = {}
         self.refused = 0
         self.started = time.time()
 
     def observe(self, template: str, method: str, status: int, seconds: float) -> None:
         """Count one answered request."""
-        key = (template, method, status)
-        self.requests[key] = self.requests.get(key, 0) + 1
-        counts = self.latency.get(template)
-        if counts is None:
-            counts = self.latency[template] = [0.0] * (len(BUCKETS) + 2)
-        counts[bisect.bisect_left(BUCKETS, seconds)] += 1
-        counts[-1] += seconds
+        row = self.rows.get((template, method, status))
+        if row is None:
+            row = self.rows[template, method, status] = [0.0] * (len(BUCKETS) + 2)
+        row[bisect.bisect_left(BUCKETS, seconds)] += 1
+        row[-1] += seconds
+
+    def requests(self) -> dict[tuple[str, str, int], int]:
+        """Requests answered, by route template, method and status."""
+        return {key: int(sum(row[:-1])) for key, row in list(self.rows.items())}
+
+    def latency(self) -> dict[str, list[float]]:
+        """Per route template: the count in each latency bucket, then the sum of seconds."""
+        routes: dict[str, list[float]] = {}
+        for (template, _, _), row in list(self.rows.items()):
+            total = routes.get(template)
+            if total is None:
+                routes[template] = list(row)
+            else:
+                routes[template] = [a + b for a, b in zip(total, row, strict=True)]
+        return routes
 
 
 def _pool(db: Database) -> Iterator[tuple[str, float]]:
@@ -89,7 +102,7 @@ class _Collector(Collector):
             "HTTP requests answered, by route template, method and status",
             labels=["worker", "route", "method", "status"],
         )
-        for (route, method, status), count in list(self.metrics.requests.items()):
+        for (route, method, status), count in self.metrics.requests().items():
             requests.add_metric([worker, route, method, str(status)], count)
         yield requests
         latency = HistogramMetricFamily(
@@ -97,7 +110,7 @@ class _Collector(Collector):
             "Time from a request's arrival in the pipeline to its last byte handed to the server",
             labels=["worker", "route"],
         )
-        for route, counts in list(self.metrics.latency.items()):
+        for route, counts in self.metrics.latency().items():
             cumulative = 0.0
             buckets: list[tuple[str, float]] = []
             for bound, in_bucket in zip((*BUCKETS, float("inf")), counts[:-1], strict=True):
