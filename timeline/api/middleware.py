@@ -6,8 +6,9 @@ Every request, the router's own 404 and 405 included, passes here once, in this 
    problems and its log lines, and echoed in the `X-Request-ID` response header;
 2. a JSON write under `/api/` whose body is not declared `application/json` is a 415;
 3. the rate limits (timeline/api/limits.py) count it, and refuse the excess with 429;
-4. a calendar poll whose `If-None-Match` matches this worker's cached validators is answered
-   304 at once (timeline/api/early_304.py); a create with an `Idempotency-Key` from a
+4. a calendar poll this worker's feed caches can answer (a 304 for a matching `If-None-Match`,
+   the kept body for a poll with no validator) is answered at once
+   (timeline/api/early_calendar.py); a create with an `Idempotency-Key` from a
    verified writer goes through timeline/api/idempotency.py; everything else goes straight to
    the application;
 5. the response start gets the security headers it lacks (prebuilt byte pairs; HTML answers the
@@ -35,7 +36,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
-from timeline.api.early_304 import not_modified_headers
+from timeline.api.early_calendar import early_answer
 from timeline.api.idempotency import Idempotency, StillRunning
 from timeline.api.limits import UNCOUNTED_PATHS, WRITE_METHODS, RateLimiter, Verdict
 from timeline.api.metrics import RequestMetrics
@@ -265,15 +266,19 @@ class RequestPipeline:
                 if verdict is not None and not await self._admit(answer, verdict, extra):
                     return
                 if method == "GET" and path.endswith(".ics"):
-                    early = not_modified_headers(
+                    early = early_answer(
                         path, query, headers, scope["scheme"], self.settings, self.db
                     )
                     if early is not None:
-                        template = early[0]
-                        start = {"type": "http.response.start", "status": 304, "headers": early[1]}
+                        template = early.template
+                        start = {
+                            "type": "http.response.start",
+                            "status": early.status,
+                            "headers": early.headers,
+                        }
                         await answer(start)  # type: ignore[arg-type]
                         await answer(
-                            {"type": "http.response.body", "body": b"", "more_body": False}
+                            {"type": "http.response.body", "body": early.body, "more_body": False}
                         )
                         return
             await self.app(scope, receive, answer)
