@@ -319,7 +319,8 @@ def test_push_after_more_revisions_reports_the_process_updated(pushing: Pushing)
             **last,
             "version": last["version"] + 1,
             "change": "updated",
-            "known_on": "2026-12-01",
+            # never before the event's own revisions (one recorded today has today's day)
+            "known_on": max("2026-12-01", *(r["known_on"] for r in event["revisions"])),
             "recorded_at": _later(last["recorded_at"]),
             "fields": {"title": [last["snapshot"]["title"], renamed["title"]]},
             "snapshot": renamed,
