@@ -9,7 +9,6 @@ writer drops them from what was stored before the rule, so one old value never b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 __all__ = [
@@ -40,35 +39,37 @@ def legal_text(text: str) -> str:
     return _ILLEGAL.sub("", text) if _ILLEGAL.search(text) else text
 
 
-def _strings(value: Any) -> Iterator[str]:
-    # Iterative, not recursive: a hostile value may nest deeper than Python's stack.
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            yield node
-        elif isinstance(node, dict):
-            stack.extend(node.keys())
-            stack.extend(node.values())
-        elif isinstance(node, (list, tuple)):
-            stack.extend(node)
-
-
 def text_problem(value: Any) -> str | None:
-    """Why a JSON value breaks the text rule (a refused character in any string or key, or
-    nesting deeper than MAX_JSON_DEPTH); None when it keeps it."""
+    """Why a JSON value breaks the text rule (nesting deeper than MAX_JSON_DEPTH, or a refused
+    character in any string or key); None when it keeps it."""
     if not isinstance(value, _CONTAINERS):
         # Most values checked are one string or a scalar (every field of every request and
         # bundle revision): nothing to walk.
         if isinstance(value, str) and (char := illegal_character(value)) is not None:
             return _refused(char)
         return None
-    if json_depth(value) > MAX_JSON_DEPTH:
-        return f"nests deeper than {MAX_JSON_DEPTH} levels"
-    for text in _strings(value):
-        if (char := illegal_character(text)) is not None:
-            return _refused(char)
-    return None
+    # One walk, level by level, for both rules (a bundle checks hundreds of thousands of
+    # these): iterative, since a hostile value may nest deeper than Python's stack, and the
+    # depth is known in full before a character is reported, as with two walks.
+    search = _ILLEGAL.search
+    found: str | None = None
+    depth = 0
+    level = [value]
+    while level:
+        depth += 1
+        if depth > MAX_JSON_DEPTH:
+            return f"nests deeper than {MAX_JSON_DEPTH} levels"
+        below: list[Any] = []
+        for node in level:
+            children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+            for child in children:
+                if isinstance(child, str):
+                    if found is None and (hit := search(child)) is not None:
+                        found = hit.group()
+                elif isinstance(child, _CONTAINERS):
+                    below.append(child)
+        level = below
+    return None if found is None else _refused(f"U+{ord(found):04X}")
 
 
 def _refused(char: str) -> str:
