@@ -20,6 +20,7 @@ import traceback
 from pathlib import Path
 
 from bench.harness import ROOT, WRK_CORE, Figure, Options
+from bench.overhead import ROUNDS as OVERHEAD_ROUNDS
 
 MODULES = {
     "overhead": "bench.overhead",
@@ -78,7 +79,8 @@ def render(
         f"PostgreSQL {_postgres_version()}, wrk {'present' if shutil.which('wrk') else 'absent'}",
         f"- method: server `taskset -c 0`, `wrk -t1 -c{options.connections}` `taskset -c 1`, "
         f"127.0.0.1 only, {options.duration} s per run, each figure the median of "
-        f"{options.runs} runs; baselines measured in the same run on the same server. "
+        f"{options.runs} runs (the overhead pairs: {OVERHEAD_ROUNDS} interleaved rounds); "
+        "baselines measured in the same run on the same server. "
         "See bench/README.md.",
         "",
         "| benchmark | figure | median | baseline (same run) | ratio | target | result | notes |",

@@ -228,20 +228,17 @@ async def _endpoint(url: str, body: bytes) -> float:
     return took
 
 
-def _timed(
-    options: Options,
+def _once(
     fresh: Callable[[], Awaitable[str]],
     drop: Callable[[str], Awaitable[None]],
     measure: Callable[[str], Any],
-) -> list[Any]:
-    out = []
-    for _ in range(options.runs):
-        url = asyncio.run(fresh())
-        try:
-            out.append(measure(url))
-        finally:
-            asyncio.run(drop(url))
-    return out
+) -> Any:
+    """`measure` of a fresh database, dropped afterwards."""
+    url = asyncio.run(fresh())
+    try:
+        return measure(url)
+    finally:
+        asyncio.run(drop(url))
 
 
 def _figures(
@@ -311,9 +308,16 @@ def run(options: Options) -> list[Figure]:
         ("PostgreSQL", fresh_pg, drop_pg, raw_postgres),
     )
     for name, fresh, drop, raw_write in backends:
-        raw = median(_timed(options, fresh, drop, raw_write))
-        imports = _timed(options, fresh, drop, lambda u: asyncio.run(_import(u, bundle)))
-        endpoint = median(_timed(options, fresh, drop, lambda u: asyncio.run(_endpoint(u, body))))
+        # Interleaved: each round times the baseline, the import and the endpoint in turn, so
+        # a slower minute of the shared machine weighs on all three alike.
+        raws: list[float] = []
+        imports: list[tuple[float, float]] = []
+        endpoints: list[float] = []
+        for _ in range(options.runs):
+            raws.append(_once(fresh, drop, raw_write))
+            imports.append(_once(fresh, drop, lambda u: asyncio.run(_import(u, bundle))))
+            endpoints.append(_once(fresh, drop, lambda u: asyncio.run(_endpoint(u, body))))
         imported = median([i[0] for i in imports])
-        figures += _figures(name, count, raw, imported, median([i[1] for i in imports]), endpoint)
+        written = median([i[1] for i in imports])
+        figures += _figures(name, count, median(raws), imported, written, median(endpoints))
     return figures
