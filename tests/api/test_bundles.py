@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gc
 import json
 from dataclasses import replace
 from typing import Any
@@ -256,6 +257,8 @@ async def test_a_bad_bundle_is_422_naming_the_field_and_changes_nothing(
     broken = await app_client.post(ROUTE, content=b"{not json", headers=as_json)
     assert broken.status_code == 400
     assert broken.headers["content-type"].startswith("application/problem+json")
+    # held off for the check and the write, never left off by a refusal
+    assert gc.isenabled()
 
 
 async def test_only_an_admin_token_may_apply_a_bundle(

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from timeline import clock
+from timeline.collector import collector_held_off
 from timeline.domain.errors import FieldError, InvalidFields
 from timeline.domain.events import find_cycle, validate_document_rules
 from timeline.domain.text import MAX_JSON_DEPTH, json_depth
@@ -148,6 +149,12 @@ def _path(loc: tuple[Any, ...]) -> str:
 
 def parse_bundle(raw: Any) -> Bundle:
     """Check a decoded bundle's structure and every event's content; raise naming the record."""
+    # Hundreds of thousands of records are built here, none in a cycle (timeline/collector.py).
+    with collector_held_off():
+        return _parse_bundle(raw)
+
+
+def _parse_bundle(raw: Any) -> Bundle:
     try:
         bundle = Bundle.model_validate(raw)
     except ValidationError as error:

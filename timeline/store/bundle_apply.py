@@ -11,9 +11,7 @@ nothing with it.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +19,7 @@ from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from timeline.collector import collector_held_off
 from timeline.domain.dates import parse_date
 from timeline.domain.errors import Conflict, FieldError, InvalidFields
 from timeline.domain.model import EventState
@@ -80,23 +79,6 @@ class _Plan:
     positions: PositionPlan | None = None  # None: the bundle's records are all new
 
 
-@contextmanager
-def _no_collector_pauses() -> Iterator[None]:
-    """Hold the cyclic garbage collector off while rows are built and sent.
-
-    A large bundle is hundreds of thousands of live objects; each full collection walked them
-    all again, a third of the write's time (cProfile, 10,000 events). The rows made here hold
-    no cycles, so nothing is kept longer than the write.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _chunks(values: Sequence[Any], size: int = _IN_CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -139,7 +121,7 @@ async def insert_bundle(
     if errors:
         raise InvalidFields(errors)
     counts = {"processes": 0, "events": 0, "revisions": 0, "items": 0, "positions": 0}
-    with _no_collector_pauses():
+    with collector_held_off():
         await _insert_all(conn, bundle, counts, document, keep_entry)
     return counts
 
@@ -180,7 +162,7 @@ async def apply_bundle(
     conn = await session.connection()
     owners = await _owners(conn, [e.id for p in bundle.processes for e in p.events])
     plans = [await _plan(conn, record, owners) for record in bundle.processes]
-    with _no_collector_pauses():
+    with collector_held_off():
         for plan in plans:
             await _write(conn, plan, document, keep_entry)
     return [plan.outcome for plan in plans]
