@@ -26,6 +26,7 @@ from timeline.settings import Settings
 from timeline.store.db import Database
 
 __all__ = [
+    "CALENDAR_CACHE_CONTROL",
     "CALENDAR_MEDIA_TYPE",
     "PUBLIC_READ_HEADERS",
     "ActorDep",
@@ -33,6 +34,7 @@ __all__ = [
     "Db",
     "base_url",
     "bytes_response",
+    "calendar_disposition",
     "decode_cursor",
     "encode_cursor",
     "event_json",
@@ -69,7 +71,7 @@ ActorDep = NamedDependency[Actor]
 
 # Litestar adds "; charset=utf-8" to text/* media types itself.
 CALENDAR_MEDIA_TYPE = "text/calendar"
-_CALENDAR_CACHE_CONTROL = "public, max-age=300"
+CALENDAR_CACHE_CONTROL = "public, max-age=300"
 
 
 def provide_db(state: State) -> Database:
@@ -275,12 +277,17 @@ def fresh(request: AnyRequest) -> Fresh:
     return current
 
 
+def calendar_disposition(filename: str) -> str:
+    """The Content-Disposition of a calendar answer named `filename`."""
+    return f'inline; filename="{filename}"'
+
+
 def ics_response(document: IcsDocument) -> Response[Any]:
     """A calendar as a service answered it: 200 with the bytes, or 304 (no body) with the same
     validators and caching headers."""
     headers = {
         "Last-Modified": http_date(document.last_modified),
-        "Cache-Control": _CALENDAR_CACHE_CONTROL,
+        "Cache-Control": CALENDAR_CACHE_CONTROL,
     }
     if document.body is None:
         return not_modified(document.etag, headers)
@@ -290,6 +297,6 @@ def ics_response(document: IcsDocument) -> Response[Any]:
         headers={
             "ETag": document.etag,
             **headers,
-            "Content-Disposition": f'inline; filename="{document.filename}"',
+            "Content-Disposition": calendar_disposition(document.filename),
         },
     )

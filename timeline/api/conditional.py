@@ -46,6 +46,12 @@ def _opaque(tag: str) -> str:
     return tag[2:] if tag.startswith("W/") else tag
 
 
+def etag_matches(header: str, etag: str) -> bool:
+    """Whether an If-None-Match value names `etag` (RFC 9110 weak comparison, or `*`)."""
+    tags = _tags(header)
+    return "*" in tags or _opaque(etag) in {_opaque(t) for t in tags}
+
+
 def is_not_modified(
     request: Request[Any, Any, Any], etag: str, last_modified: dt.datetime | None = None
 ) -> bool:
@@ -53,8 +59,7 @@ def is_not_modified(
     If-Modified-Since against `last_modified`."""
     header = request.headers.get("if-none-match")
     if header is not None:
-        tags = _tags(header)
-        return "*" in tags or _opaque(etag) in {_opaque(t) for t in tags}
+        return etag_matches(header, etag)
     since = request.headers.get("if-modified-since")
     if since and last_modified is not None:
         try:

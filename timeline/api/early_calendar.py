@@ -25,8 +25,13 @@ import time
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from timeline.api.common import PUBLIC_READ_HEADERS
-from timeline.api.conditional import http_date
+from timeline.api.common import (
+    CALENDAR_CACHE_CONTROL,
+    CALENDAR_MEDIA_TYPE,
+    PUBLIC_READ_HEADERS,
+    calendar_disposition,
+)
+from timeline.api.conditional import etag_matches, http_date
 from timeline.services.caches import body_cache, validator_cache
 from timeline.services.calendar import calendar_url
 from timeline.settings import Settings
@@ -37,19 +42,13 @@ __all__ = ["ROUTE_TEMPLATES", "EarlyAnswer", "early_answer"]
 _FEED = re.compile(r"/api/v1/(?:processes/([a-z0-9][a-z0-9_-]{0,99})/)?calendar\.ics")
 # What the metrics label these answers with: the handler's route templates.
 ROUTE_TEMPLATES = ("/api/v1/processes/{slug}/calendar.ics", "/api/v1/calendar.ics")
-_CACHE_CONTROL = (b"cache-control", b"public, max-age=300")
-# What Litestar writes for the handler's `text/calendar` (tests/api/test_early_calendar.py).
-_CONTENT_TYPE = (b"content-type", b"text/calendar; charset=utf-8")
+_CACHE_CONTROL = (b"cache-control", CALENDAR_CACHE_CONTROL.encode())
+# Litestar adds the charset to the handler's `text/calendar` (tests/api/test_early_calendar.py).
+_CONTENT_TYPE = (b"content-type", f"{CALENDAR_MEDIA_TYPE}; charset=utf-8".encode())
 # The handler's 304 carries the public-read CORS headers too (feeds are readable anywhere).
 _PUBLIC_READ = tuple(
     (name.lower().encode(), value.encode()) for name, value in PUBLIC_READ_HEADERS.items()
 )
-
-
-def _matches(header: str, etag: str) -> bool:
-    # RFC 9110 weak comparison, as timeline.api.conditional.is_not_modified does
-    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
-    return "*" in tags or etag.removeprefix("W/") in tags
 
 
 class EarlyAnswer(NamedTuple):
@@ -106,14 +105,14 @@ def early_answer(
         _CACHE_CONTROL,
     ]
     if condition is not None:
-        if not _matches(condition, known.etag):
+        if not etag_matches(condition, known.etag):
             return None
         return EarlyAnswer(template, 304, [*validators, *_PUBLIC_READ], b"")
     kept = body_cache(db, "ics").get(known.etag)
     if kept is None:
         return None
     body, filename = kept
-    disposition = f'inline; filename="{filename}"'.encode()
+    disposition = calendar_disposition(filename).encode()
     answer = [
         _CONTENT_TYPE,
         (b"content-length", str(len(body)).encode()),
