@@ -19,8 +19,7 @@ import time
 import traceback
 from pathlib import Path
 
-from bench.harness import ROOT, WRK_CORE, Figure, Options
-from bench.overhead import ROUNDS as OVERHEAD_ROUNDS
+from bench.harness import CLOSE_ROUNDS, ROOT, WRK_CORE, Figure, Options
 
 MODULES = {
     "overhead": "bench.overhead",
@@ -79,7 +78,8 @@ def render(
         f"PostgreSQL {_postgres_version()}, wrk {'present' if shutil.which('wrk') else 'absent'}",
         f"- method: server `taskset -c 0`, `wrk -t1 -c{options.connections}` `taskset -c 1`, "
         f"127.0.0.1 only, {options.duration} s per run, each figure the median of "
-        f"{options.runs} runs (the overhead pairs: {OVERHEAD_ROUNDS} interleaved rounds); "
+        f"{options.runs} runs (the overhead pairs and cold risks: {CLOSE_ROUNDS} interleaved "
+        "rounds); "
         "baselines measured in the same run on the same server. "
         "See bench/README.md.",
         "",

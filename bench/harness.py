@@ -27,6 +27,7 @@ import httpx
 
 __all__ = [
     "BENCH_ADMIN_TOKEN",
+    "CLOSE_ROUNDS",
     "ROOT",
     "SERVER_CORE",
     "WRK_CORE",
@@ -49,6 +50,9 @@ WRK_CORE = "1"
 BENCH_ADMIN_TOKEN = "bench-admin-token-0123456789abcdef"
 
 
+CLOSE_ROUNDS = 5
+
+
 @dataclass(frozen=True)
 class Options:
     """How long and how often to measure (`--quick` shortens everything)."""
@@ -59,6 +63,11 @@ class Options:
     quick: bool = False
     postgres_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="timeline-bench-")))
+
+    def close_rounds(self) -> int:
+        """Interleaved rounds for figures whose target sits within a few percent of what they
+        measure: `CLOSE_ROUNDS` in a full run, so that one noisy round cannot decide them."""
+        return self.runs if self.quick else max(self.runs, CLOSE_ROUNDS)
 
 
 @dataclass(frozen=True)

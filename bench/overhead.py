@@ -4,8 +4,9 @@ Two servers run on the same core with the same uvicorn settings: the product (th
 bench/apps.py: `create_app()` plus in-app baselines) and the bare app of bench/bare.py. Every
 figure is a median of interleaved runs (bare hello, product /healthz, product 304, ... then
 again), so that a machine that slows down mid-run moves all of them together. These pairs
-are seconds apart and a few percent apart, so a full run takes `ROUNDS` rounds rather than
-the harness's 3: a ratio within 0.02 of its target is decided by the path, not by one round.
+are seconds apart and a few percent apart, so a full run takes `Options.close_rounds()`
+rounds rather than the harness's 3: a ratio within 0.02 of its target is decided by the path,
+not by one round.
 
 Figures, each against the bare app in the same run:
 - `/healthz` >= 0.85x bare hello (the cost of the request pipeline on the cheapest route);
@@ -32,14 +33,13 @@ __all__ = ["NAME", "run"]
 
 NAME = "overhead"
 _PURE = ("--loop", "asyncio", "--http", "h11")
-ROUNDS = 5
 _STANDARD = ("--loop", "uvloop", "--http", "httptools")
 
 
 def _interleaved(options: Options, targets: dict[str, Callable[[], WrkResult]]) -> dict[str, float]:
     """req/s medians of `targets`, measured in turn, round after round."""
     results: dict[str, list[float]] = {name: [] for name in targets}
-    for _ in range(options.runs if options.quick else max(options.runs, ROUNDS)):
+    for _ in range(options.close_rounds()):
         for name, measure in targets.items():
             got = measure()
             if got.errors:

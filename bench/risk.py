@@ -6,7 +6,7 @@ session before it, vote points, the adopted entry-into-force threshold and 60 ra
 and 300 negotiation items in every status.
 
 Figures (sequential requests, one at a time; the cold ones and the page times they are
-compared with are taken in turn, `COLD_ROUNDS` rounds, medians):
+compared with are taken in turn, `Options.close_rounds()` rounds, medians):
 - cold: the first assessment after an event changed with `known_on` = AS_OF, so that the change
   is part of what was known on the day asked about: the answer cached for AS_OF no longer
   applies (answers are keyed by the revisions known on their day, see services/analysis.py),
@@ -51,8 +51,6 @@ ITEMS = 300
 SLUG = "risky"
 AS_OF = dt.date(2024, 6, 1)
 _NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC)
-# Cold answers are single requests: more rounds than the harness's 3 (each one changes an event).
-COLD_ROUNDS = 5
 
 
 def _document(index: int, previous_session: str | None) -> dict[str, object]:
@@ -170,7 +168,8 @@ def run(options: Options) -> list[Figure]:
         # so a slower minute of the shared machine weighs on both sides of the ratio.
         pages: list[float] = []
         cold: dict[str, list[float]] = {"risks": [], "entry-into-force": []}
-        for attempt in range(options.runs if options.quick else max(options.runs, COLD_ROUNDS)):
+        # cold answers are single requests: `close_rounds()` rounds (each changes an event)
+        for attempt in range(options.close_rounds()):
             pages += [seconds_of_get(lambda: client.get(page)) for _ in range(3)]
             for index, (name, target) in enumerate((("risks", risks), ("entry-into-force", eif))):
                 # a change known on AS_OF: the answers cached for AS_OF no longer apply
