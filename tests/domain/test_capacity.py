@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
@@ -13,6 +14,7 @@ from timeline.domain.capacity import (
     TYPICAL_SESSION_DAYS,
     _meeting_weight,
     _weights_within,
+    capacity_around,
     day_weights,
     effective_days,
 )
@@ -144,3 +146,57 @@ def test_running_days_equal_fsum_to_the_last_bit(
     for last in lasts:
         expected = math.fsum(w for day, w in weights.items() if day <= last)
         assert running.through(D.fromordinal(last)) == expected
+
+
+# Weighed once, kept while it stays true -----------------------------------------------------
+
+
+def test_a_state_is_weighed_once_and_its_meeting_kept() -> None:
+    session = ev("s", "session", "2023-07-10/2023-07-14")
+    first = _meetings([session])
+    assert first == [("planned", D(2023, 7, 10).toordinal(), D(2023, 7, 14).toordinal(), 1.0)]
+    assert _meetings([session])[0] is first[0]
+
+
+def test_a_state_replaced_with_other_fields_is_weighed_again() -> None:
+    session = ev("s", "session", "2023-07-10/2023-07-14")
+    assert _meetings([session])[0][3] == 1.0
+    assert _meetings([dataclasses.replace(session, status="postponed")]) == []
+    assert _meetings([dataclasses.replace(session, status="tentative")])[0][3] == 0.5
+    informal = dataclasses.replace(session, attributes={"formal": False})
+    assert _meetings([informal])[0][3] == 0.5
+    moved = _meetings([dataclasses.replace(session, date="2023-09-04/2023-09-08")])
+    assert moved[0][1:3] == (D(2023, 9, 4).toordinal(), D(2023, 9, 8).toordinal())
+    assert dataclasses.replace(session) == session  # the kept meeting is not a field
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    meetings(),
+    st.sampled_from([D(2023, 6, 30), D(2023, 7, 5), D(2023, 9, 1), D(2024, 6, 1)]),
+    st.sampled_from([D(2023, 6, 1), D(2023, 7, 10), D(2023, 12, 31), D(2025, 1, 1)]),
+)
+def test_capacity_around_sums_the_weekday_weights_to_the_last_bit(
+    events: list[EventState], as_of: dt.date, horizon: dt.date
+) -> None:
+    found = _meetings(events)
+    (_, past_weights), future = _weekday_weights(found, as_of, horizon)
+    held, to_come = capacity_around(found, as_of, horizon)
+    assert held == math.fsum(past_weights)
+    running = _RunningDays.of(future)
+    day = as_of
+    while day <= horizon:
+        assert to_come.through(day) == running.through(day)
+        day += dt.timedelta(days=13)
+
+
+def test_equal_meetings_take_the_capacity_already_weighed() -> None:
+    week = "2023-07-10/2023-07-14"
+    before = [ev("s", "session", week), ev("i", "informal", "2023-07-17/2023-07-21")]
+    # the same meetings after a change that left their days alone: new states, equal meetings
+    after = [dataclasses.replace(state, summary="Moved rooms") for state in before]
+    first = capacity_around(_meetings(before), AS_OF, D(2023, 12, 31))
+    assert capacity_around(_meetings(after), AS_OF, D(2023, 12, 31)) is first
+    assert first.to_come.through(D(2023, 12, 31)) == 7.5
+    moved = [dataclasses.replace(before[0], date="2023-07-03/2023-07-07"), before[1]]
+    assert capacity_around(_meetings(moved), AS_OF, D(2023, 12, 31)) is not first

@@ -12,7 +12,9 @@ import datetime as dt
 import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from itertools import accumulate
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -28,9 +30,11 @@ from timeline.domain.vocabulary import (
 
 __all__ = [
     "TYPICAL_SESSION_DAYS",
+    "Capacity",
     "Meeting",
     "RunningDays",
     "WeekdayWeights",
+    "capacity_around",
     "day_weights",
     "effective_days",
     "meetings",
@@ -91,31 +95,51 @@ def meetings(events: Iterable[EventState]) -> list[Meeting]:
 
     Weighed once per assessment: the past and the days to come both read this list.
     """
-    meetings: list[Meeting] = []
-    append = meetings.append
-    # `_meeting_weight` written out: this loop visits every event of the process, and the call
-    # was a third of its time (the tests hold the two to the same weights).
+    found: list[Meeting] = []
+    append = found.append
     for state in events:
-        kind = state.kind
-        if kind not in MEETING_KINDS:
-            continue
-        status = state.status
-        if status in _NO_CAPACITY and status not in _MET_WITH:
-            continue  # postponed or cancelled: neither sat nor will sit
-        span = state.span
-        weight = (
-            INFORMAL_MEETING_WEIGHT
-            if kind != "session" or state.attributes.get("formal") is False
-            else FORMAL_MEETING_WEIGHT
-        )
-        if status == "tentative":
-            weight *= _TENTATIVE_SHARE
-        start, end = span.start, span.end
-        if span.precision in _FUZZY_PRECISIONS:
-            weight *= min(1.0, TYPICAL_SESSION_DAYS / max(1, _weekdays(start, end)))
-        if weight > 0:
-            append((status, start.toordinal(), end.toordinal(), weight))
-    return meetings
+        # Weighed on a state's first use, then kept on it (see `_KEPT`).
+        kept = state.__dict__
+        meeting = kept.get(_KEPT, _UNWEIGHED)
+        if meeting is _UNWEIGHED:
+            meeting = kept[_KEPT] = _weigh(state)
+        if meeting is not None:
+            append(meeting)
+    return found
+
+
+# Where an event state keeps its weighed meeting (None when it gives no capacity). A state is
+# an immutable value (frozen, never changed once read), and the analyses of a process meet the
+# same state objects again after every change that did not touch them (refreshed inputs share
+# them), so each is weighed once rather than on every assessment. Not a dataclass field:
+# equality, `replace` and `asdict` ignore it, like the kept `span`.
+_KEPT = "_capacity_meeting"
+_UNWEIGHED = object()
+
+
+def _weigh(state: EventState) -> Meeting | None:
+    """The meeting `state` is, with its weight, or None when it can give no capacity."""
+    kind = state.kind
+    if kind not in MEETING_KINDS:
+        return None
+    status = state.status
+    if status in _NO_CAPACITY and status not in _MET_WITH:
+        return None  # postponed or cancelled: neither sat nor will sit
+    span = state.span
+    # `_meeting_weight` written out for the span read once (the tests hold the two equal)
+    weight = (
+        INFORMAL_MEETING_WEIGHT
+        if kind != "session" or state.attributes.get("formal") is False
+        else FORMAL_MEETING_WEIGHT
+    )
+    if status == "tentative":
+        weight *= _TENTATIVE_SHARE
+    start, end = span.start, span.end
+    if span.precision in _FUZZY_PRECISIONS:
+        weight *= min(1.0, TYPICAL_SESSION_DAYS / max(1, _weekdays(start, end)))
+    if weight <= 0:
+        return None
+    return (status, start.toordinal(), end.toordinal(), weight)
 
 
 def _weights_within(
@@ -241,3 +265,29 @@ class RunningDays:
     def through(self, last: dt.date) -> float:
         """fsum of the weights of the days on or before `last`."""
         return self.totals[bisect_right(self.days, last.toordinal())] / self.scale
+
+
+class Capacity(NamedTuple):
+    """The negotiating days around one day: those held through it and those still to come."""
+
+    held: float  # fsum of the weights of the weekdays meetings sat, through the day
+    to_come: RunningDays  # the weekdays still to sit after the day, through the horizon
+
+
+def capacity_around(meetings: Sequence[Meeting], as_of: dt.date, horizon: dt.date) -> Capacity:
+    """The effective days the `meetings` sat through `as_of`, and the running effective days
+    still to sit after `as_of` through `horizon` (as `weekday_weights` gives them); the same
+    value, to the last bit, for equal meetings and days."""
+    return _capacity(tuple(meetings), as_of, horizon)
+
+
+# The last few capacities asked for, by (meetings, day, horizon): a change to a process that
+# leaves its meetings as they were (a summary, a source, a deadline, an item) gives the same
+# meetings, so the next assessment takes the capacity from here instead of weighing every day
+# of every meeting again. The key is compared in full (one hash, then equality on a hit), a
+# fraction of the cost of the weighing; `lru_cache` hashes it once, where `cachetools` hashes
+# it for the lookup and again for the read.
+@lru_cache(maxsize=16)
+def _capacity(meetings: tuple[Meeting, ...], as_of: dt.date, horizon: dt.date) -> Capacity:
+    past, future = weekday_weights(meetings, as_of, horizon)
+    return Capacity(math.fsum(past[1]), RunningDays.of(future))

@@ -54,11 +54,10 @@ from typing import Any, NamedTuple
 
 from timeline.domain.capacity import (
     TYPICAL_SESSION_DAYS,
-    RunningDays,
+    capacity_around,
     day_weights,
     effective_days,
     meetings,
-    weekday_weights,
 )
 from timeline.domain.dates import shift
 from timeline.domain.endings import OVERRUN_DAYS, POSTPONED_SHARE, base_rate_known, bounded
@@ -179,11 +178,10 @@ def assess_deadlines(
     # The weight of a day does not depend on the window asked about, so weigh the days to come
     # once, up to the last deadline, and take each deadline's share from exact running totals.
     horizon = max((span.end for _, span in deadlines), default=as_of)
-    past_weights, future_weights = weekday_weights(meetings(events), as_of, horizon)
-    past_days = round(math.fsum(past_weights[1]), 4)
+    held, future = capacity_around(meetings(events), as_of, horizon)
+    past_days = round(held, 4)
     a, b = 1.0 + settled, 1.0 + past_days
     observed = round(a / b, 4)
-    future = RunningDays.of(future_weights)
     tail = Tails(a, math.ceil(open_effective - 1e-9))
     window_start = shift(as_of, -30)
     any_postponed = False
