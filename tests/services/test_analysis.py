@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import msgspec
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -52,6 +53,29 @@ async def _check_cache(db: Database) -> None:
     assert again.log_version != first.log_version
     assert again.deadlines[0].open_items == first.deadlines[0].open_items - 1
     assert again.to_json()["deadlines"][0]["open_items"] == 21
+
+
+async def test_the_bytes_sent_are_the_answer_as_plain_json(db: Database) -> None:
+    await load_seed(db, "ahc-cybercrime")
+    statuses: set[str] = set()
+    nones: set[str] = set()
+    for day in (
+        dt.date(2022, 3, 1),
+        dt.date(2023, 6, 30),
+        dt.date(2024, 1, 10),
+        dt.date(2025, 1, 1),
+    ):
+        report = await assess_risks(db, "ahc-cybercrime", day)
+        body = report.to_json()
+        assert report.to_json_bytes() == msgspec.json.encode(body)
+        assert msgspec.json.decode(report.to_json_bytes()) == body
+        statuses |= {d["status"] for d in body["deadlines"]}
+        nones |= {key for d in body["deadlines"] for key, value in d.items() if value is None}
+        eif = await assess_entry_into_force(db, "ahc-cybercrime", day)
+        assert eif.to_json_bytes() == msgspec.json.encode(eif.to_json())
+    assert {"off_track", "missed"} <= statuses and nones  # undecided, decided, empty fields
+    first = body["deadlines"][0]
+    assert isinstance(first["event"]["start"], str) and isinstance(first["reasons"], list)
 
 
 # Answers are keyed by what is known on their day ---------------------------------------------
@@ -116,8 +140,12 @@ async def test_answers_always_equal_a_computation_from_scratch(
             await log.change()
             for day in data.draw(st.lists(st.sampled_from(AS_OF), unique=True), label="days"):
                 risks, eif = await _from_scratch(db, slug, day)
-                assert (await assess_risks(db, slug, day)).to_json() == risks
-                assert (await assess_entry_into_force(db, slug, day)).to_json() == eif
+                report = await assess_risks(db, slug, day)
+                assert report.to_json() == risks
+                assert report.to_json_bytes() == msgspec.json.encode(risks)
+                projection = await assess_entry_into_force(db, slug, day)
+                assert projection.to_json() == eif
+                assert projection.to_json_bytes() == msgspec.json.encode(eif)
 
 
 async def test_after_one_change_an_assessment_reads_the_stamps_and_the_new_revision(

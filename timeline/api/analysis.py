@@ -34,7 +34,7 @@ class _Analysis(Protocol):
     @property
     def log_version(self) -> str: ...
 
-    def to_json(self) -> dict[str, Any]: ...
+    def to_json_bytes(self) -> bytes: ...
 
 
 def _etag(kind: str, slug: str, version: str, as_of: dt.date) -> str:
@@ -61,7 +61,7 @@ async def _respond(
             return not_modified(etag)
     analysis = await assess(db, slug, day)
     return json_bytes_response(
-        request, analysis.to_json(), etag=_etag(kind, slug, analysis.log_version, day)
+        request, analysis.to_json_bytes(), etag=_etag(kind, slug, analysis.log_version, day)
     )
 
 

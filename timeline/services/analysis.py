@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, Self, TypeVar
 
+import msgspec
 from cachetools import LRUCache
 
 from timeline.domain.eif import EifReport, reach_chance
@@ -59,6 +60,7 @@ __all__ = [
 ]
 
 CACHE_SIZE = 128
+_encode = msgspec.json.Encoder().encode
 # Inputs weigh about as much as the process's log (2,000 events: a few MB); answers are small.
 INPUTS_CACHE_SIZE = 8
 
@@ -85,6 +87,11 @@ class RiskReport:
             "deadlines": [d.to_json() for d in self.deadlines],
         }
 
+    def to_json_bytes(self) -> bytes:
+        """`to_json()` encoded as the API sends it, to the byte."""
+        # the assessments are msgspec structs: encoded as they are, with no dict in between
+        return _encode({"as_of": self.as_of, "model": self.model, "deadlines": self.deadlines})
+
 
 @dataclass(frozen=True, slots=True)
 class EifAnalysis:
@@ -101,6 +108,10 @@ class EifAnalysis:
     def to_json(self) -> dict[str, Any]:
         """Exactly the body of `GET .../entry-into-force`."""
         return self.report.to_json()
+
+    def to_json_bytes(self) -> bytes:
+        """`to_json()` encoded as the API sends it, to the byte."""
+        return _encode(self.to_json())
 
 
 class _Answer(Protocol):
