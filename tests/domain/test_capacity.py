@@ -107,7 +107,7 @@ def test_day_weights_follow_the_day_by_day_definition(events: list[EventState], 
     st.sampled_from([D(2023, 6, 30), D(2023, 7, 5), D(2023, 9, 1), D(2024, 6, 1)]),
     st.sampled_from([D(2023, 6, 1), D(2023, 7, 10), D(2023, 12, 31), D(2025, 1, 1)]),
 )
-def test_weekday_weights_equal_two_windows_in_order(
+def test_weekday_weights_and_capacity_equal_two_windows_in_order(
     events: list[EventState], as_of: dt.date, horizon: dt.date
 ) -> None:
     found = _meetings(events)
@@ -121,9 +121,11 @@ def test_weekday_weights_equal_two_windows_in_order(
     assert past == _weights_within(found, D.min, as_of, past=True)
     assert future == _weights_within(found, as_of + dt.timedelta(days=1), horizon, past=False)
     running, plain = _RunningDays.of((future_days, future_weights)), _RunningDays(future)
+    held, to_come = capacity_around(found, as_of, horizon)  # the same, to the last bit
+    assert held == math.fsum(past_weights)
     day = as_of
     while day <= horizon:
-        assert running.through(day) == plain.through(day)
+        assert running.through(day) == plain.through(day) == to_come.through(day)
         day += dt.timedelta(days=9)
 
 
@@ -168,26 +170,6 @@ def test_a_state_replaced_with_other_fields_is_weighed_again() -> None:
     moved = _meetings([dataclasses.replace(session, date="2023-09-04/2023-09-08")])
     assert moved[0][1:3] == (D(2023, 9, 4).toordinal(), D(2023, 9, 8).toordinal())
     assert dataclasses.replace(session) == session  # the kept meeting is not a field
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    meetings(),
-    st.sampled_from([D(2023, 6, 30), D(2023, 7, 5), D(2023, 9, 1), D(2024, 6, 1)]),
-    st.sampled_from([D(2023, 6, 1), D(2023, 7, 10), D(2023, 12, 31), D(2025, 1, 1)]),
-)
-def test_capacity_around_sums_the_weekday_weights_to_the_last_bit(
-    events: list[EventState], as_of: dt.date, horizon: dt.date
-) -> None:
-    found = _meetings(events)
-    (_, past_weights), future = _weekday_weights(found, as_of, horizon)
-    held, to_come = capacity_around(found, as_of, horizon)
-    assert held == math.fsum(past_weights)
-    running = _RunningDays.of(future)
-    day = as_of
-    while day <= horizon:
-        assert to_come.through(day) == running.through(day)
-        day += dt.timedelta(days=13)
 
 
 def test_equal_meetings_take_the_capacity_already_weighed() -> None:
