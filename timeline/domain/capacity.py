@@ -22,8 +22,6 @@ import numpy.typing as npt
 from timeline.domain.dates import DateSpan, shift
 from timeline.domain.model import EventState
 from timeline.domain.vocabulary import (
-    FORMAL_MEETING_WEIGHT,
-    INFORMAL_MEETING_WEIGHT,
     MEETING_KINDS,
     meeting_base_weight,
 )
@@ -119,27 +117,14 @@ _UNWEIGHED = object()
 
 def _weigh(state: EventState) -> Meeting | None:
     """The meeting `state` is, with its weight, or None when it can give no capacity."""
-    kind = state.kind
-    if kind not in MEETING_KINDS:
-        return None
     status = state.status
-    if status in _NO_CAPACITY and status not in _MET_WITH:
-        return None  # postponed or cancelled: neither sat nor will sit
+    if state.kind not in MEETING_KINDS or (status in _NO_CAPACITY and status not in _MET_WITH):
+        return None  # not a meeting, or postponed or cancelled: neither sat nor will sit
     span = state.span
-    # `_meeting_weight` written out for the span read once (the tests hold the two equal)
-    weight = (
-        INFORMAL_MEETING_WEIGHT
-        if kind != "session" or state.attributes.get("formal") is False
-        else FORMAL_MEETING_WEIGHT
-    )
-    if status == "tentative":
-        weight *= _TENTATIVE_SHARE
-    start, end = span.start, span.end
-    if span.precision in _FUZZY_PRECISIONS:
-        weight *= min(1.0, TYPICAL_SESSION_DAYS / max(1, _weekdays(start, end)))
+    weight = _meeting_weight(state, span)
     if weight <= 0:
         return None
-    return (status, start.toordinal(), end.toordinal(), weight)
+    return (status, span.start.toordinal(), span.end.toordinal(), weight)
 
 
 def _weights_within(

@@ -60,9 +60,9 @@ __all__ = [
 ]
 
 CACHE_SIZE = 128
-_encode = msgspec.json.Encoder().encode
 # Inputs weigh about as much as the process's log (2,000 events: a few MB); answers are small.
 INPUTS_CACHE_SIZE = 8
+_encode = msgspec.json.Encoder().encode
 
 
 @dataclass(frozen=True, slots=True)
