@@ -30,6 +30,7 @@ __all__ = [
     "CLOSE_ROUNDS",
     "ROOT",
     "SERVER_CORE",
+    "UVLOOP_HTTPTOOLS",
     "WRK_CORE",
     "Figure",
     "Options",
@@ -47,6 +48,8 @@ __all__ = [
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_CORE = "0"
 WRK_CORE = "1"
+# uvicorn[standard]: what uvicorn's `auto` picks for `timeline serve`, and what the path benches use
+UVLOOP_HTTPTOOLS = ("--loop", "uvloop", "--http", "httptools")
 BENCH_ADMIN_TOKEN = "bench-admin-token-0123456789abcdef"
 
 

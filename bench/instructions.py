@@ -25,11 +25,11 @@ import time
 from pathlib import Path
 
 from bench.data import create_sqlite_database
-from bench.harness import ROOT, free_port
+from bench.harness import ROOT, UVLOOP_HTTPTOOLS, free_port
 
 __all__ = ["main"]
 
-_UVICORN = ("--log-level", "warning", "--no-access-log", "--loop", "uvloop", "--http", "httptools")
+_UVICORN = ("--log-level", "warning", "--no-access-log", *UVLOOP_HTTPTOOLS)
 
 
 def _get_many(port: int, path: str, count: int) -> None:

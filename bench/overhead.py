@@ -27,13 +27,12 @@ from collections.abc import Callable
 import httpx
 
 from bench.calendar_feed import EVENTS, SLUG, loaded_calendar
-from bench.harness import Figure, Options, Server, WrkResult, median, wrk
+from bench.harness import UVLOOP_HTTPTOOLS, Figure, Options, Server, WrkResult, median, wrk
 
 __all__ = ["NAME", "run"]
 
 NAME = "overhead"
 _PURE = ("--loop", "asyncio", "--http", "h11")
-_STANDARD = ("--loop", "uvloop", "--http", "httptools")
 
 
 def _interleaved(options: Options, targets: dict[str, Callable[[], WrkResult]]) -> dict[str, float]:
@@ -95,7 +94,7 @@ def run(options: Options) -> list[Figure]:
     if body.count(b"BEGIN:VEVENT") != EVENTS:
         raise RuntimeError("the feed does not hold every event")
     ics_file.write_bytes(body)
-    std = _measure_pair(options, url, env, _STANDARD)
+    std = _measure_pair(options, url, env, UVLOOP_HTTPTOOLS)
     pure = _measure_pair(options, url, env, _PURE)
 
     def figure(

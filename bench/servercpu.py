@@ -27,11 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.data import create_sqlite_database
-from bench.harness import Server, median, wrk
+from bench.harness import UVLOOP_HTTPTOOLS, Server, median, wrk
 
 __all__ = ["main"]
-
-_STANDARD = ("--loop", "uvloop", "--http", "httptools")
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         url = asyncio.run(create_sqlite_database(Path(scratch) / "servercpu.db"))
         with contextlib.ExitStack() as stack:
             servers = [
-                stack.enter_context(Server(url, app=app, uvicorn_args=_STANDARD))
+                stack.enter_context(Server(url, app=app, uvicorn_args=UVLOOP_HTTPTOOLS))
                 for app, _, _ in targets
             ]
             runs: list[list[Run]] = [[] for _ in targets]
